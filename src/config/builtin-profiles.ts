@@ -1,0 +1,14 @@
+import type { Profile } from './schema.js';
+
+/**
+ * Profiles every installation has. A user's profile of the same name replaces the built-in one
+ * whole (no deep merge: half of a built-in command line mixed with half of the user's is a trap).
+ */
+export function builtinProfiles(env: NodeJS.ProcessEnv = process.env): Record<string, Profile> {
+  return {
+    shell: { command: env.SHELL || '/bin/sh', args: [], env: {}, description: 'your login shell' },
+    claude: { command: 'claude', args: [], env: {}, description: 'Claude Code' },
+    codex: { command: 'codex', args: [], env: {}, description: 'OpenAI Codex CLI' },
+    gemini: { command: 'gemini', args: [], env: {}, description: 'Gemini CLI' },
+  };
+}

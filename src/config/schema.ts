@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The config file's shape. Objects are strict so that a typo (`comand`) is reported with its path
+ * instead of being silently ignored — a demanding user wants to know why their setting did nothing.
+ */
+export const ProfileSchema = z.strictObject({
+  command: z.string().min(1, 'must not be empty'),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  description: z.string().optional(),
+});
+export type Profile = z.infer<typeof ProfileSchema>;
+
+/** An agent a worktree starts with: a profile name, or a profile with a chosen name and extra args. */
+export const AgentSpecSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    profile: z.string().min(1),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only')
+      .optional(),
+    args: z.array(z.string()).optional(),
+  }),
+]);
+export type AgentSpec = z.infer<typeof AgentSpecSchema>;
+
+export const WorktreeConfigSchema = z.strictObject({
+  agents: z.array(AgentSpecSchema).default([]),
+});
+
+export const KEY_ACTIONS = [
+  'next',
+  'prev',
+  'left',
+  'right',
+  'up',
+  'down',
+  'attach',
+  'detach',
+  'newAgent',
+  'kill',
+  'respawn',
+  'quit',
+  'help',
+  'scroll',
+] as const;
+export type KeyAction = (typeof KEY_ACTIONS)[number];
+
+const KeyBindingSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  profiles: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'profile names: letters, digits, ".", "_" and "-"'), ProfileSchema).default({}),
+  worktrees: z.record(z.string(), WorktreeConfigSchema).default({}),
+  keys: z.partialRecord(z.enum(KEY_ACTIONS), KeyBindingSchema).default({}),
+  ui: z
+    .strictObject({
+      scrollback: z.number().int().min(100).max(100_000).default(5000),
+      fps: z.number().int().min(1).max(240).default(60),
+      backgroundFps: z.number().int().min(1).max(240).default(15),
+      mouse: z.boolean().default(true),
+    })
+    .default({ scrollback: 5000, fps: 60, backgroundFps: 15, mouse: true }),
+  agents: z
+    .strictObject({
+      killGraceMs: z.number().int().min(50).max(30_000).default(750),
+    })
+    .default({ killGraceMs: 750 }),
+});
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type ParsedConfig = z.output<typeof ConfigSchema>;

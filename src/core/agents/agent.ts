@@ -1,0 +1,182 @@
+import { EventEmitter } from 'node:events';
+import type { Profile } from '../../config/schema.js';
+import type { AgentInfo, AgentState } from '../types.js';
+import { agentEnv } from './agent-env.js';
+import { resolveCommand } from './command-path.js';
+import { killProcessTree, killProcessTreeNow } from './process-tree.js';
+import { spawnPty, type Pty } from './pty-backend.js';
+import { TerminalScreen } from './terminal-screen.js';
+
+export interface AgentSpawnSpec {
+  id: string;
+  name: string;
+  worktree: string;
+  profileName: string;
+  profile: Profile;
+  /** Extra args after the profile's own. */
+  extraArgs: string[];
+  cwd: string;
+  cols: number;
+  rows: number;
+  scrollback: number;
+  killGraceMs: number;
+  baseEnv: NodeJS.ProcessEnv;
+}
+
+/**
+ * One pty-backed process and its emulator. Emits 'change' when its info changes and 'screen' when its
+ * screen may have changed. The emulator outlives the process so an exited agent's last screen stays
+ * readable, and a respawn continues in the same emulator below a separator.
+ */
+export class Agent extends EventEmitter {
+  readonly screen: TerminalScreen;
+  private pty: Pty | null = null;
+  private killRequested = false;
+  private info_: AgentInfo;
+  /** While attached, the real terminal answers the program's queries, not our emulator. */
+  private repliesEnabled = true;
+  private exitWaiters: (() => void)[] = [];
+
+  constructor(private readonly spec: AgentSpawnSpec) {
+    super();
+    this.screen = new TerminalScreen(spec.cols, spec.rows, spec.scrollback);
+    this.screen.onReply((data) => {
+      if (this.repliesEnabled) this.pty?.write(data);
+    });
+    this.info_ = {
+      id: spec.id,
+      name: spec.name,
+      worktree: spec.worktree,
+      profile: spec.profileName,
+      command: spec.profile.command,
+      args: [...spec.profile.args, ...spec.extraArgs],
+      cwd: spec.cwd,
+      state: { kind: 'starting' },
+      pid: null,
+      cols: Math.max(1, spec.cols),
+      rows: Math.max(1, spec.rows),
+      startedAt: Date.now(),
+      respawns: 0,
+    };
+  }
+
+  get info(): AgentInfo {
+    return this.info_;
+  }
+
+  get isLive(): boolean {
+    return this.pty !== null;
+  }
+
+  private setState(state: AgentState, patch: Partial<AgentInfo> = {}): void {
+    this.info_ = { ...this.info_, ...patch, state };
+    this.emit('change', this.info_);
+  }
+
+  /** Start the process. Failures become a visible `failed` state, never an exception. */
+  start(): void {
+    if (this.pty) return;
+    this.killRequested = false;
+    const env = agentEnv(this.spec.baseEnv, this.spec.profile.env, { agent: this.spec.id, worktree: this.spec.worktree });
+    const file = resolveCommand(this.spec.profile.command, env.PATH, this.spec.cwd);
+    if (!file) {
+      this.setState({ kind: 'failed', reason: `command not found: ${this.spec.profile.command}` }, { pid: null });
+      return;
+    }
+    let p: Pty;
+    try {
+      p = spawnPty(file, this.info_.args, { cwd: this.spec.cwd, env, cols: this.info_.cols, rows: this.info_.rows });
+    } catch (e) {
+      this.setState({ kind: 'failed', reason: (e as Error).message.split('\n')[0] ?? 'spawn failed' }, { pid: null });
+      return;
+    }
+    this.pty = p;
+    this.setState({ kind: 'starting' }, { pid: p.pid, startedAt: Date.now() });
+    let sawOutput = false;
+    p.onData((data) => {
+      if (!sawOutput) {
+        sawOutput = true;
+        // "running" once the program has shown signs of life; before that it may still be loading.
+        if (this.pty === p) this.setState({ kind: 'running' });
+      }
+      this.screen.write(data, () => this.emit('screen'));
+      this.emit('output', data);
+    });
+    p.onExit(({ exitCode, signal }) => {
+      if (this.pty !== p) return;
+      this.pty = null;
+      const state: AgentState = this.killRequested
+        ? { kind: 'killed' }
+        : { kind: 'exited', code: exitCode, signal: signal ? signalName(signal) : null };
+      this.setState(state, { pid: null });
+      const waiters = this.exitWaiters;
+      this.exitWaiters = [];
+      for (const w of waiters) w();
+    });
+    // A quiet program (a shell waiting at its prompt prints at once; some agents do not) is still
+    // running: promote it after a short while so the header does not say "starting" forever.
+    setTimeout(() => {
+      if (this.pty === p && this.info_.state.kind === 'starting') this.setState({ kind: 'running' });
+    }, 1500).unref();
+  }
+
+  write(data: string): void {
+    this.pty?.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    const c = Math.max(1, Math.floor(cols));
+    const r = Math.max(1, Math.floor(rows));
+    if (c === this.info_.cols && r === this.info_.rows) return;
+    this.screen.resize(c, r);
+    try {
+      this.pty?.resize(c, r);
+    } catch {
+      // The pty closed between our check and the ioctl: the exit handler will report it.
+    }
+    this.info_ = { ...this.info_, cols: c, rows: r };
+    this.emit('change', this.info_);
+    this.emit('screen');
+  }
+
+  setRepliesEnabled(on: boolean): void {
+    this.repliesEnabled = on;
+  }
+
+  /** Terminate the whole process tree (SIGHUP/SIGTERM, SIGKILL after the grace period) and wait for exit. */
+  async kill(): Promise<void> {
+    const p = this.pty;
+    if (!p) return;
+    this.killRequested = true;
+    const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
+    await killProcessTree(p.pid, this.spec.killGraceMs);
+    // node-pty reports exit once the child is reaped; if that lags, do not hang shutdown on it.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+
+  /** Last-resort synchronous kill for process exit paths. */
+  killNow(): void {
+    if (this.pty) killProcessTreeNow(this.pty.pid);
+  }
+
+  /** Kill (if running) and start again with the same profile, args and cwd. */
+  async respawn(): Promise<void> {
+    await this.kill();
+    // Keep the old output above a separator: what the agent said before may be exactly what the
+    // operator needs. Leave the alternate screen and reset attributes the old program left behind.
+    this.screen.write(`\x1b[?1049l\x1b[0m\x1b[r\r\n\x1b[2m── respawned ${new Date().toLocaleTimeString()} ──\x1b[0m\r\n`);
+    this.info_ = { ...this.info_, respawns: this.info_.respawns + 1 };
+    this.start();
+  }
+
+  dispose(): void {
+    this.killNow();
+    this.screen.dispose();
+    this.removeAllListeners();
+  }
+}
+
+function signalName(n: number): string {
+  const names: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
+  return names[n] ?? `signal ${n}`;
+}

@@ -1,0 +1,69 @@
+import xtermHeadless from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
+
+// Both packages are CommonJS bundles; named ESM imports of them fail at run time under Node.
+const { Terminal } = xtermHeadless;
+const { SerializeAddon } = serializeAddon;
+export type XTerm = InstanceType<typeof Terminal>;
+
+/**
+ * One agent's terminal emulator: every byte its pty prints goes through here, so the screen is
+ * right (colours, cursor addressing, alternate screen) whether or not anyone is looking at it.
+ */
+export class TerminalScreen {
+  readonly term: XTerm;
+  private readonly serializer: InstanceType<typeof SerializeAddon>;
+
+  constructor(cols: number, rows: number, scrollback: number, opts: { convertEol?: boolean } = {}) {
+    // allowProposedApi: reading term.buffer throws without it. logLevel off: parser warnings would
+    // otherwise be printed with console.* straight into the UI.
+    this.term = new Terminal({ cols: Math.max(1, cols), rows: Math.max(1, rows), scrollback, allowProposedApi: true, logLevel: 'off', convertEol: opts.convertEol ?? false });
+    this.serializer = new SerializeAddon();
+    this.term.loadAddon(this.serializer);
+  }
+
+  get cols(): number {
+    return this.term.cols;
+  }
+  get rows(): number {
+    return this.term.rows;
+  }
+
+  write(data: string | Uint8Array, done?: () => void): void {
+    this.term.write(data, done);
+  }
+
+  resize(cols: number, rows: number): void {
+    const c = Math.max(1, cols);
+    const r = Math.max(1, rows);
+    if (c !== this.term.cols || r !== this.term.rows) this.term.resize(c, r);
+  }
+
+  /** Replies the emulator owes the program (cursor position reports, device attributes). */
+  onReply(fn: (data: string) => void): { dispose(): void } {
+    return this.term.onData(fn);
+  }
+
+  /** Escape sequences that recreate the current screen (and scrollback) in another terminal. */
+  serialize(scrollback?: number): string {
+    return this.serializer.serialize(scrollback === undefined ? undefined : { scrollback });
+  }
+
+  /** Whether the program asked to hide its cursor (DECTCEM); not in xterm's public API yet. */
+  get cursorHidden(): boolean {
+    const core = (this.term as unknown as { _core?: { coreService?: { isCursorHidden?: boolean } } })._core;
+    return core?.coreService?.isCursorHidden ?? false;
+  }
+
+  /** Plain text of the visible rows, trailing blanks trimmed: for tests, search and screen probes. */
+  visibleText(): string[] {
+    const buf = this.term.buffer.active;
+    const out: string[] = [];
+    for (let y = 0; y < this.term.rows; y++) out.push(buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
+    return out;
+  }
+
+  dispose(): void {
+    this.term.dispose();
+  }
+}

@@ -1,0 +1,106 @@
+import { realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { FlowerError, describeError } from '../errors.js';
+import { parseWorktreePorcelain } from './worktree-porcelain.js';
+import type { WorktreeInfo } from '../types.js';
+
+/** The repository flower-tui runs on: where MAIN is and where its shared git dir lives. */
+export interface RepoLocation {
+  /** MAIN's working tree (the main worktree), realpath'd. */
+  mainRoot: string;
+  /** `git rev-parse --git-common-dir`, absolute: state and the socket live under it. */
+  commonDir: string;
+}
+
+function git(dir: string): SimpleGit {
+  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false });
+}
+
+/** Find the repository containing `dir` — from MAIN or from any linked worktree. */
+export async function locateRepo(dir: string): Promise<RepoLocation> {
+  let abs: string;
+  try {
+    abs = realpathSync(dir);
+    if (!statSync(abs).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new FlowerError('not-a-repo', `not a directory: ${dir}`);
+  }
+  let commonDir: string;
+  try {
+    commonDir = (await git(abs).raw(['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+  } catch {
+    throw new FlowerError('not-a-repo', `not a git repository: ${abs} (run flower-tui inside a repository, or pass --repo DIR)`);
+  }
+  const list = parseWorktreePorcelain(await git(abs).raw(['worktree', 'list', '--porcelain']));
+  const main = list[0];
+  if (!main || main.bare) {
+    throw new FlowerError('not-a-repo', `bare repository: ${commonDir} has no MAIN checkout for flower-tui to watch`);
+  }
+  return { mainRoot: realpathSync(main.path), commonDir: realpathSync(commonDir) };
+}
+
+/** A worktree's display name: its branch, else its directory name. MAIN is always "MAIN". */
+export function worktreeName(isMain: boolean, branch: string | null, dir: string): string {
+  if (isMain) return 'MAIN';
+  return branch ?? path.basename(dir);
+}
+
+/** All worktrees with MAIN first (git lists the main worktree first; we keep that order). */
+export async function listWorktrees(repo: RepoLocation): Promise<WorktreeInfo[]> {
+  const list = parseWorktreePorcelain(await git(repo.mainRoot).raw(['worktree', 'list', '--porcelain']));
+  const out: WorktreeInfo[] = [];
+  list.forEach((w, i) => {
+    if (w.bare) return;
+    const isMain = i === 0;
+    out.push({
+      name: worktreeName(isMain, w.branch, w.path),
+      path: w.path,
+      branch: w.branch,
+      head: w.head,
+      isMain,
+      locked: w.locked,
+      prunable: w.prunable,
+    });
+  });
+  return out;
+}
+
+/** MAIN's branch, HEAD and whether it has changes: what its read-only pane shows. */
+export interface MainStatus {
+  branch: string | null;
+  headShort: string | null;
+  subject: string | null;
+  /** Count of changed or untracked paths (`git status --porcelain`), 0 = clean. */
+  changes: number;
+  error: string | null;
+}
+
+export async function readMainStatus(mainRoot: string): Promise<MainStatus> {
+  const g = git(mainRoot);
+  try {
+    const [branchOut, status] = await Promise.all([
+      g.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => ''),
+      g.raw(['status', '--porcelain', '--untracked-files=normal']),
+    ]);
+    let headShort: string | null = null;
+    let subject: string | null = null;
+    try {
+      const log = await g.raw(['log', '-1', '--format=%h%x00%s']);
+      const [h, s] = log.trim().split('\0');
+      headShort = h || null;
+      subject = s ?? null;
+    } catch {
+      // A repository without commits has no HEAD yet: show that rather than fail.
+    }
+    return {
+      branch: branchOut.trim() || null,
+      headShort,
+      subject,
+      changes: status.split('\n').filter((l) => l.trim() !== '').length,
+      error: null,
+    };
+  } catch (e) {
+    return { branch: null, headShort: null, subject: null, changes: 0, error: describeError(e) };
+  }
+}

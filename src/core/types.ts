@@ -1,0 +1,92 @@
+/**
+ * The supervisor's public vocabulary: plain, serialisable data only. The TUI, the CLI and (later)
+ * the server speak exactly these shapes, which is what lets the supervisor move into a server process
+ * without the UI noticing.
+ */
+
+export interface WorktreeInfo {
+  /** "MAIN" for the main worktree, else the branch (or directory name when detached). */
+  name: string;
+  path: string;
+  branch: string | null;
+  head: string | null;
+  isMain: boolean;
+  locked: boolean;
+  prunable: boolean;
+}
+
+export type AgentState =
+  | { kind: 'starting' }
+  | { kind: 'running' }
+  | { kind: 'exited'; code: number; signal: string | null }
+  | { kind: 'killed' }
+  | { kind: 'failed'; reason: string };
+
+export interface AgentInfo {
+  /** Stable and human-typable: "<worktree>/<name>", e.g. "feature-auth/claude". */
+  id: string;
+  name: string;
+  worktree: string;
+  profile: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  state: AgentState;
+  pid: number | null;
+  cols: number;
+  rows: number;
+  startedAt: number;
+  /** How many times this agent has been respawned. */
+  respawns: number;
+}
+
+export interface MainInfo {
+  branch: string | null;
+  headShort: string | null;
+  subject: string | null;
+  changes: number;
+  error: string | null;
+}
+
+export interface Snapshot {
+  repo: { mainRoot: string; commonDir: string };
+  worktrees: WorktreeInfo[];
+  agents: AgentInfo[];
+  main: MainInfo;
+  profiles: { name: string; command: string; description?: string }[];
+}
+
+export type SupervisorCommand =
+  | { type: 'spawn'; worktree: string; profile: string; name?: string; args?: string[]; cols?: number; rows?: number }
+  | { type: 'kill'; agent: string }
+  | { type: 'respawn'; agent: string }
+  | { type: 'remove'; agent: string }
+  | { type: 'input'; agent: string; data: string }
+  | { type: 'resize'; agent: string; cols: number; rows: number }
+  | { type: 'refreshWorktrees' };
+
+export type SupervisorEvent =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  /** An agent's screen changed; consumers re-read it when they next draw. */
+  | { type: 'screen'; agent: string }
+  | { type: 'error'; message: string };
+
+/** One-word state label for headers and `status`. */
+export function agentStateLabel(s: AgentState): string {
+  switch (s.kind) {
+    case 'starting':
+      return 'starting';
+    case 'running':
+      return 'running';
+    case 'exited':
+      return s.signal ? `exited ${s.signal}` : `exited ${s.code}`;
+    case 'killed':
+      return 'killed';
+    case 'failed':
+      return `failed: ${s.reason}`;
+  }
+}
+
+export function agentIsLive(s: AgentState): boolean {
+  return s.kind === 'starting' || s.kind === 'running';
+}

@@ -1,0 +1,119 @@
+import type { Agent } from '../core/agents/agent.js';
+import { findDetachKey } from './input/key-tokens.js';
+
+/** Modes an agent may have switched on in the real terminal; all are switched off on detach. */
+export const RESET_AGENT_MODES =
+  '\x1b[<u' + // kitty keyboard protocol: pop
+  '\x1b[>4;0m' + // modifyOtherKeys off
+  '\x1b[?1004l' + // focus events
+  '\x1b[?2004l' + // bracketed paste
+  '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l' + // mouse
+  '\x1b[?1l\x1b>' + // application cursor / keypad
+  '\x1b[?7h\x1b[?25h\x1b[0m\x1b[r';
+
+/** An answer from the real terminal to a query the agent made before we attached (CPR, DA). */
+const TERMINAL_REPLY = /^\x1b\[[?>]?[\d;]*[Rcn]$/;
+
+export interface AttachIo {
+  write(data: string): void;
+  cols(): number;
+  rows(): number;
+}
+
+/**
+ * Full-screen passthrough to one agent: its screen is repainted from the emulator, then bytes flow
+ * both ways untouched until the detach key. The agent keeps feeding its emulator, so the grid is
+ * current again the moment we detach.
+ */
+export class AttachSession {
+  private readonly startedAt = Date.now();
+  private live = false;
+  private pending: string[] = [];
+  private readonly onOutput = (data: string) => {
+    if (this.live) this.io.write(data);
+  };
+  private disposed = false;
+
+  constructor(
+    readonly agent: Agent,
+    private readonly io: AttachIo,
+    private readonly detachLetter: string,
+    private readonly onDetach: (reason: 'key' | 'exit') => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const a = this.agent;
+    a.setRepliesEnabled(false);
+    a.on('output', this.onOutput);
+    a.on('change', this.onChange);
+    this.io.write('\x1b[?1049l\x1b[?1000l\x1b[?1006l\x1b[?2004l');
+    a.resize(this.io.cols(), this.io.rows());
+    await this.settle();
+    if (this.disposed) return;
+    // Flush the emulator's queue so the snapshot includes everything received so far; output from
+    // here on is piped live, so there is no gap and nothing is shown twice.
+    await new Promise<void>((r) => a.screen.write('', r));
+    if (this.disposed) return;
+    const screen = a.screen;
+    this.io.write('\x1b[2J\x1b[3J\x1b[H\x1b[0m\x1b[?7h' + screen.serialize() + (screen.cursorHidden ? '\x1b[?25l' : '\x1b[?25h'));
+    this.live = true;
+    for (const p of this.pending) this.input(p);
+    this.pending = [];
+  }
+
+  /**
+   * Give the program a moment to redraw for its new size: until it is not mid-frame (synchronized
+   * output off) and has been quiet for 80 ms, at most 250 ms.
+   */
+  private async settle(): Promise<void> {
+    const started = Date.now();
+    let lastOutput = Date.now();
+    const mark = () => (lastOutput = Date.now());
+    this.agent.on('output', mark);
+    try {
+      while (Date.now() - started < 250 && !this.disposed) {
+        const quiet = Date.now() - lastOutput >= 80;
+        if (quiet && !this.agent.screen.term.modes.synchronizedOutputMode) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      this.agent.off('output', mark);
+    }
+  }
+
+  private readonly onChange = () => {
+    if (!this.agent.isLive && !this.disposed) this.onDetach('exit');
+  };
+
+  /** Raw input from the real terminal. */
+  input(data: string): void {
+    if (this.disposed) return;
+    if (!this.live) {
+      this.pending.push(data);
+      return;
+    }
+    // Answers to queries the program sent before we attached are for the emulator, not the program.
+    if (Date.now() - this.startedAt < 300 && TERMINAL_REPLY.test(data)) return;
+    const hit = findDetachKey(data, this.detachLetter);
+    if (!hit) {
+      this.agent.write(data);
+      return;
+    }
+    if (hit[0] > 0) this.agent.write(data.slice(0, hit[0]));
+    this.onDetach('key');
+  }
+
+  resize(): void {
+    if (!this.disposed) this.agent.resize(this.io.cols(), this.io.rows());
+  }
+
+  /** Stop piping and hand the real terminal back (the caller repaints the grid). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.agent.off('output', this.onOutput);
+    this.agent.off('change', this.onChange);
+    this.agent.setRepliesEnabled(true);
+    this.io.write(RESET_AGENT_MODES);
+  }
+}

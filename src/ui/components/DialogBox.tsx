@@ -1,0 +1,125 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { Snapshot } from '../../core/types.js';
+import type { Keymap } from '../keymap.js';
+import type { Rect } from '../layout.js';
+import type { Dialog } from '../ui-state.js';
+import { helpLines } from './overlay.js';
+import { Positioned } from './Positioned.js';
+
+/** Pad to the box's inner width so the dialog hides what is under it. */
+function Line({ width, children, ...rest }: { width: number; children?: React.ReactNode } & React.ComponentProps<typeof Text>) {
+  return (
+    <Box width={width} height={1}>
+      <Text wrap="truncate-end" {...rest}>
+        {children}
+      </Text>
+    </Box>
+  );
+}
+
+export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; rect: Rect; snapshot: Snapshot; keymap: Keymap }) {
+  const inner = Math.max(1, rect.width - 4);
+  let title = '';
+  let body: React.ReactNode = null;
+  switch (dialog.kind) {
+    case 'help': {
+      title = 'Keys';
+      const lines = helpLines(keymap);
+      const keyWidth = Math.max(...lines.map(([k]) => k.length)) + 2;
+      body = (
+        <>
+          {lines.map(([k, what]) => (
+            <Line key={k + what} width={inner}>
+              <Text color="cyan" bold>
+                {k.padEnd(keyWidth)}
+              </Text>
+              {what}
+            </Line>
+          ))}
+          <Line width={inner} color="gray">
+            any key closes this help
+          </Line>
+        </>
+      );
+      break;
+    }
+    case 'pick-profile':
+      title = `New agent in ${dialog.worktree}`;
+      body = (
+        <>
+          {snapshot.profiles.map((p, i) => (
+            <Line key={p.name} width={inner} inverse={i === dialog.selected} color={i === dialog.selected ? 'cyan' : undefined}>
+              {` ${i < 9 ? i + 1 : ' '} ${p.name.padEnd(12)} ${p.description ?? p.command}`}
+            </Line>
+          ))}
+          <Line width={inner}> </Line>
+          <Line width={inner} color="gray">
+            ↑↓ choose · Enter start · 1–9 pick · Esc cancel
+          </Line>
+        </>
+      );
+      break;
+    case 'confirm-kill':
+      title = 'Kill agent';
+      body = (
+        <>
+          <Line width={inner}>Kill {dialog.agent} and everything it started?</Line>
+          <Line width={inner} color="gray">
+            y / Enter kill · n / Esc keep it
+          </Line>
+        </>
+      );
+      break;
+    case 'confirm-remove':
+      title = 'Remove agent';
+      body = (
+        <>
+          <Line width={inner}>Remove {dialog.agent} from its pane? (It is not running.)</Line>
+          <Line width={inner} color="gray">
+            y / Enter remove · n / Esc keep it
+          </Line>
+        </>
+      );
+      break;
+    case 'confirm-respawn':
+      title = 'Respawn agent';
+      body = (
+        <>
+          <Line width={inner}>{dialog.agent} is running. Kill it and start it again?</Line>
+          <Line width={inner} color="gray">
+            y / Enter respawn · n / Esc keep it
+          </Line>
+        </>
+      );
+      break;
+    case 'confirm-quit': {
+      title = 'Quit flower-tui';
+      const shown = dialog.running.slice(0, 6);
+      body = (
+        <>
+          <Line width={inner}>Quitting stops {dialog.running.length} running agent{dialog.running.length === 1 ? '' : 's'}:</Line>
+          {shown.map((a) => (
+            <Line key={a} width={inner} color="yellow">
+              {'  '}
+              {a}
+            </Line>
+          ))}
+          {dialog.running.length > shown.length ? <Line width={inner}>{`  … and ${dialog.running.length - shown.length} more`}</Line> : null}
+          <Line width={inner} color="gray">
+            y / Enter quit · n / Esc stay
+          </Line>
+        </>
+      );
+      break;
+    }
+  }
+  return (
+    <Positioned rect={rect} borderStyle="round" borderColor="cyan" paddingX={1} flexDirection="column" backgroundColor="black">
+      <Line width={inner} bold color="cyan">
+        {title}
+      </Line>
+      {body}
+    </Positioned>
+  );
+}

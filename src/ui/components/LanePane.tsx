@@ -1,0 +1,73 @@
+import React from 'react';
+import { Text } from 'ink';
+import type { AgentInfo, WorktreeInfo } from '../../core/types.js';
+import { agentStateLabel } from '../../core/types.js';
+import type { LanePane as LaneLayout } from '../layout.js';
+import type { ScrollView } from '../ui-state.js';
+import { Positioned } from './Positioned.js';
+import { stateColour, stateGlyph, theme } from './theme.js';
+
+interface Props {
+  lane: LaneLayout;
+  worktree: WorktreeInfo | undefined;
+  agents: Map<string, AgentInfo>;
+  focusedLane: boolean;
+  focusedAgent: string | null;
+  scroll: ScrollView | null;
+  scrollDepth: (agent: string) => number;
+  newAgentKey: string;
+}
+
+function AgentHeader({ agent, focused, scrollInfo }: { agent: AgentInfo; focused: boolean; scrollInfo: string | null }) {
+  const bg = focused ? theme.headerFocusBg : undefined;
+  const fg = focused ? theme.headerFocusFg : undefined;
+  return (
+    <Text wrap="truncate-end" backgroundColor={bg} color={fg}>
+      <Text bold>{focused ? '▸ ' : '  '}{agent.name}</Text>
+      <Text color={focused ? fg : theme.hint}> · {agent.profile} · </Text>
+      <Text color={focused ? fg : stateColour(agent.state)}>{stateGlyph(agent.state)} {agentStateLabel(agent.state)}</Text>
+      {scrollInfo ? <Text color={focused ? fg : 'yellow'}> · {scrollInfo}</Text> : null}
+    </Text>
+  );
+}
+
+/** One worktree: a border with its name, and each agent's header over the space its screen is drawn in. */
+export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey }: Props) {
+  const r = lane.rect;
+  const borderColour = focusedLane ? theme.focusBorder : theme.border;
+  const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${worktree.branch}` : '';
+  const missing = worktree?.prunable ? ' (worktree missing)' : '';
+  const hidden = lane.hiddenAgents ? ` +${lane.hiddenAgents} more` : '';
+  return (
+    <>
+      <Positioned rect={r} borderStyle={focusedLane ? 'bold' : 'round'} borderColor={borderColour} />
+      <Positioned rect={{ x: r.x + 2, y: r.y, width: Math.max(1, r.width - 4), height: 1 }}>
+        <Text wrap="truncate-end">
+          <Text color={borderColour} bold inverse={focusedLane}> {lane.index <= 9 ? `${lane.index} ` : ''}{lane.name} </Text>
+          <Text color="magenta">{branch}</Text>
+          <Text color={theme.error}>{missing}</Text>
+          <Text color={theme.hint}>{hidden}</Text>
+        </Text>
+      </Positioned>
+      {lane.slots.length === 0 ? (
+        <Positioned rect={{ x: r.x + 2, y: r.y + 1, width: Math.max(1, r.width - 4), height: Math.max(1, r.height - 2) }}>
+          <Text color={theme.hint} wrap="wrap">
+            No agents here. Press {newAgentKey} (or Enter) to start one.
+          </Text>
+        </Positioned>
+      ) : null}
+      {lane.slots.map((slot) => {
+        const a = agents.get(slot.id);
+        if (!a) return null;
+        const inScroll = scroll?.agent === slot.id;
+        const depth = inScroll ? scrollDepth(slot.id) : 0;
+        const info = inScroll ? (scroll!.editing ? 'search' : depth > 0 ? `scroll −${depth}` : 'scroll (bottom)') : null;
+        return (
+          <Positioned key={slot.id} rect={slot.header} backgroundColor={focusedAgent === slot.id ? theme.headerFocusBg : undefined}>
+            <AgentHeader agent={a} focused={focusedAgent === slot.id} scrollInfo={info} />
+          </Positioned>
+        );
+      })}
+    </>
+  );
+}

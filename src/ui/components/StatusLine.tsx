@@ -1,0 +1,47 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { Rect } from '../layout.js';
+import { keyLabel, type Keymap } from '../keymap.js';
+import type { UiState } from '../ui-state.js';
+import { theme } from './theme.js';
+
+/** The bottom row: a message (or the search prompt) on the left, the keys that matter now on the right. */
+export function StatusLine({ rect, ui, keymap, hiddenLanes, running }: { rect: Rect; ui: UiState; keymap: Keymap; hiddenLanes: number; running: number }) {
+  const k = (a: keyof Keymap['bindings']) => keyLabel(keymap.bindings[a][0] ?? '?');
+  let left: React.ReactNode;
+  let hints: string;
+  if (ui.scroll?.editing) {
+    left = (
+      <Text>
+        <Text color="yellow">search: </Text>
+        {ui.scroll.query}
+        <Text inverse> </Text>
+      </Text>
+    );
+    hints = 'Enter search · Esc cancel';
+  } else if (ui.scroll) {
+    left = ui.message ? <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{ui.message.text}</Text> : <Text color="yellow">SCROLL {ui.scroll.agent}</Text>;
+    hints = '↑↓ PgUp PgDn g G · / search · Esc live';
+  } else {
+    left = ui.message ? (
+      <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{ui.message.text}</Text>
+    ) : (
+      <Text color={theme.hint}>
+        flower-tui · {running} agent{running === 1 ? '' : 's'} running{hiddenLanes ? ` · ${hiddenLanes} pane${hiddenLanes === 1 ? '' : 's'} off-screen (← →)` : ''}
+      </Text>
+    );
+    hints = `${k('attach')} attach · ${k('newAgent')} new · ${k('kill')} kill · ${k('respawn')} respawn · ${k('scroll')} scroll · ${k('help')} help · ${k('quit')} quit`;
+  }
+  return (
+    <Box position="absolute" marginLeft={rect.x} marginTop={rect.y} width={rect.width} height={1}>
+      <Box flexGrow={1} flexShrink={1} overflow="hidden">
+        <Text wrap="truncate-end">{left}</Text>
+      </Box>
+      <Box flexShrink={0} marginLeft={1}>
+        <Text color={theme.hint} wrap="truncate-start">
+          {rect.width >= 100 || ui.scroll ? hints : rect.width >= 64 ? `${k('attach')} attach · ${k('newAgent')} new · ${k('help')} help · ${k('quit')} quit` : `${k('help')} help`}
+        </Text>
+      </Box>
+    </Box>
+  );
+}

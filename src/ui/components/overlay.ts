@@ -1,0 +1,37 @@
+import type { Snapshot } from '../../core/types.js';
+import { KEY_ACTIONS } from '../../config/schema.js';
+import { ACTION_HELP, keyLabel, type Keymap } from '../keymap.js';
+import type { Rect } from '../layout.js';
+import type { Dialog } from '../ui-state.js';
+
+/** Lines of the help overlay: every binding (as configured), then the fixed keys. */
+export function helpLines(keymap: Keymap): [string, string][] {
+  const lines: [string, string][] = KEY_ACTIONS.map((a) => [keymap.bindings[a].map(keyLabel).join(' / '), ACTION_HELP[a]]);
+  lines.splice(6, 0, ['1 … 9', 'focus pane N (1 = MAIN)']);
+  lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc']);
+  lines.push(['mouse', 'click focuses · wheel scrolls']);
+  return lines;
+}
+
+/** Size of a dialog's box, border included. */
+function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width: number; height: number } {
+  switch (dialog.kind) {
+    case 'help':
+      return { width: 66, height: helpLines(keymap).length + 4 };
+    case 'pick-profile':
+      return { width: 56, height: snapshot.profiles.length + 5 };
+    case 'confirm-quit':
+      return { width: 60, height: Math.min(dialog.running.length, 6) + 6 };
+    default:
+      return { width: 56, height: 6 };
+  }
+}
+
+/** Where the open dialog sits: centred, clipped to the terminal. Agent cells never draw inside it. */
+export function dialogRect(dialog: Dialog | null, snapshot: Snapshot, keymap: Keymap, cols: number, rows: number): Rect | null {
+  if (!dialog) return null;
+  const s = dialogSize(dialog, snapshot, keymap);
+  const width = Math.min(s.width, cols - 2);
+  const height = Math.min(s.height, rows - 2);
+  return { x: Math.floor((cols - width) / 2), y: Math.max(0, Math.floor((rows - height) / 2)), width, height };
+}

@@ -1,0 +1,233 @@
+import type { Snapshot, SupervisorCommand } from '../../core/types.js';
+import { agentIsLive } from '../../core/types.js';
+import type { Layout, Rect } from '../layout.js';
+import type { Keymap } from '../keymap.js';
+import { MAIN_LANE, lanesOf, type SearchMatch, type UiState } from '../ui-state.js';
+import type { Key } from './key-tokens.js';
+import { handleScrollKey, startScroll, scrollBy } from './scroll-keys.js';
+
+/** What a key asks of the outside world, beyond a new UI state. */
+export type Effect = { type: 'command'; cmd: SupervisorCommand } | { type: 'attach'; agent: string } | { type: 'quit' };
+
+export interface KeyContext {
+  snapshot: Snapshot;
+  layout: Layout;
+  keymap: Keymap;
+  /** Size of an agent's buffer, for clamping scroll: total lines and visible rows. */
+  bufferSize(agent: string): { length: number; rows: number } | null;
+  search(agent: string, query: string): SearchMatch[];
+}
+
+export interface KeyResult {
+  ui: UiState;
+  effects: Effect[];
+}
+
+const none = (ui: UiState): KeyResult => ({ ui, effects: [] });
+const info = (ui: UiState, text: string): KeyResult => ({ ui: { ...ui, message: { text, level: 'info' } }, effects: [] });
+
+/** Focus targets in Tab order: MAIN, then each lane's agents (or the lane itself when it has none). */
+function focusTargets(snapshot: Snapshot): { lane: string; agent: string | null }[] {
+  const out: { lane: string; agent: string | null }[] = [{ lane: MAIN_LANE, agent: null }];
+  for (const l of lanesOf(snapshot)) {
+    if (l.agents.length === 0) out.push({ lane: l.name, agent: null });
+    else for (const a of l.agents) out.push({ lane: l.name, agent: a });
+  }
+  return out;
+}
+
+export function focus(ui: UiState, lane: string, agent: string | null): UiState {
+  const lastAgentByLane = agent ? { ...ui.lastAgentByLane, [lane]: agent } : ui.lastAgentByLane;
+  return { ...ui, focusLane: lane, focusAgent: agent, lastAgentByLane, message: null };
+}
+
+export function focusLane(ui: UiState, snapshot: Snapshot, lane: string): UiState {
+  const agents = lanesOf(snapshot).find((l) => l.name === lane)?.agents ?? [];
+  const remembered = ui.lastAgentByLane[lane];
+  return focus(ui, lane, remembered && agents.includes(remembered) ? remembered : (agents[0] ?? null));
+}
+
+function laneRect(layout: Layout, lane: string): Rect | null {
+  if (lane === MAIN_LANE) return layout.main;
+  return layout.lanes.find((l) => l.name === lane)?.rect ?? null;
+}
+
+/** The nearest lane (or MAIN) in a direction, by rectangle centres. */
+function laneInDirection(layout: Layout, from: string, dir: 'left' | 'right' | 'up' | 'down'): string | null {
+  const r = laneRect(layout, from);
+  if (!r) return null;
+  const cx = r.x + r.width / 2;
+  const cy = r.y + r.height / 2;
+  const candidates = [{ name: MAIN_LANE, rect: layout.main }, ...layout.lanes.map((l) => ({ name: l.name, rect: l.rect }))];
+  let best: string | null = null;
+  let bestDist = Infinity;
+  for (const c of candidates) {
+    if (c.name === from) continue;
+    const ox = c.rect.x + c.rect.width / 2;
+    const oy = c.rect.y + c.rect.height / 2;
+    const ok =
+      dir === 'left' ? c.rect.x + c.rect.width <= r.x : dir === 'right' ? c.rect.x >= r.x + r.width : dir === 'up' ? c.rect.y + c.rect.height <= r.y : c.rect.y >= r.y + r.height;
+    if (!ok) continue;
+    // Prefer alignment on the axis we are not moving along.
+    const d = dir === 'left' || dir === 'right' ? Math.abs(ox - cx) + 3 * Math.abs(oy - cy) : Math.abs(oy - cy) + 3 * Math.abs(ox - cx);
+    if (d < bestDist) {
+      bestDist = d;
+      best = c.name;
+    }
+  }
+  return best;
+}
+
+function cycle(ui: UiState, snapshot: Snapshot, step: number): UiState {
+  const targets = focusTargets(snapshot);
+  const i = targets.findIndex((t) => t.lane === ui.focusLane && t.agent === ui.focusAgent);
+  const next = targets[(((i === -1 ? 0 : i) + step) % targets.length + targets.length) % targets.length]!;
+  return focus(ui, next.lane, next.agent);
+}
+
+function move(ui: UiState, ctx: KeyContext, dir: 'left' | 'right' | 'up' | 'down'): UiState {
+  const lanes = lanesOf(ctx.snapshot);
+  const lane = lanes.find((l) => l.name === ui.focusLane);
+  if ((dir === 'up' || dir === 'down') && lane && ui.focusAgent) {
+    const i = lane.agents.indexOf(ui.focusAgent);
+    const j = i + (dir === 'down' ? 1 : -1);
+    if (j >= 0 && j < lane.agents.length) return focus(ui, lane.name, lane.agents[j]!);
+  }
+  const target = laneInDirection(ctx.layout, ui.focusLane, dir);
+  if (target) {
+    const s = focusLane(ui, ctx.snapshot, target);
+    // Entering a lane from below lands on its last agent, from above on its first: what the eye expects.
+    const agents = lanes.find((l) => l.name === target)?.agents ?? [];
+    if (dir === 'up' && agents.length > 1 && !ui.lastAgentByLane[target]) return focus(s, target, agents[agents.length - 1]!);
+    return s;
+  }
+  // Lanes scrolled out of view are still reachable with left/right.
+  if (dir === 'left' || dir === 'right') {
+    const order = [MAIN_LANE, ...lanes.map((l) => l.name)];
+    const i = order.indexOf(ui.focusLane);
+    const j = i + (dir === 'right' ? 1 : -1);
+    if (i !== -1 && j >= 0 && j < order.length) return focusLane(ui, ctx.snapshot, order[j]!);
+  }
+  return ui;
+}
+
+function focusedAgent(ui: UiState, snapshot: Snapshot) {
+  return ui.focusAgent ? snapshot.agents.find((a) => a.id === ui.focusAgent) : undefined;
+}
+
+const MAIN_REFUSAL = 'MAIN is read-only: nothing typed here reaches a process (it only receives merges)';
+
+/** Keys while a dialog is open. */
+function handleDialogKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
+  const d = ui.dialog!;
+  const name = key.kind === 'key' ? key.name : '';
+  const close = { ...ui, dialog: null };
+  if (d.kind === 'help') return none(close);
+  if (d.kind === 'pick-profile') {
+    const n = ctx.snapshot.profiles.length;
+    if (name === 'escape' || name === 'q' || name === 'ctrl-c') return none(close);
+    if (name === 'up' || name === 'k' || name === 'shift-tab') return none({ ...ui, dialog: { ...d, selected: (d.selected - 1 + n) % n } });
+    if (name === 'down' || name === 'j' || name === 'tab') return none({ ...ui, dialog: { ...d, selected: (d.selected + 1) % n } });
+    const digit = /^[1-9]$/.test(name) ? Number(name) - 1 : -1;
+    if (name === 'enter' || (digit >= 0 && digit < n)) {
+      const profile = ctx.snapshot.profiles[digit >= 0 ? digit : d.selected];
+      if (!profile) return none(close);
+      return { ui: close, effects: [{ type: 'command', cmd: { type: 'spawn', worktree: d.worktree, profile: profile.name } }] };
+    }
+    return none(ui);
+  }
+  const yes = name === 'y' || name === 'enter' || (d.kind === 'confirm-quit' && name === 'ctrl-c');
+  const no = name === 'n' || name === 'escape' || name === 'q';
+  if (!yes) return no ? none(close) : none(ui);
+  switch (d.kind) {
+    case 'confirm-kill':
+      return { ui: close, effects: [{ type: 'command', cmd: { type: 'kill', agent: d.agent } }] };
+    case 'confirm-remove':
+      return { ui: close, effects: [{ type: 'command', cmd: { type: 'remove', agent: d.agent } }] };
+    case 'confirm-respawn':
+      return { ui: close, effects: [{ type: 'command', cmd: { type: 'respawn', agent: d.agent } }] };
+    case 'confirm-quit':
+      return { ui: close, effects: [{ type: 'quit' }] };
+  }
+}
+
+/** The grid's key handling: pure, so every binding is unit-tested without a terminal. */
+export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
+  if (ui.dialog) return handleDialogKey(ui, key, ctx);
+  if (ui.scroll) return handleScrollKey(ui, key, ctx);
+  if (key.kind === 'mouse') return handleMouse(ui, key, ctx);
+  if (key.kind === 'paste') return ui.focusLane === MAIN_LANE ? info(ui, MAIN_REFUSAL) : info(ui, 'Paste goes to an agent once attached (Enter)');
+  if (/^[1-9]$/.test(key.name)) {
+    const n = Number(key.name);
+    if (n === 1) return none(focus(ui, MAIN_LANE, null));
+    const lane = lanesOf(ctx.snapshot)[n - 2];
+    return lane ? none(focusLane(ui, ctx.snapshot, lane.name)) : none(ui);
+  }
+  const action = ctx.keymap.lookup.get(key.name);
+  const agent = focusedAgent(ui, ctx.snapshot);
+  switch (action) {
+    case 'next':
+      return none(cycle(ui, ctx.snapshot, 1));
+    case 'prev':
+      return none(cycle(ui, ctx.snapshot, -1));
+    case 'left':
+    case 'right':
+    case 'up':
+    case 'down':
+      return none(move(ui, ctx, action));
+    case 'help':
+      return none({ ...ui, dialog: { kind: 'help' } });
+    case 'quit': {
+      const running = ctx.snapshot.agents.filter((a) => agentIsLive(a.state)).map((a) => a.id);
+      if (running.length === 0) return { ui, effects: [{ type: 'quit' }] };
+      return none({ ...ui, dialog: { kind: 'confirm-quit', running } });
+    }
+    case 'attach':
+      if (ui.focusLane === MAIN_LANE) return info(ui, MAIN_REFUSAL);
+      if (!agent) return none({ ...ui, dialog: { kind: 'pick-profile', worktree: ui.focusLane, selected: 0 } });
+      if (!agentIsLive(agent.state)) return info(ui, `${agent.id} is not running — press ${ctx.keymap.bindings.respawn[0]} to respawn it`);
+      return { ui: { ...ui, message: null }, effects: [{ type: 'attach', agent: agent.id }] };
+    case 'newAgent':
+      if (ui.focusLane === MAIN_LANE) return info(ui, 'MAIN is read-only: agents run in worktrees, MAIN only receives merges');
+      return none({ ...ui, dialog: { kind: 'pick-profile', worktree: ui.focusLane, selected: 0 } });
+    case 'kill':
+      if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      return none({ ...ui, dialog: agentIsLive(agent.state) ? { kind: 'confirm-kill', agent: agent.id } : { kind: 'confirm-remove', agent: agent.id } });
+    case 'respawn':
+      if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      if (agentIsLive(agent.state)) return none({ ...ui, dialog: { kind: 'confirm-respawn', agent: agent.id } });
+      return { ui: { ...ui, message: null }, effects: [{ type: 'command', cmd: { type: 'respawn', agent: agent.id } }] };
+    case 'scroll':
+      if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      return none(startScroll(ui, agent.id, ctx, key.name === 'pageup' ? 'page' : 'none'));
+    default:
+      if (ui.focusLane === MAIN_LANE) return info(ui, MAIN_REFUSAL);
+      return none(ui);
+  }
+}
+
+function agentAt(ctx: KeyContext, x: number, y: number): { lane: string; agent: string } | null {
+  for (const lane of ctx.layout.lanes) {
+    for (const slot of lane.slots) {
+      const r = { x: slot.header.x, y: slot.header.y, width: slot.screen.width, height: slot.screen.height + 1 };
+      if (x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height) return { lane: lane.name, agent: slot.id };
+    }
+  }
+  return null;
+}
+
+function handleMouse(ui: UiState, key: Extract<Key, { kind: 'mouse' }>, ctx: KeyContext): KeyResult {
+  const hit = agentAt(ctx, key.x, key.y);
+  if (key.button === 64 && hit) {
+    // Wheel up over an agent: scroll mode on it, three lines up.
+    return none(scrollBy(startScroll(focus(ui, hit.lane, hit.agent), hit.agent, ctx, 'none'), -3, ctx));
+  }
+  if (key.button === 0 && !key.release) {
+    if (hit) return none(focus(ui, hit.lane, hit.agent));
+    const m = ctx.layout.main;
+    if (key.y >= m.y && key.y < m.y + m.height) return none(focus(ui, MAIN_LANE, null));
+    const lane = ctx.layout.lanes.find((l) => key.x >= l.rect.x && key.x < l.rect.x + l.rect.width && key.y >= l.rect.y && key.y < l.rect.y + l.rect.height);
+    if (lane) return none(focusLane(ui, ctx.snapshot, lane.name));
+  }
+  return none(ui);
+}

@@ -1,0 +1,291 @@
+import React from 'react';
+import { PassThrough } from 'node:stream';
+import { render, type Instance } from 'ink';
+import type { Supervisor } from '../core/supervisor.js';
+import { TerminalScreen } from '../core/agents/terminal-screen.js';
+import { describeError } from '../core/errors.js';
+import type { Snapshot, SupervisorEvent } from '../core/types.js';
+import type { FlowerConfig } from '../config/config.js';
+import { App } from './components/App.js';
+import { dialogRect } from './components/overlay.js';
+import { AttachSession, RESET_AGENT_MODES } from './attach-session.js';
+import { Compositor, type PanePlacement } from './compositor/compositor.js';
+import { handleKey, type Effect, type KeyContext } from './input/grid-keys.js';
+import { tokenizeKeys } from './input/key-tokens.js';
+import type { Keymap } from './keymap.js';
+import { computeLayout, type Layout } from './layout.js';
+import { searchBuffer } from './scrollback-search.js';
+import { initialUiState, lanesOf, reconcileFocus, type UiState } from './ui-state.js';
+import { VirtualStdout } from './virtual-stdout.js';
+
+export interface TuiOptions {
+  supervisor: Supervisor;
+  config: FlowerConfig;
+  keymap: Keymap;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  /** A line shown in the status bar at start (e.g. which agents failed to start). */
+  initialMessage?: { text: string; level: 'info' | 'error' };
+}
+
+/** Terminal modes the grid runs with; undone by TERMINAL_RESTORE on every exit path. */
+const GRID_MODES_BASE = '\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?2004h';
+const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
+export const TERMINAL_RESTORE = RESET_AGENT_MODES + '\x1b[?1049l\x1b[?25h\x1b[?7h';
+
+/**
+ * The interactive cockpit: wires the supervisor's state into Ink (chrome) and the compositor
+ * (agent screens), and routes raw keyboard input to the grid, a dialog, or an attached agent.
+ */
+export class Tui {
+  private ui: UiState = initialUiState();
+  private snapshot: Snapshot;
+  private layout!: Layout;
+  private readonly compositor: Compositor;
+  private readonly chrome: TerminalScreen;
+  private readonly vout: VirtualStdout;
+  private ink: Instance | null = null;
+  private attach: AttachSession | null = null;
+  private resizeTimer: NodeJS.Timeout | null = null;
+  private finished = false;
+  private resolveExit!: () => void;
+  readonly exited: Promise<void>;
+
+  constructor(private readonly o: TuiOptions) {
+    this.snapshot = o.supervisor.snapshot();
+    const { cols, rows } = this.size();
+    this.chrome = new TerminalScreen(cols, rows, 0, { convertEol: true });
+    this.vout = new VirtualStdout(cols, rows, (chunk) => this.chrome.write(chunk, () => this.compositor.markChromeDirty()));
+    this.compositor = new Compositor({
+      fps: o.config.ui.fps,
+      backgroundFps: o.config.ui.backgroundFps,
+      write: (d) => o.stdout.write(d),
+      onDrain: (fn) => o.stdout.once('drain', fn),
+    });
+    this.compositor.setChrome(this.chrome.term);
+    this.compositor.setSize(cols, rows);
+    this.exited = new Promise((r) => (this.resolveExit = r));
+    if (o.initialMessage) this.ui = { ...this.ui, message: o.initialMessage };
+  }
+
+  private size(): { cols: number; rows: number } {
+    return { cols: this.o.stdout.columns || 80, rows: this.o.stdout.rows || 24 };
+  }
+
+  start(): void {
+    const { stdin, stdout, supervisor } = this.o;
+    stdin.setRawMode?.(true);
+    stdin.setEncoding('utf8');
+    stdin.on('data', this.onInput);
+    stdin.resume();
+    stdout.on('resize', this.onResize);
+    stdout.write(GRID_MODES_BASE + (this.o.config.ui.mouse ? MOUSE_ON : ''));
+    supervisor.on('event', this.onEvent);
+    this.ui = reconcileFocus(this.ui, this.snapshot);
+    // Start on the first lane's first agent: that is where the work is (MAIN is one Tab away).
+    const firstLane = lanesOf(this.snapshot)[0];
+    if (firstLane) this.ui = { ...this.ui, focusLane: firstLane.name, focusAgent: firstLane.agents[0] ?? null };
+    this.ink = render(React.createElement(App, this.appProps()), {
+      stdout: this.vout as unknown as NodeJS.WriteStream,
+      stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: 30,
+    });
+    this.compositor.resume();
+    this.update();
+  }
+
+  private appProps() {
+    return {
+      snapshot: this.snapshot,
+      ui: this.ui,
+      layout: this.layout ?? this.computeLayout(),
+      keymap: this.o.keymap,
+      scrollDepth: (agent: string) => {
+        const t = this.o.supervisor.screen(agent)?.term;
+        return t && this.ui.scroll?.agent === agent ? Math.max(0, t.buffer.active.baseY - this.ui.scroll.top) : 0;
+      },
+    };
+  }
+
+  private computeLayout(): Layout {
+    const { cols, rows } = this.size();
+    return computeLayout({ cols, rows, lanes: lanesOf(this.snapshot), focusLane: this.ui.focusLane, focusAgent: this.ui.focusAgent });
+  }
+
+  /** Re-derive everything visible from state: layout, pty sizes, compositor placements, chrome. */
+  private update(): void {
+    if (this.finished) return;
+    this.layout = this.computeLayout();
+    if (this.attach) return; // the attached agent owns the terminal; the grid catches up on detach
+    const placements: PanePlacement[] = [];
+    for (const lane of this.layout.lanes) {
+      for (const slot of lane.slots) {
+        const agent = this.o.supervisor.agent(slot.id);
+        if (!agent) continue;
+        // The pty gets exactly the space it is shown in, so full-screen programs lay out for it.
+        if (agent.info.cols !== slot.screen.width || agent.info.rows !== slot.screen.height) agent.resize(slot.screen.width, slot.screen.height);
+        const scroll = this.ui.scroll?.agent === slot.id ? this.ui.scroll : null;
+        placements.push({
+          agent: slot.id,
+          rect: slot.screen,
+          term: agent.screen.term,
+          top: scroll ? scroll.top : null,
+          matches: scroll?.matches,
+          currentMatch: scroll?.current,
+          focused: this.ui.focusAgent === slot.id,
+        });
+      }
+    }
+    const { cols, rows } = this.size();
+    this.compositor.setPanes(this.layout.tooSmall ? [] : placements, dialogRect(this.ui.dialog, this.snapshot, this.o.keymap, cols, rows));
+    this.ink?.rerender(React.createElement(App, this.appProps()));
+  }
+
+  private readonly onEvent = (e: SupervisorEvent) => {
+    if (e.type === 'screen') this.compositor.markAgentDirty(e.agent);
+    else if (e.type === 'snapshot') {
+      this.snapshot = e.snapshot;
+      this.ui = reconcileFocus(this.ui, this.snapshot);
+      this.update();
+    } else if (e.type === 'error') {
+      this.setMessage(e.message, 'error');
+    }
+  };
+
+  private setMessage(text: string, level: 'info' | 'error'): void {
+    this.ui = { ...this.ui, message: { text, level } };
+    this.update();
+  }
+
+  private keyContext(): KeyContext {
+    const sup = this.o.supervisor;
+    return {
+      snapshot: this.snapshot,
+      layout: this.layout,
+      keymap: this.o.keymap,
+      bufferSize: (agent) => {
+        const t = sup.screen(agent)?.term;
+        return t ? { length: t.buffer.active.length, rows: t.rows } : null;
+      },
+      search: (agent, query) => {
+        const t = sup.screen(agent)?.term;
+        return t ? searchBuffer(t, query) : [];
+      },
+    };
+  }
+
+  private readonly onInput = (chunk: string | Buffer) => {
+    const data = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    if (this.attach) {
+      this.attach.input(data);
+      return;
+    }
+    if (this.layout.tooSmall) {
+      // Only quitting makes sense when nothing can be shown.
+      if (data === 'q' || data === '\x03') this.runEffects([{ type: 'quit' }]);
+      return;
+    }
+    const effects: Effect[] = [];
+    for (const key of tokenizeKeys(data)) {
+      const r = handleKey(this.ui, key, this.keyContext());
+      this.ui = r.ui;
+      effects.push(...r.effects);
+    }
+    this.update();
+    this.runEffects(effects);
+  };
+
+  private runEffects(effects: Effect[]): void {
+    for (const e of effects) {
+      if (e.type === 'quit') void this.quit();
+      else if (e.type === 'attach') void this.startAttach(e.agent);
+      else
+        this.o.supervisor.dispatch(e.cmd).then(
+          (res) => {
+            if (e.cmd.type === 'spawn' && res) {
+              // Focus what was just started: the operator's next move is almost always to look at it.
+              this.ui = { ...this.ui, focusLane: res.worktree, focusAgent: res.id, lastAgentByLane: { ...this.ui.lastAgentByLane, [res.worktree]: res.id } };
+              this.update();
+            }
+          },
+          (err) => this.setMessage(describeError(err), 'error'),
+        );
+    }
+  }
+
+  private async startAttach(agentId: string): Promise<void> {
+    const agent = this.o.supervisor.agent(agentId);
+    if (!agent || this.attach) return;
+    this.compositor.pause();
+    const session = new AttachSession(
+      agent,
+      { write: (d) => this.o.stdout.write(d), cols: () => this.size().cols, rows: () => this.size().rows },
+      this.o.keymap.detachLetter,
+      (reason) => this.endAttach(reason),
+    );
+    this.attach = session;
+    await session.start();
+  }
+
+  private endAttach(reason: 'key' | 'exit'): void {
+    const s = this.attach;
+    if (!s) return;
+    this.attach = null;
+    s.dispose();
+    this.o.stdout.write('\x1b[2J' + GRID_MODES_BASE + (this.o.config.ui.mouse ? MOUSE_ON : ''));
+    const label = s.agent.info.state.kind === 'exited' ? `exited ${s.agent.info.state.code}` : s.agent.info.state.kind;
+    this.ui = { ...this.ui, message: reason === 'exit' ? { text: `${s.agent.info.id} ${label} — detached`, level: 'info' } : { text: `detached from ${s.agent.info.id}`, level: 'info' } };
+    this.compositor.resume();
+    this.update();
+  }
+
+  private readonly onResize = () => {
+    if (this.resizeTimer) clearTimeout(this.resizeTimer);
+    // Debounced: dragging a window edge sends dozens of sizes; programs redraw once for the last one.
+    this.resizeTimer = setTimeout(() => {
+      this.resizeTimer = null;
+      const { cols, rows } = this.size();
+      this.chrome.resize(cols, rows);
+      this.vout.resize(cols, rows);
+      this.compositor.setSize(cols, rows);
+      if (this.attach) this.attach.resize();
+      this.update();
+    }, 40);
+  };
+
+  /** Leave the grid: restore the terminal, stop every agent, resolve `exited`. Safe to call twice. */
+  async quit(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    this.teardownTerminal();
+    this.o.stdout.write('flower-tui: stopping agents…\r');
+    await this.o.supervisor.shutdown();
+    this.o.stdout.write('\x1b[2K');
+    this.resolveExit();
+  }
+
+  /** Give the terminal back exactly as we found it. Synchronous: also used from exit handlers. */
+  teardownTerminal(): void {
+    this.attach?.dispose();
+    this.attach = null;
+    this.compositor.pause();
+    this.o.supervisor.off('event', this.onEvent);
+    this.o.stdin.off('data', this.onInput);
+    this.o.stdout.off('resize', this.onResize);
+    try {
+      this.ink?.unmount();
+    } catch {
+      /* already unmounted */
+    }
+    this.ink = null;
+    this.o.stdout.write(TERMINAL_RESTORE);
+    try {
+      this.o.stdin.setRawMode?.(false);
+    } catch {
+      /* stdin already closed (terminal gone) */
+    }
+    this.o.stdin.pause();
+  }
+}

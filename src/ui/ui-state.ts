@@ -1,0 +1,75 @@
+import type { Snapshot } from '../core/types.js';
+
+/** What the UI shows over the grid. Exactly one at a time; keys go to it first. */
+export type Dialog =
+  | { kind: 'help' }
+  | { kind: 'confirm-kill'; agent: string }
+  | { kind: 'confirm-remove'; agent: string }
+  | { kind: 'confirm-respawn'; agent: string }
+  | { kind: 'confirm-quit'; running: string[] }
+  | { kind: 'pick-profile'; worktree: string; selected: number };
+
+export interface SearchMatch {
+  /** Absolute line in the agent's buffer (scrollback + screen). */
+  line: number;
+  col: number;
+  length: number;
+}
+
+/** Scroll mode on one agent: a frozen view into its scrollback, optionally with a search. */
+export interface ScrollView {
+  agent: string;
+  /** Absolute buffer line shown at the top of the pane. */
+  top: number;
+  /** Typing a search query (the status line is an input field). */
+  editing: boolean;
+  query: string;
+  matches: SearchMatch[];
+  current: number;
+}
+
+export interface StatusMessage {
+  text: string;
+  level: 'info' | 'error';
+}
+
+export interface UiState {
+  /** "MAIN" or a linked worktree's name. */
+  focusLane: string;
+  focusAgent: string | null;
+  /** Remember the agent last focused in each lane, so returning to a lane returns to it. */
+  lastAgentByLane: Record<string, string>;
+  dialog: Dialog | null;
+  scroll: ScrollView | null;
+  message: StatusMessage | null;
+}
+
+export const MAIN_LANE = 'MAIN';
+
+export function initialUiState(): UiState {
+  return { focusLane: MAIN_LANE, focusAgent: null, lastAgentByLane: {}, dialog: null, scroll: null, message: null };
+}
+
+/** Linked worktrees in display order, each with its agents (MAIN excluded: it never hosts agents). */
+export function lanesOf(snapshot: Snapshot): { name: string; agents: string[] }[] {
+  return snapshot.worktrees
+    .filter((w) => !w.isMain)
+    .map((w) => ({ name: w.name, agents: snapshot.agents.filter((a) => a.worktree === w.name).map((a) => a.id) }));
+}
+
+/** Keep focus valid after the snapshot changed (an agent removed, a worktree vanished). */
+export function reconcileFocus(ui: UiState, snapshot: Snapshot): UiState {
+  const lanes = lanesOf(snapshot);
+  let { focusLane, focusAgent } = ui;
+  if (focusLane !== MAIN_LANE && !lanes.some((l) => l.name === focusLane)) {
+    focusLane = lanes[0]?.name ?? MAIN_LANE;
+    focusAgent = null;
+  }
+  const lane = lanes.find((l) => l.name === focusLane);
+  if (!lane) focusAgent = null;
+  else if (!focusAgent || !lane.agents.includes(focusAgent)) focusAgent = lane.agents[0] ?? null;
+  let scroll = ui.scroll;
+  if (scroll && !snapshot.agents.some((a) => a.id === scroll!.agent)) scroll = null;
+  if (focusLane === ui.focusLane && focusAgent === ui.focusAgent && scroll === ui.scroll) return ui;
+  return { ...ui, focusLane, focusAgent, scroll };
+}
