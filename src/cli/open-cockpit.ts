@@ -22,7 +22,7 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
   const config = loadConfig({ file: args.config, mainRoot: repo.mainRoot });
   const keymap = buildKeymap(config.keys);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new FlowerError('bad-usage', 'flower-tui needs an interactive terminal (stdin and stdout must be a TTY)');
+    throw new FlowerError('bad-usage', 'the cockpit needs an interactive terminal (stdin and stdout must be a TTY)');
   }
   const supervisor = await Supervisor.open({ repo, config });
   const { errors } = supervisor.startConfiguredAgents();

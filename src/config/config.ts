@@ -22,7 +22,7 @@ export function configCandidates(mainRoot: string, env: NodeJS.ProcessEnv = proc
 /** "profiles.claude.command: expected string, received number" — the path a user can find in the file. */
 export function formatIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-  let msg = issue.message;
+  let msg = issue.message.replace(/^Invalid input: /, '');
   if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${where}: ${msg}`;
 }
@@ -31,7 +31,9 @@ export function formatIssue(issue: z.core.$ZodIssue): string {
 export function parseConfig(raw: unknown, source: string | null, env: NodeJS.ProcessEnv = process.env): FlowerConfig {
   const result = ConfigSchema.safeParse(raw ?? {});
   if (!result.success) {
-    const first = result.error.issues[0];
+    // A misspelt key explains the other errors (a "missing" field is usually the misspelt one): report it first.
+    const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+    const first = issues[0];
     const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
     throw new FlowerError('config-invalid', `invalid config ${source ?? '(built-in)'}: ${first ? formatIssue(first) : 'invalid'}${more}`);
   }

@@ -80,7 +80,10 @@ export class Agent extends EventEmitter {
     const env = agentEnv(this.spec.baseEnv, this.spec.profile.env, { agent: this.spec.id, worktree: this.spec.worktree });
     const file = resolveCommand(this.spec.profile.command, env.PATH, this.spec.cwd);
     if (!file) {
-      this.setState({ kind: 'failed', reason: `command not found: ${this.spec.profile.command}` }, { pid: null });
+      const reason = `command not found: ${this.spec.profile.command}`;
+      // Say it in the pane too: the header is one truncated line, the pane has room for what to do.
+      this.screen.write(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mInstall it, or fix profile "${this.spec.profileName}" in your flower-tui config.\x1b[0m\r\n`, () => this.emit('screen'));
+      this.setState({ kind: 'failed', reason }, { pid: null });
       return;
     }
     let p: Pty;

@@ -39,7 +39,7 @@ export function StatusLine({ rect, ui, keymap, hiddenLanes, running }: { rect: R
       </Box>
       <Box flexShrink={0} marginLeft={1}>
         <Text color={theme.hint} wrap="truncate-start">
-          {rect.width >= 100 || ui.scroll ? hints : rect.width >= 64 ? `${k('attach')} attach · ${k('newAgent')} new · ${k('help')} help · ${k('quit')} quit` : `${k('help')} help`}
+          {ui.message && !ui.scroll ? `${k('help')} help` : rect.width >= 100 || ui.scroll ? hints : rect.width >= 64 ? `${k('attach')} attach · ${k('newAgent')} new · ${k('help')} help · ${k('quit')} quit` : `${k('help')} help`}
         </Text>
       </Box>
     </Box>
