@@ -4,7 +4,7 @@ import { render, type Instance } from 'ink';
 import type { Supervisor } from '../core/supervisor.js';
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { describeError } from '../core/errors.js';
-import type { Snapshot, SupervisorEvent } from '../core/types.js';
+import { agentStateLabel, type Snapshot, type SupervisorEvent } from '../core/types.js';
 import type { FlowerConfig } from '../config/config.js';
 import { App } from './components/App.js';
 import { dialogRect } from './components/overlay.js';
@@ -235,7 +235,7 @@ export class Tui {
     this.attach = null;
     s.dispose();
     this.o.stdout.write('\x1b[2J' + GRID_MODES_BASE + (this.o.config.ui.mouse ? MOUSE_ON : ''));
-    const label = s.agent.info.state.kind === 'exited' ? `exited ${s.agent.info.state.code}` : s.agent.info.state.kind;
+    const label = agentStateLabel(s.agent.info.state);
     this.ui = { ...this.ui, message: reason === 'exit' ? { text: `${s.agent.info.id} ${label} — detached`, level: 'info' } : { text: `detached from ${s.agent.info.id}`, level: 'info' } };
     this.compositor.resume();
     this.update();

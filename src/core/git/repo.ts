@@ -76,30 +76,43 @@ export interface MainStatus {
   error: string | null;
 }
 
+/** Parse `git status --porcelain=v2 --branch`: branch, HEAD and how many paths changed. Pure. */
+export function parseStatusV2(text: string): { branch: string | null; oid: string | null; changes: number } {
+  let branch: string | null = null;
+  let oid: string | null = null;
+  let changes = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('# branch.head ')) {
+      const b = line.slice('# branch.head '.length);
+      branch = b === '(detached)' ? null : b;
+    } else if (line.startsWith('# branch.oid ')) {
+      const o = line.slice('# branch.oid '.length);
+      oid = o === '(initial)' ? null : o;
+    } else if (line !== '' && !line.startsWith('#')) {
+      changes++;
+    }
+  }
+  return { branch, oid, changes };
+}
+
+/** HEAD's subject, cached by commit: the log call is made only when HEAD moved. */
+const subjectCache = new Map<string, string>();
+
+/** One `git status` per poll (plus one `git log` when HEAD moved): polling must stay cheap. */
 export async function readMainStatus(mainRoot: string): Promise<MainStatus> {
   const g = git(mainRoot);
   try {
-    const [branchOut, status] = await Promise.all([
-      g.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => ''),
-      g.raw(['status', '--porcelain', '--untracked-files=normal']),
-    ]);
-    let headShort: string | null = null;
+    const st = parseStatusV2(await g.raw(['status', '--porcelain=v2', '--branch', '--untracked-files=normal']));
     let subject: string | null = null;
-    try {
-      const log = await g.raw(['log', '-1', '--format=%h%x00%s']);
-      const [h, s] = log.trim().split('\0');
-      headShort = h || null;
-      subject = s ?? null;
-    } catch {
-      // A repository without commits has no HEAD yet: show that rather than fail.
+    if (st.oid) {
+      subject = subjectCache.get(st.oid) ?? null;
+      if (subject === null) {
+        subject = (await g.raw(['log', '-1', '--format=%s', st.oid])).trim();
+        if (subjectCache.size > 100) subjectCache.clear();
+        subjectCache.set(st.oid, subject);
+      }
     }
-    return {
-      branch: branchOut.trim() || null,
-      headShort,
-      subject,
-      changes: status.split('\n').filter((l) => l.trim() !== '').length,
-      error: null,
-    };
+    return { branch: st.branch, headShort: st.oid ? st.oid.slice(0, 7) : null, subject, changes: st.changes, error: null };
   } catch (e) {
     return { branch: null, headShort: null, subject: null, changes: 0, error: describeError(e) };
   }
