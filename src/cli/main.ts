@@ -1,11 +1,11 @@
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { readFileSync } from 'node:fs';
 import { EXIT_CODES, isFlowerError, describeError } from '../core/errors.js';
+import { flowerVersion, runServer } from '../server/server-process.js';
 import { openCockpit } from './open-cockpit.js';
 import { createDemoRepo } from './demo-repo.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { killCommand, respawnCommand, sendCommand, spawnCommand, statusCommand } from './commands/agent-commands.js';
+import { serverStatusCommand, serverStopCommand } from './commands/server-commands.js';
 
 /** Print a user's error as one line and exit; a stack only with --debug. */
 function fail(e: unknown, debug: boolean): never {
@@ -20,38 +20,83 @@ function fail(e: unknown, debug: boolean): never {
 
 const argv = hideBin(process.argv);
 const debug = argv.includes('--debug');
+const json = (y: Argv) => y.option('json', { type: 'boolean', describe: 'machine-readable output' });
 
 try {
   await yargs(argv)
     .scriptName('flower-tui')
-    .usage('$0 [--repo DIR] [--config FILE]\n\nThe cockpit for AI coding agents in git worktrees: every worktree in a pane, every agent live, MAIN read-only.')
-    .option('repo', { type: 'string', describe: 'repository to open (default: the one containing the current directory)' })
+    .usage(
+      '$0 [--repo DIR] [--config FILE]\n\nThe cockpit for AI coding agents in git worktrees: every worktree in a pane, every agent live, MAIN read-only.\nAgents run in a per-repository server: closing the cockpit leaves them running; run it again to re-attach.',
+    )
+    .option('repo', { type: 'string', describe: 'repository (default: the one containing the current directory)' })
     .option('config', { type: 'string', describe: 'config file (default: flower.config.json in MAIN, then ~/.config/flower-tui/config.json)' })
     .option('debug', { type: 'boolean', describe: 'show stack traces on errors' })
     .command(
       '$0',
-      'open the cockpit on a repository',
-      () => {},
+      'open the cockpit (starts the repository\'s server if none runs)',
+      (y) => y.option('in-process', { type: 'boolean', describe: 'run agents inside the cockpit: they stop when it closes (no server)' }),
       async (a) => {
-        process.exitCode = await openCockpit({ repo: a.repo, config: a.config, debug: a.debug });
+        process.exitCode = await openCockpit({ repo: a.repo, config: a.config, debug: a.debug, inProcess: a.inProcess });
       },
     )
     .command(
       'demo',
       'create a scratch repository with worktrees and demo agents, and open the cockpit on it',
-      () => {},
+      (y) => y.option('in-process', { type: 'boolean', describe: 'run agents inside the cockpit (no server)' }),
       async (a) => {
         const demo = await createDemoRepo();
         process.exitCode = await openCockpit({
           repo: demo.mainRoot,
           config: demo.configFile,
           debug: a.debug,
-          farewell: `flower-tui demo: the scratch repository is kept at ${demo.dir} (remove it with: rm -rf ${demo.dir})`,
+          inProcess: a.inProcess,
+          farewell: (outcome, running) =>
+            outcome === 'detached' && running > 0
+              ? `flower-tui demo: detached — ${running} demo agents keep running.\n  re-attach: flower-tui --repo ${demo.mainRoot}\n  stop them: flower-tui server stop --repo ${demo.mainRoot}\n  the scratch repository: ${demo.dir}`
+              : `flower-tui demo: the scratch repository is kept at ${demo.dir} (remove it with: rm -rf ${demo.dir})`,
         });
       },
     )
+    .command('status', 'worktrees and agents of the running server (exit 3 when none runs)', json, async (a) => statusCommand(a))
+    .command(
+      'spawn <worktree> <profile>',
+      'start an agent in a worktree',
+      (y) =>
+        json(y)
+          .positional('worktree', { type: 'string', demandOption: true })
+          .positional('profile', { type: 'string', demandOption: true })
+          .option('name', { type: 'string', describe: 'agent name (default: the profile name)' })
+          .option('prompt', { type: 'string', describe: 'text to send once the agent is ready' })
+          .option('prompt-file', { type: 'string', describe: 'file whose contents to send once the agent is ready' }),
+      async (a) => spawnCommand({ ...a, worktree: a.worktree, profile: a.profile }),
+    )
+    .command(
+      'send <agent> <text>',
+      'type text into an agent once it is ready (multi-line: one bracketed paste), then Enter',
+      (y) =>
+        json(y)
+          .positional('agent', { type: 'string', demandOption: true, describe: 'agent id: <worktree>/<name>' })
+          .positional('text', { type: 'string', demandOption: true })
+          .option('enter', { type: 'boolean', default: true, describe: 'press Enter after the text (--no-enter to only type it)' })
+          .option('timeout', { type: 'number', default: 30, describe: 'seconds to wait for the agent to be ready' }),
+      async (a) => sendCommand({ ...a, agent: a.agent, text: a.text }),
+    )
+    .command('kill <agent>', 'kill an agent and everything it started', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) => killCommand({ ...a, agent: a.agent }))
+    .command('respawn <agent>', 'restart an agent with the same profile, args and cwd', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
+      respawnCommand({ ...a, agent: a.agent }),
+    )
+    .command('server <action>', 'the repository\'s server: status | stop', (y) =>
+      json(y)
+        .positional('action', { choices: ['status', 'stop', 'run'] as const, demandOption: true, describe: 'status: is it running; stop: stop every agent and the server' })
+        , async (a) => {
+          if (a.action === 'status') await serverStatusCommand(a);
+          else if (a.action === 'stop') await serverStopCommand(a);
+          else await runServer({ repoDir: String(a.repo ?? process.cwd()), config: a.config as string | undefined });
+        },
+    )
+    .demandCommand(0)
     .strict()
-    .version(pkg.version)
+    .version(flowerVersion())
     .alias('h', 'help')
     .alias('v', 'version')
     .wrap(Math.min(100, process.stdout.columns || 80))
@@ -64,5 +109,5 @@ try {
 } catch (e) {
   fail(e, debug);
 }
-// The TUI's handles (stdin, timers) are closed by now; exit explicitly so a stray handle never hangs us.
-process.exit(process.exitCode ?? 0);
+// `server run` keeps serving; every other command is done: exit explicitly so a stray handle never hangs us.
+if (!(argv[0] === 'server' && argv[1] === 'run')) process.exit(process.exitCode ?? 0);

@@ -1,7 +1,12 @@
 import { loadConfig } from '../config/config.js';
+import type { CockpitBackend } from '../core/backend.js';
 import { FlowerError, describeError } from '../core/errors.js';
 import { locateRepo } from '../core/git/repo.js';
+import { LocalBackend } from '../core/local-backend.js';
 import { Supervisor } from '../core/supervisor.js';
+import { agentIsLive } from '../core/types.js';
+import { RemoteBackend } from '../server/remote-backend.js';
+import { connectOrStartServer, serverLocation } from '../server/server-process.js';
 import { buildKeymap } from '../ui/keymap.js';
 import { Tui, TERMINAL_RESTORE } from '../ui/tui.js';
 
@@ -9,34 +14,49 @@ export interface CockpitArgs {
   repo?: string;
   config?: string;
   debug?: boolean;
-  /** Printed after the TUI closes (the demo says where its scratch repository is). */
-  farewell?: string;
+  /** Run agents inside this process (they end with it) instead of in the repository's server. */
+  inProcess?: boolean;
+  /** Printed after the TUI closes, given how it closed. */
+  farewell?: (outcome: 'detached' | 'stopped', running: number) => string | null;
 }
 
 /**
- * Open the cockpit on a repository and run until the user quits. Every way out — q, a signal, the
- * terminal closing, a crash — stops every agent's whole process tree and restores the terminal.
+ * Open the cockpit on a repository. By default the agents live in the repository's server (started
+ * if needed), so closing the cockpit — q, a signal, the terminal going away, a crash — leaves them
+ * running. With `inProcess`, every way out stops every agent's whole process tree instead.
+ * The terminal is restored on every path.
  */
 export async function openCockpit(args: CockpitArgs): Promise<number> {
   const repo = await locateRepo(args.repo ?? process.cwd());
+  // Loaded here too (the server loads its own copy): a broken config is reported before anything starts.
   const config = loadConfig({ file: args.config, mainRoot: repo.mainRoot });
   const keymap = buildKeymap(config.keys);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new FlowerError('bad-usage', 'the cockpit needs an interactive terminal (stdin and stdout must be a TTY)');
   }
-  const supervisor = await Supervisor.open({ repo, config });
-  const { errors } = supervisor.startConfiguredAgents();
+  let backend: CockpitBackend;
+  let initialError: string | null = null;
+  if (args.inProcess) {
+    const supervisor = await Supervisor.open({ repo, config });
+    const { errors } = supervisor.startConfiguredAgents();
+    if (errors.length) initialError = errors.join('; ');
+    backend = new LocalBackend(supervisor);
+  } else {
+    const loc = serverLocation(repo);
+    const connect = async () => (await connectOrStartServer(loc, 'tui', { config: args.config })).client;
+    backend = await RemoteBackend.open(await connect(), { scrollback: config.ui.scrollback, reconnect: connect });
+  }
   const tui = new Tui({
-    supervisor,
+    backend,
     config,
     keymap,
     stdin: process.stdin,
     stdout: process.stdout,
-    initialMessage: errors.length ? { text: errors.join('; '), level: 'error' } : undefined,
+    initialMessage: initialError ? { text: initialError, level: 'error' } : undefined,
   });
 
-  // Last line of defence: whatever happens, no agent outlives us and the terminal is usable again.
-  process.on('exit', () => supervisor.killAllNow());
+  // Last line of defence: in-process agents never outlive us, and the terminal is usable again.
+  process.on('exit', () => backend.closeNow());
   // Writes to a terminal that has gone away (SIGHUP) fail with EIO: that must not become a crash.
   process.stdout.on('error', () => {});
   const onSignal = (sig: NodeJS.Signals) => {
@@ -49,7 +69,7 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
     } catch {
       process.stdout.write(TERMINAL_RESTORE);
     }
-    supervisor.killAllNow();
+    backend.closeNow();
     process.stderr.write(`flower-tui: internal error: ${describeError(e)}${args.debug ? `\n${(e as Error)?.stack ?? ''}` : ' (run with --debug for details)'}\n`);
     process.exit(70);
   };
@@ -58,6 +78,12 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
 
   tui.start();
   await tui.exited;
-  if (args.farewell) process.stdout.write(args.farewell + '\n');
+  const running = backend.snapshot().agents.filter((a) => agentIsLive(a.state)).length;
+  const defaultFarewell =
+    tui.outcome === 'detached'
+      ? `flower-tui: detached — ${running} agent${running === 1 ? '' : 's'} keep running. \`flower-tui\` re-attaches, \`flower-tui server stop\` stops them.`
+      : null;
+  const text = args.farewell ? args.farewell(tui.outcome, running) : defaultFarewell;
+  if (text) process.stdout.write(text + '\n');
   return 0;
 }

@@ -43,6 +43,7 @@ export const KEY_ACTIONS = [
   'kill',
   'respawn',
   'quit',
+  'stop',
   'help',
   'scroll',
 ] as const;

@@ -13,7 +13,12 @@ export type FlowerErrorCode =
   | 'command-not-found'
   | 'spawn-failed'
   | 'git-failed'
-  | 'bad-usage';
+  | 'bad-usage'
+  | 'unsafe-path'
+  | 'no-server'
+  | 'server-failed'
+  | 'protocol-mismatch'
+  | 'agent-not-running';
 
 /** Exit codes the CLI uses; 2 for "you pointed me at the wrong place" mirrors git's own usage errors. */
 export const EXIT_CODES: Partial<Record<FlowerErrorCode, number>> = {
@@ -21,6 +26,8 @@ export const EXIT_CODES: Partial<Record<FlowerErrorCode, number>> = {
   'config-invalid': 2,
   'config-unreadable': 2,
   'bad-usage': 2,
+  'no-server': 3,
+  'protocol-mismatch': 4,
 };
 
 export class FlowerError extends Error {

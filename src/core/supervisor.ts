@@ -74,11 +74,6 @@ export class Supervisor extends EventEmitter {
     return this.agents.get(agentId);
   }
 
-  override emit(event: 'event', e: SupervisorEvent): boolean;
-  override emit(event: string, ...args: unknown[]): boolean {
-    return super.emit(event, ...args);
-  }
-
   private queueSnapshot(): void {
     if (this.snapshotQueued || this.closed) return;
     this.snapshotQueued = true;
@@ -112,6 +107,9 @@ export class Supervisor extends EventEmitter {
       }
       case 'input':
         this.requireAgent(cmd.agent).write(cmd.data);
+        return;
+      case 'send':
+        await this.requireAgent(cmd.agent).sendText(cmd.text, { enter: cmd.enter, timeoutMs: cmd.timeoutMs });
         return;
       case 'resize':
         this.requireAgent(cmd.agent).resize(cmd.cols, cmd.rows);
@@ -170,6 +168,9 @@ export class Supervisor extends EventEmitter {
     this.agents.set(id, agent);
     agent.on('change', () => this.queueSnapshot());
     agent.on('screen', () => this.emit('event', { type: 'screen', agent: id }));
+    // Raw streams for mirrors (the server forwards them to clients); not part of SupervisorEvent.
+    agent.on('output', (data: string) => this.emit('agent-output', id, data));
+    agent.on('resized', (cols: number, rows: number) => this.emit('agent-resized', id, cols, rows));
     agent.start();
     this.queueSnapshot();
     return agent.info;

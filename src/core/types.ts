@@ -62,6 +62,8 @@ export type SupervisorCommand =
   | { type: 'respawn'; agent: string }
   | { type: 'remove'; agent: string }
   | { type: 'input'; agent: string; data: string }
+  /** Type text once the agent is ready; multi-line as one bracketed paste; then Enter unless told not to. */
+  | { type: 'send'; agent: string; text: string; enter: boolean; timeoutMs?: number }
   | { type: 'resize'; agent: string; cols: number; rows: number }
   | { type: 'refreshWorktrees' };
 

@@ -1,4 +1,4 @@
-import type { Agent } from '../core/agents/agent.js';
+import type { AgentView } from '../core/backend.js';
 import { findDetachKey } from './input/key-tokens.js';
 
 /** Modes an agent may have switched on in the real terminal; all are switched off on detach. */
@@ -32,20 +32,20 @@ export class AttachSession {
   private readonly onOutput = (data: string) => {
     if (this.live) this.io.write(data);
   };
+  private unsubscribe: (() => void) | null = null;
   private disposed = false;
 
   constructor(
-    readonly agent: Agent,
+    readonly agent: AgentView,
     private readonly io: AttachIo,
     private readonly detachLetter: string,
-    private readonly onDetach: (reason: 'key' | 'exit') => void,
+    private readonly onDetach: (reason: 'key') => void,
   ) {}
 
   async start(): Promise<void> {
     const a = this.agent;
     a.setRepliesEnabled(false);
-    a.on('output', this.onOutput);
-    a.on('change', this.onChange);
+    this.unsubscribe = a.onOutput(this.onOutput);
     this.io.write('\x1b[?1049l\x1b[?1000l\x1b[?1006l\x1b[?2004l');
     a.resize(this.io.cols(), this.io.rows());
     await this.settle();
@@ -68,8 +68,7 @@ export class AttachSession {
   private async settle(): Promise<void> {
     const started = Date.now();
     let lastOutput = Date.now();
-    const mark = () => (lastOutput = Date.now());
-    this.agent.on('output', mark);
+    const stop = this.agent.onOutput(() => (lastOutput = Date.now()));
     try {
       while (Date.now() - started < 250 && !this.disposed) {
         const quiet = Date.now() - lastOutput >= 80;
@@ -77,13 +76,9 @@ export class AttachSession {
         await new Promise((r) => setTimeout(r, 10));
       }
     } finally {
-      this.agent.off('output', mark);
+      stop();
     }
   }
-
-  private readonly onChange = () => {
-    if (!this.agent.isLive && !this.disposed) this.onDetach('exit');
-  };
 
   /** Raw input from the real terminal. */
   input(data: string): void {
@@ -111,8 +106,7 @@ export class AttachSession {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.agent.off('output', this.onOutput);
-    this.agent.off('change', this.onChange);
+    this.unsubscribe?.();
     this.agent.setRepliesEnabled(true);
     this.io.write(RESET_AGENT_MODES);
   }

@@ -15,6 +15,7 @@ export const DEFAULT_KEYS: Record<KeyAction, string[]> = {
   kill: ['x'],
   respawn: ['r'],
   quit: ['q', 'ctrl-c'],
+  stop: ['Q'],
   help: ['?'],
   scroll: ['[', 'pageup'],
 };
@@ -31,7 +32,8 @@ export const ACTION_HELP: Record<KeyAction, string> = {
   newAgent: 'new agent in the focused worktree',
   kill: 'kill the focused agent (remove it once exited)',
   respawn: 'respawn the focused agent',
-  quit: 'quit (stops all agents)',
+  quit: 'quit (with a server: detach, agents keep running)',
+  stop: 'stop every agent and the server',
   help: 'this help',
   scroll: 'scroll mode: scrollback and / search',
 };

@@ -1,7 +1,7 @@
 import React from 'react';
 import { PassThrough } from 'node:stream';
 import { render, type Instance } from 'ink';
-import type { Supervisor } from '../core/supervisor.js';
+import type { AgentView, BackendEvent, CockpitBackend } from '../core/backend.js';
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { describeError } from '../core/errors.js';
 import { agentStateLabel, type Snapshot, type SupervisorEvent } from '../core/types.js';
@@ -19,7 +19,7 @@ import { initialUiState, lanesOf, reconcileFocus, type UiState } from './ui-stat
 import { VirtualStdout } from './virtual-stdout.js';
 
 export interface TuiOptions {
-  supervisor: Supervisor;
+  backend: CockpitBackend;
   config: FlowerConfig;
   keymap: Keymap;
   stdin: NodeJS.ReadStream;
@@ -47,12 +47,19 @@ export class Tui {
   private ink: Instance | null = null;
   private attach: AttachSession | null = null;
   private resizeTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  /** The pane size this client last asked for, per agent: we only ask again when our layout changes,
+   * so two clients of different sizes cannot ping-pong resizes through snapshot events. */
+  private readonly requestedSize = new Map<string, string>();
+  /** Set when leaving: "detached" (agents keep running) or "stopped". */
+  outcome: 'detached' | 'stopped' = 'stopped';
+  private stopping = false;
   private finished = false;
   private resolveExit!: () => void;
   readonly exited: Promise<void>;
 
   constructor(private readonly o: TuiOptions) {
-    this.snapshot = o.supervisor.snapshot();
+    this.snapshot = o.backend.snapshot();
     const { cols, rows } = this.size();
     this.chrome = new TerminalScreen(cols, rows, 0, { convertEol: true });
     this.vout = new VirtualStdout(cols, rows, (chunk) => this.chrome.write(chunk, () => this.compositor.markChromeDirty()));
@@ -73,14 +80,14 @@ export class Tui {
   }
 
   start(): void {
-    const { stdin, stdout, supervisor } = this.o;
+    const { stdin, stdout, backend } = this.o;
     stdin.setRawMode?.(true);
     stdin.setEncoding('utf8');
     stdin.on('data', this.onInput);
     stdin.resume();
     stdout.on('resize', this.onResize);
     stdout.write(GRID_MODES_BASE + (this.o.config.ui.mouse ? MOUSE_ON : ''));
-    supervisor.on('event', this.onEvent);
+    this.unsubscribe = backend.subscribe(this.onEvent);
     this.ui = reconcileFocus(this.ui, this.snapshot);
     // Start on the first lane's first agent: that is where the work is (MAIN is one Tab away).
     const firstLane = lanesOf(this.snapshot)[0];
@@ -103,7 +110,7 @@ export class Tui {
       layout: this.layout ?? this.computeLayout(),
       keymap: this.o.keymap,
       scrollDepth: (agent: string) => {
-        const t = this.o.supervisor.screen(agent)?.term;
+        const t = this.o.backend.agent(agent)?.screen.term;
         return t && this.ui.scroll?.agent === agent ? Math.max(0, t.buffer.active.baseY - this.ui.scroll.top) : 0;
       },
     };
@@ -122,10 +129,14 @@ export class Tui {
     const placements: PanePlacement[] = [];
     for (const lane of this.layout.lanes) {
       for (const slot of lane.slots) {
-        const agent = this.o.supervisor.agent(slot.id);
+        const agent = this.o.backend.agent(slot.id);
         if (!agent) continue;
         // The pty gets exactly the space it is shown in, so full-screen programs lay out for it.
-        if (agent.info.cols !== slot.screen.width || agent.info.rows !== slot.screen.height) agent.resize(slot.screen.width, slot.screen.height);
+        const want = `${slot.screen.width}x${slot.screen.height}`;
+        if (this.requestedSize.get(slot.id) !== want) {
+          this.requestedSize.set(slot.id, want);
+          agent.resize(slot.screen.width, slot.screen.height);
+        }
         const scroll = this.ui.scroll?.agent === slot.id ? this.ui.scroll : null;
         placements.push({
           agent: slot.id,
@@ -143,14 +154,31 @@ export class Tui {
     this.ink?.rerender(React.createElement(App, this.appProps()));
   }
 
-  private readonly onEvent = (e: SupervisorEvent) => {
+  private readonly onEvent = (e: SupervisorEvent | BackendEvent) => {
     if (e.type === 'screen') this.compositor.markAgentDirty(e.agent);
     else if (e.type === 'snapshot') {
       this.snapshot = e.snapshot;
       this.ui = reconcileFocus(this.ui, this.snapshot);
+      if (this.attach && !this.o.backend.agent(this.attach.agent.info.id)?.isLive) this.endAttach('exit');
       this.update();
     } else if (e.type === 'error') {
       this.setMessage(e.message, 'error');
+    } else if (e.type === 'disconnected') {
+      if (this.stopping) {
+        // We asked the server to stop: its going away is the success, not an accident.
+        void this.quit().then(() => (this.outcome = 'stopped'));
+        return;
+      }
+      if (this.attach) this.endAttach('server');
+      this.requestedSize.clear();
+      this.ui = { ...this.ui, dialog: { kind: 'server-gone', reason: e.reason } };
+      this.update();
+    } else if (e.type === 'reconnected') {
+      this.requestedSize.clear();
+      this.snapshot = this.o.backend.snapshot();
+      this.ui = reconcileFocus({ ...this.ui, dialog: null, message: { text: 'server restarted — agents were restored from the config', level: 'info' } }, this.snapshot);
+      this.compositor.invalidate();
+      this.update();
     }
   };
 
@@ -160,17 +188,18 @@ export class Tui {
   }
 
   private keyContext(): KeyContext {
-    const sup = this.o.supervisor;
+    const backend = this.o.backend;
     return {
       snapshot: this.snapshot,
       layout: this.layout,
       keymap: this.o.keymap,
+      mode: backend.kind,
       bufferSize: (agent) => {
-        const t = sup.screen(agent)?.term;
+        const t = backend.agent(agent)?.screen.term;
         return t ? { length: t.buffer.active.length, rows: t.rows } : null;
       },
       search: (agent, query) => {
-        const t = sup.screen(agent)?.term;
+        const t = backend.agent(agent)?.screen.term;
         return t ? searchBuffer(t, query) : [];
       },
     };
@@ -201,8 +230,16 @@ export class Tui {
     for (const e of effects) {
       if (e.type === 'quit') void this.quit();
       else if (e.type === 'attach') void this.startAttach(e.agent);
+      else if (e.type === 'reconnect') void this.reconnect();
+      else if (e.type === 'stop') {
+        this.stopping = true;
+        this.o.backend.dispatch({ type: 'stopServer' }).catch((err) => {
+          this.stopping = false;
+          this.setMessage(describeError(err), 'error');
+        });
+      }
       else
-        this.o.supervisor.dispatch(e.cmd).then(
+        this.o.backend.dispatch(e.cmd).then(
           (res) => {
             if (e.cmd.type === 'spawn' && res) {
               // Focus what was just started: the operator's next move is almost always to look at it.
@@ -216,27 +253,30 @@ export class Tui {
   }
 
   private async startAttach(agentId: string): Promise<void> {
-    const agent = this.o.supervisor.agent(agentId);
+    const agent = this.o.backend.agent(agentId);
     if (!agent || this.attach) return;
     this.compositor.pause();
     const session = new AttachSession(
       agent,
       { write: (d) => this.o.stdout.write(d), cols: () => this.size().cols, rows: () => this.size().rows },
       this.o.keymap.detachLetter,
-      (reason) => this.endAttach(reason),
+      () => this.endAttach('key'),
     );
     this.attach = session;
     await session.start();
   }
 
-  private endAttach(reason: 'key' | 'exit'): void {
+  private endAttach(reason: 'key' | 'exit' | 'server'): void {
     const s = this.attach;
     if (!s) return;
     this.attach = null;
     s.dispose();
     this.o.stdout.write('\x1b[2J' + GRID_MODES_BASE + (this.o.config.ui.mouse ? MOUSE_ON : ''));
     const label = agentStateLabel(s.agent.info.state);
-    this.ui = { ...this.ui, message: reason === 'exit' ? { text: `${s.agent.info.id} ${label} — detached`, level: 'info' } : { text: `detached from ${s.agent.info.id}`, level: 'info' } };
+    const text = reason === 'exit' ? `${s.agent.info.id} ${label} — detached` : reason === 'server' ? 'server gone' : `detached from ${s.agent.info.id}`;
+    this.ui = { ...this.ui, message: { text, level: 'info' } };
+    // Our pane sizes must be asked for again: attaching gave the agent the whole terminal.
+    this.requestedSize.delete(s.agent.info.id);
     this.compositor.resume();
     this.update();
   }
@@ -255,13 +295,29 @@ export class Tui {
     }, 40);
   };
 
-  /** Leave the grid: restore the terminal, stop every agent, resolve `exited`. Safe to call twice. */
+  private async reconnect(): Promise<void> {
+    if (!this.o.backend.reconnect) return;
+    this.ui = { ...this.ui, dialog: null, message: { text: 'restarting the server…', level: 'info' } };
+    this.update();
+    try {
+      await this.o.backend.reconnect();
+    } catch (err) {
+      this.ui = { ...this.ui, dialog: { kind: 'server-gone', reason: describeError(err) } };
+      this.update();
+    }
+  }
+
+  /**
+   * Leave the grid: restore the terminal, then either stop every agent (local backend) or just
+   * disconnect (remote: the server keeps them running). Resolves `exited`. Safe to call twice.
+   */
   async quit(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     this.teardownTerminal();
-    this.o.stdout.write('flower-tui: stopping agents…\r');
-    await this.o.supervisor.shutdown();
+    if (this.o.backend.kind === 'local') this.o.stdout.write('flower-tui: stopping agents…\r');
+    await this.o.backend.close();
+    this.outcome = this.o.backend.kind === 'remote' && !this.stopping ? 'detached' : 'stopped';
     this.o.stdout.write('\x1b[2K');
     this.resolveExit();
   }
@@ -271,7 +327,8 @@ export class Tui {
     this.attach?.dispose();
     this.attach = null;
     this.compositor.pause();
-    this.o.supervisor.off('event', this.onEvent);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     this.o.stdin.off('data', this.onInput);
     this.o.stdout.off('resize', this.onResize);
     try {

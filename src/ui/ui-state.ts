@@ -7,6 +7,10 @@ export type Dialog =
   | { kind: 'confirm-remove'; agent: string }
   | { kind: 'confirm-respawn'; agent: string }
   | { kind: 'confirm-quit'; running: string[] }
+  /** Stop the server and every agent (remote mode's Q). */
+  | { kind: 'confirm-stop'; running: string[] }
+  /** The server died under us: restart it, or quit. */
+  | { kind: 'server-gone'; reason: string }
   | { kind: 'pick-profile'; worktree: string; selected: number };
 
 export interface SearchMatch {

@@ -28,7 +28,7 @@ function repoWithConfig(config: object): { repo: TestRepo; configFile: string } 
 }
 
 function open(repo: TestRepo, configFile: string, cols = 100, rows = 30): TmuxSession {
-  const s = TmuxSession.start({ command: [process.execPath, BIN, '--config', configFile], cols, rows, cwd: repo.mainRoot });
+  const s = TmuxSession.start({ command: [process.execPath, BIN, '--in-process', '--config', configFile], cols, rows, cwd: repo.mainRoot });
   cleanups.push(() => s.kill());
   return s;
 }

@@ -4,11 +4,13 @@
  */
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { makeTempDir } from '../helpers/git-repo.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TmuxSession, processAlive, waitUntil } from '../helpers/tmux.js';
-import { cmdline, descendants } from '../helpers/proc.js';
+import { spawnSync } from 'node:child_process';
+import { descendants } from '../helpers/proc.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
@@ -17,45 +19,74 @@ const SIZES = [
   { cols: 200, rows: 60 },
 ];
 
-/** Agent processes (the demo agents and anything they started) under the cockpit. */
-function agentPids(cockpit: number): number[] {
-  return descendants(cockpit).filter((p) => cmdline(p).includes('demo-agent'));
+interface Demo {
+  s: TmuxSession;
+  /** The TUI's pid (the program in the tmux pane). */
+  pid: number;
+  mainRoot: string;
+}
+
+/** Run a flower-tui CLI command against a repository; returns its output (and JSON when asked). */
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Agent pids according to the server, plus the server's own pid. */
+function serverPids(mainRoot: string): { server: number; agents: number[] } | null {
+  const r = cli(['status', '--json', '--repo', mainRoot]);
+  if (r.status !== 0) return null;
+  const j = JSON.parse(r.stdout) as { server: { pid: number }; agents: { pid: number | null }[] };
+  return { server: j.server.pid, agents: j.agents.flatMap((a) => (a.pid ? [a.pid] : [])) };
 }
 
 const sessions: TmuxSession[] = [];
-const demoDirs: string[] = [];
+const demoRoots: string[] = [];
 after(() => {
   for (const s of sessions) s.kill();
-  for (const d of demoDirs) rmSync(d, { recursive: true, force: true });
+  for (const root of demoRoots) {
+    cli(['server', 'stop', '--repo', root]);
+    rmSync(path.dirname(path.dirname(root)), { recursive: true, force: true });
+  }
 });
 
-async function openDemo(cols: number, rows: number): Promise<{ s: TmuxSession; pid: number }> {
-  const s = TmuxSession.start({ command: [process.execPath, BIN, 'demo'], cols, rows, cwd: ROOT });
+async function openDemo(cols: number, rows: number, extra: string[] = []): Promise<Demo> {
+  // A private TMPDIR: the scratch repository is the one flower-demo-* directory in it.
+  const tmp = makeTempDir('flower-e2e-');
+  const s = TmuxSession.start({ command: [process.execPath, BIN, 'demo', ...extra], cols, rows, cwd: ROOT, env: { TMPDIR: tmp } });
   sessions.push(s);
-  const screen = await s.waitFor(/❯/, { timeoutMs: 20_000 });
-  const pid = s.panePid();
-  // Remember the scratch repository to clean up (its path is shown in the agents' banners).
-  const m = /(\/\S*flower-demo-\w+)/.exec(screen);
-  if (m) demoDirs.push(m[1]!);
-  return { s, pid };
+  await s.waitFor(/❯/, { timeoutMs: 20_000 });
+  const dir = readdirSync(tmp).find((e) => e.startsWith('flower-demo-'));
+  assert.ok(dir, 'the demo created its scratch repository');
+  const mainRoot = path.join(tmp, dir, 'shop');
+  demoRoots.push(mainRoot);
+  return { s, pid: s.panePid(), mainRoot };
 }
 
-async function quitAndCheckNoOrphans(s: TmuxSession, pid: number): Promise<void> {
-  const agents = agentPids(pid);
-  assert.ok(agents.length >= 3, `expected the demo's agents to run, found ${agents.length}`);
-  s.sendKeys('q');
-  await s.waitFor('Quit flower-tui');
-  s.sendKeys('y');
-  await waitUntil(() => s.paneDead(), { timeoutMs: 15_000, message: 'flower-tui did not exit after q, y' });
-  assert.equal(s.paneExitStatus(), 0);
-  for (const a of agents) assert.equal(processAlive(a), false, `agent pid ${a} outlived flower-tui`);
-  assert.match(s.capture(), /flower-demo-/, 'the demo says where its scratch repository is');
+function reopen(mainRoot: string, cols: number, rows: number): TmuxSession {
+  const s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', mainRoot], cols, rows, cwd: ROOT });
+  sessions.push(s);
+  return s;
+}
+
+/** Q stops the server and every agent; afterwards no process of theirs is left. */
+async function stopAndCheckNoOrphans(d: Demo, opts: { demoFarewell?: boolean } = {}): Promise<void> {
+  const pids = serverPids(d.mainRoot);
+  assert.ok(pids && pids.agents.length >= 3, `expected the demo's agents to run, found ${pids?.agents.length}`);
+  d.s.sendKeys('Q');
+  await d.s.waitFor('Stop the server');
+  d.s.sendKeys('y');
+  await waitUntil(() => d.s.paneDead(), { timeoutMs: 15_000, message: 'flower-tui did not exit after Q, y' });
+  assert.equal(d.s.paneExitStatus(), 0);
+  await waitUntil(() => [pids!.server, ...pids!.agents].every((p) => !processAlive(p)), { timeoutMs: 5000, message: 'a process outlived Q' });
+  if (opts.demoFarewell !== false) assert.match(d.s.capture(), /flower-demo-/, 'the demo says where its scratch repository is');
 }
 
 for (const { cols, rows } of SIZES) {
   describe(`flower-tui demo at ${cols}x${rows}`, () => {
     test('panes are labelled, agents are live, quitting leaves no process', async () => {
-      const { s, pid } = await openDemo(cols, rows);
+      const d = await openDemo(cols, rows);
+      const { s } = d;
       const screen = await s.waitFor(/review/);
       assert.match(screen, /1 MAIN · read-only/);
       assert.match(screen, /⎇ main/);
@@ -67,11 +98,12 @@ for (const { cols, rows } of SIZES) {
       // Live: the demo agents redraw a status line with a changing spinner/clock.
       const first = s.capture();
       await waitUntil(() => s.capture() !== first, { timeoutMs: 5000, message: 'screen never changed: agents not live' });
-      await quitAndCheckNoOrphans(s, pid);
+      await stopAndCheckNoOrphans(d);
     });
 
     test('attach: typed text reaches the agent, Ctrl-Q returns to the grid', async () => {
-      const { s, pid } = await openDemo(cols, rows);
+      const d = await openDemo(cols, rows);
+      const { s } = d;
       s.sendKeys('Enter');
       await s.waitForGone('1 MAIN · read-only'); // full screen: the grid is gone
       s.typeText('hello from e2e');
@@ -81,49 +113,52 @@ for (const { cols, rows } of SIZES) {
       const grid = await s.waitFor('1 MAIN · read-only');
       assert.match(grid, /detached from design\/design/);
       assert.match(grid, /You said: hello from e2e/, 'the pane shows what happened while attached');
-      await quitAndCheckNoOrphans(s, pid);
+      await stopAndCheckNoOrphans(d);
     });
 
     test('keys typed in MAIN reach nothing', async () => {
-      const { s, pid } = await openDemo(cols, rows);
+      const d = await openDemo(cols, rows);
+      const { s } = d;
       s.sendKeys('1');
-      s.typeText('zqzq-main-secret');
+      s.typeText('zkzk-main-secret');
       s.sendKeys('Enter');
       const screen = await s.waitFor('MAIN is read-only');
-      assert.doesNotMatch(screen, /zqzq/);
+      assert.doesNotMatch(screen, /zkzk/);
       s.sendKeys('n');
       await s.waitFor(/agents run in worktrees/);
       // Give any (wrongly) forwarded keys time to be echoed by an agent, then look everywhere.
       s.sendKeys('Tab');
       s.sendKeys('Enter');
       await s.waitForGone('1 MAIN · read-only');
-      assert.doesNotMatch(s.capture(), /zqzq/);
+      assert.doesNotMatch(s.capture(), /zkzk/);
       s.sendKeys('C-q');
       await s.waitFor('1 MAIN · read-only');
-      await quitAndCheckNoOrphans(s, pid);
+      await stopAndCheckNoOrphans(d);
     });
 
     test('kill and respawn an agent', async () => {
-      const { s, pid } = await openDemo(cols, rows);
-      const before = agentPids(pid);
+      const d = await openDemo(cols, rows);
+      const { s } = d;
+      const before = serverPids(d.mainRoot)!.agents;
       s.sendKeys('x');
       await s.waitFor('Kill design/design');
       s.sendKeys('y');
       await s.waitFor(/design · demo-claude · ○ killed/);
-      await waitUntil(() => agentPids(pid).length === before.length - 1, { timeoutMs: 5000, message: 'killed agent still running' });
+      await waitUntil(() => before.filter(processAlive).length === before.length - 1, { timeoutMs: 5000, message: 'killed agent still running' });
       s.sendKeys('r');
       await s.waitFor(/design · demo-claude · ● running/);
-      const after = agentPids(pid);
+      const after = serverPids(d.mainRoot)!.agents;
       assert.equal(after.length, before.length);
       assert.notDeepEqual(after.sort(), before.sort(), 'respawn started a new process');
-      await quitAndCheckNoOrphans(s, pid);
+      await stopAndCheckNoOrphans(d);
     });
   });
 }
 
 describe('flower-tui demo: help, scroll mode, resize, signals', () => {
   test('? lists the keys; scroll mode searches the history', async () => {
-    const { s, pid } = await openDemo(100, 30);
+    const d = await openDemo(100, 30);
+    const { s } = d;
     s.sendKeys('?');
     const help = await s.waitFor('Keys');
     for (const k of ['Tab', 'Enter', 'Ctrl-Q', 'respawn', 'scroll mode']) assert.match(help, new RegExp(k));
@@ -137,11 +172,12 @@ describe('flower-tui demo: help, scroll mode, resize, signals', () => {
     await s.waitFor(/match \d+\/\d+/);
     s.sendKeys('Escape');
     await s.waitFor(/Enter attach/);
-    await quitAndCheckNoOrphans(s, pid);
+    await stopAndCheckNoOrphans(d);
   });
 
   test('panes re-layout when the terminal is resized', async () => {
-    const { s, pid } = await openDemo(200, 60);
+    const d = await openDemo(200, 60);
+    const { s } = d;
     const wide = s.capture().split('\n')[3]!;
     s.resize(90, 30);
     await waitUntil(() => (s.capture().split('\n')[3] ?? '').length < wide.length - 50, { timeoutMs: 5000, message: 'no re-layout after resize' });
@@ -151,18 +187,56 @@ describe('flower-tui demo: help, scroll mode, resize, signals', () => {
     await s.waitFor('Terminal too small');
     s.resize(120, 35);
     await s.waitFor('3 feature-auth');
-    await quitAndCheckNoOrphans(s, pid);
+    await stopAndCheckNoOrphans(d);
+  });
+
+  for (const sig of ['SIGHUP', 'SIGKILL'] as const) {
+    test(`${sig} of the TUI leaves every agent running; re-attaching shows the same screens`, async () => {
+      const d = await openDemo(100, 30);
+      const pids = serverPids(d.mainRoot)!;
+      assert.ok(pids.agents.length >= 3);
+      d.s.sendKeys('Enter');
+      await d.s.waitForGone('1 MAIN · read-only');
+      d.s.typeText(`marker-${sig}`);
+      d.s.sendKeys('Enter');
+      await d.s.waitFor(`You said: marker-${sig}`);
+      process.kill(d.pid, sig);
+      await waitUntil(() => d.s.paneDead(), { timeoutMs: 15_000, message: `flower-tui did not exit on ${sig}` });
+      assert.ok([pids.server, ...pids.agents].every(processAlive), `${sig} of the TUI must not stop agents`);
+      const again = reopen(d.mainRoot, 100, 30);
+      const screen = await again.waitFor(`You said: marker-${sig}`);
+      assert.match(screen, /1 MAIN · read-only/);
+      await stopAndCheckNoOrphans({ ...d, s: again, pid: again.panePid() }, { demoFarewell: false });
+    });
+  }
+
+  test('q detaches; `flower-tui send` from another shell reaches the agent; re-attach shows it', async () => {
+    const d = await openDemo(100, 30);
+    const pids = serverPids(d.mainRoot)!;
+    d.s.sendKeys('q');
+    await waitUntil(() => d.s.paneDead(), { timeoutMs: 10_000, message: 'q did not detach' });
+    assert.match(d.s.capture(), /detached — 3 demo agents keep running/);
+    assert.ok(pids.agents.every(processAlive));
+    const sent = cli(['send', 'design/design', 'sent from another shell', '--repo', d.mainRoot]);
+    assert.equal(sent.status, 0, sent.stderr);
+    assert.match(sent.stdout, /delivered to design\/design/);
+    const again = reopen(d.mainRoot, 100, 30);
+    await again.waitFor('You said: sent from another shell');
+    // And live: a send while attached shows up in the pane without any key pressed.
+    assert.equal(cli(['send', 'design/design', 'live one', '--repo', d.mainRoot]).status, 0);
+    await again.waitFor('You said: live one');
+    await stopAndCheckNoOrphans({ ...d, s: again, pid: again.panePid() }, { demoFarewell: false });
   });
 
   for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
-    test(`${sig} stops every agent and restores the terminal`, async () => {
-      const { s, pid } = await openDemo(100, 30);
-      const agents = agentPids(pid);
+    test(`--in-process: ${sig} stops every agent and restores the terminal`, async () => {
+      const d = await openDemo(100, 30, ['--in-process']);
+      const agents = descendants(d.pid);
       assert.ok(agents.length >= 3);
-      process.kill(pid, sig);
-      await waitUntil(() => s.paneDead(), { timeoutMs: 15_000, message: `flower-tui did not exit on ${sig}` });
+      process.kill(d.pid, sig);
+      await waitUntil(() => d.s.paneDead(), { timeoutMs: 15_000, message: `flower-tui did not exit on ${sig}` });
       await waitUntil(() => agents.every((a) => !processAlive(a)), { timeoutMs: 5000, message: `agents outlived ${sig}` });
-      assert.equal(s.paneExitStatus(), sig === 'SIGHUP' ? 129 : 143);
+      assert.equal(d.s.paneExitStatus(), sig === 'SIGHUP' ? 129 : 143);
     });
   }
 });

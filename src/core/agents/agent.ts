@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Profile } from '../../config/schema.js';
-import type { AgentInfo, AgentState } from '../types.js';
+import { agentStateLabel, type AgentInfo, type AgentState } from '../types.js';
+import { FlowerError } from '../errors.js';
 import { agentEnv } from './agent-env.js';
 import { resolveCommand } from './command-path.js';
 import { killProcessTree, killProcessTreeNow } from './process-tree.js';
 import { spawnPty, type Pty } from './pty-backend.js';
 import { TerminalScreen } from './terminal-screen.js';
+import type { AgentView } from '../backend.js';
 
 export interface AgentSpawnSpec {
   id: string;
@@ -28,7 +30,7 @@ export interface AgentSpawnSpec {
  * screen may have changed. The emulator outlives the process so an exited agent's last screen stays
  * readable, and a respawn continues in the same emulator below a separator.
  */
-export class Agent extends EventEmitter {
+export class Agent extends EventEmitter implements AgentView {
   readonly screen: TerminalScreen;
   private pty: Pty | null = null;
   private killRequested = false;
@@ -36,6 +38,7 @@ export class Agent extends EventEmitter {
   /** While attached, the real terminal answers the program's queries, not our emulator. */
   private repliesEnabled = true;
   private exitWaiters: (() => void)[] = [];
+  private lastOutputAt = 0;
 
   constructor(private readonly spec: AgentSpawnSpec) {
     super();
@@ -82,7 +85,7 @@ export class Agent extends EventEmitter {
     if (!file) {
       const reason = `command not found: ${this.spec.profile.command}`;
       // Say it in the pane too: the header is one truncated line, the pane has room for what to do.
-      this.screen.write(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mInstall it, or fix profile "${this.spec.profileName}" in your flower-tui config.\x1b[0m\r\n`, () => this.emit('screen'));
+      this.feed(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mInstall it, or fix profile "${this.spec.profileName}" in your flower-tui config.\x1b[0m\r\n`);
       this.setState({ kind: 'failed', reason }, { pid: null });
       return;
     }
@@ -102,8 +105,8 @@ export class Agent extends EventEmitter {
         // "running" once the program has shown signs of life; before that it may still be loading.
         if (this.pty === p) this.setState({ kind: 'running' });
       }
-      this.screen.write(data, () => this.emit('screen'));
-      this.emit('output', data);
+      this.lastOutputAt = Date.now();
+      this.feed(data);
     });
     p.onExit(({ exitCode, signal }) => {
       if (this.pty !== p) return;
@@ -123,8 +126,44 @@ export class Agent extends EventEmitter {
     }, 1500).unref();
   }
 
+  /**
+   * Everything shown in the emulator goes through here and is also emitted as 'output', so mirrors of
+   * this screen (a server's clients) see exactly the same byte stream.
+   */
+  private feed(data: string): void {
+    this.screen.write(data, () => this.emit('screen'));
+    this.emit('output', data);
+  }
+
   write(data: string): void {
     this.pty?.write(data);
+  }
+
+  /**
+   * Type text into the agent once it is ready (running, and quiet for a moment so a starting TUI has
+   * drawn its input box): keys sent earlier would be lost. Multi-line text goes as one bracketed
+   * paste when the program asked for bracketed paste, so it is not submitted line by line.
+   */
+  async sendText(text: string, opts: { enter: boolean; timeoutMs?: number }): Promise<void> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+    const QUIET_MS = 400;
+    for (;;) {
+      const s = this.info_.state;
+      if (s.kind !== 'starting' && s.kind !== 'running') {
+        throw new FlowerError('agent-not-running', `${this.info_.id} is not running (${agentStateLabel(s)})`);
+      }
+      if (s.kind === 'running' && Date.now() - this.lastOutputAt >= QUIET_MS) break;
+      if (Date.now() > deadline) throw new FlowerError('agent-not-running', `${this.info_.id} did not become ready in time`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const body = text.replace(/\r?\n/g, '\r');
+    const paste = text.includes('\n') && this.screen.term.modes.bracketedPasteMode;
+    this.write(paste ? `\x1b[200~${body}\x1b[201~` : body);
+    if (opts.enter) {
+      // TUIs (Claude Code among them) treat a CR arriving in the same read as the paste as part of it.
+      await new Promise((r) => setTimeout(r, paste ? 150 : 30));
+      this.write('\r');
+    }
   }
 
   resize(cols: number, rows: number): void {
@@ -138,12 +177,18 @@ export class Agent extends EventEmitter {
       // The pty closed between our check and the ioctl: the exit handler will report it.
     }
     this.info_ = { ...this.info_, cols: c, rows: r };
+    this.emit('resized', c, r);
     this.emit('change', this.info_);
     this.emit('screen');
   }
 
   setRepliesEnabled(on: boolean): void {
     this.repliesEnabled = on;
+  }
+
+  onOutput(fn: (data: string) => void): () => void {
+    this.on('output', fn);
+    return () => this.off('output', fn);
   }
 
   /** Terminate the whole process tree (SIGHUP/SIGTERM, SIGKILL after the grace period) and wait for exit. */
@@ -167,7 +212,7 @@ export class Agent extends EventEmitter {
     await this.kill();
     // Keep the old output above a separator: what the agent said before may be exactly what the
     // operator needs. Leave the alternate screen and reset attributes the old program left behind.
-    this.screen.write(`\x1b[?1049l\x1b[0m\x1b[r\r\n\x1b[2m── respawned ${new Date().toLocaleTimeString()} ──\x1b[0m\r\n`);
+    this.feed(`\x1b[?1049l\x1b[0m\x1b[r\r\n\x1b[2m── respawned ${new Date().toLocaleTimeString()} ──\x1b[0m\r\n`);
     this.info_ = { ...this.info_, respawns: this.info_.respawns + 1 };
     this.start();
   }

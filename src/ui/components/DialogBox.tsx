@@ -93,12 +93,28 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
         </>
       );
       break;
+    case 'server-gone':
+      title = 'Server gone';
+      body = (
+        <>
+          <Line width={inner}>The flower-tui server stopped: {dialog.reason}</Line>
+          <Line width={inner}>Restarting it starts the configured agents again.</Line>
+          <Line width={inner} color="gray">
+            r / Enter restart · q quit
+          </Line>
+        </>
+      );
+      break;
+    case 'confirm-stop':
     case 'confirm-quit': {
-      title = 'Quit flower-tui';
+      title = dialog.kind === 'confirm-stop' ? 'Stop the server' : 'Quit flower-tui';
       const shown = dialog.running.slice(0, 6);
       body = (
         <>
-          <Line width={inner}>Quitting stops {dialog.running.length} running agent{dialog.running.length === 1 ? '' : 's'}:</Line>
+          <Line width={inner}>
+            {dialog.kind === 'confirm-stop' ? 'Stopping' : 'Quitting'} stops {dialog.running.length} running agent{dialog.running.length === 1 ? '' : 's'}
+            {dialog.running.length ? ':' : '.'}
+          </Line>
           {shown.map((a) => (
             <Line key={a} width={inner} color="yellow">
               {'  '}
@@ -107,7 +123,7 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
           ))}
           {dialog.running.length > shown.length ? <Line width={inner}>{`  … and ${dialog.running.length - shown.length} more`}</Line> : null}
           <Line width={inner} color="gray">
-            y / Enter quit · n / Esc stay
+            {dialog.kind === 'confirm-stop' ? 'y / Enter stop everything · n / Esc keep running' : 'y / Enter quit · n / Esc stay'}
           </Line>
         </>
       );

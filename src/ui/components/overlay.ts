@@ -21,7 +21,10 @@ function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width
     case 'pick-profile':
       return { width: 56, height: snapshot.profiles.length + 5 };
     case 'confirm-quit':
+    case 'confirm-stop':
       return { width: 60, height: Math.min(dialog.running.length, 6) + 6 };
+    case 'server-gone':
+      return { width: 60, height: 7 };
     default:
       return { width: 56, height: 6 };
   }

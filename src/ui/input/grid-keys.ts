@@ -1,4 +1,5 @@
-import type { Snapshot, SupervisorCommand } from '../../core/types.js';
+import type { Snapshot } from '../../core/types.js';
+import type { CockpitCommand } from '../../core/backend.js';
 import { agentIsLive } from '../../core/types.js';
 import type { Layout, Rect } from '../layout.js';
 import type { Keymap } from '../keymap.js';
@@ -7,12 +8,20 @@ import type { Key } from './key-tokens.js';
 import { handleScrollKey, startScroll, scrollBy } from './scroll-keys.js';
 
 /** What a key asks of the outside world, beyond a new UI state. */
-export type Effect = { type: 'command'; cmd: SupervisorCommand } | { type: 'attach'; agent: string } | { type: 'quit' };
+export type Effect =
+  | { type: 'command'; cmd: CockpitCommand }
+  | { type: 'attach'; agent: string }
+  | { type: 'quit' }
+  /** Stop the server and every agent, then leave. */
+  | { type: 'stop' }
+  | { type: 'reconnect' };
 
 export interface KeyContext {
   snapshot: Snapshot;
   layout: Layout;
   keymap: Keymap;
+  /** "remote": agents live in a server, quitting only detaches. Default "local". */
+  mode?: 'local' | 'remote';
   /** Size of an agent's buffer, for clamping scroll: total lines and visible rows. */
   bufferSize(agent: string): { length: number; rows: number } | null;
   search(agent: string, query: string): SearchMatch[];
@@ -123,6 +132,11 @@ function handleDialogKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
   const name = key.kind === 'key' ? key.name : '';
   const close = { ...ui, dialog: null };
   if (d.kind === 'help') return none(close);
+  if (d.kind === 'server-gone') {
+    if (name === 'r' || name === 'enter') return { ui: close, effects: [{ type: 'reconnect' }] };
+    if (name === 'q' || name === 'ctrl-c' || name === 'escape') return { ui: close, effects: [{ type: 'quit' }] };
+    return none(ui);
+  }
   if (d.kind === 'pick-profile') {
     const n = ctx.snapshot.profiles.length;
     if (name === 'escape' || name === 'q' || name === 'ctrl-c') return none(close);
@@ -148,6 +162,8 @@ function handleDialogKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return { ui: close, effects: [{ type: 'command', cmd: { type: 'respawn', agent: d.agent } }] };
     case 'confirm-quit':
       return { ui: close, effects: [{ type: 'quit' }] };
+    case 'confirm-stop':
+      return { ui: { ...close, message: { text: 'stopping every agent and the server…', level: 'info' } }, effects: [{ type: 'stop' }] };
   }
 }
 
@@ -178,9 +194,19 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
     case 'help':
       return none({ ...ui, dialog: { kind: 'help' } });
     case 'quit': {
+      // With a server, quitting only detaches: nothing is lost, so nothing to confirm.
+      if (ctx.mode === 'remote') return { ui, effects: [{ type: 'quit' }] };
       const running = ctx.snapshot.agents.filter((a) => agentIsLive(a.state)).map((a) => a.id);
       if (running.length === 0) return { ui, effects: [{ type: 'quit' }] };
       return none({ ...ui, dialog: { kind: 'confirm-quit', running } });
+    }
+    case 'stop': {
+      const running = ctx.snapshot.agents.filter((a) => agentIsLive(a.state)).map((a) => a.id);
+      if (ctx.mode !== 'remote') {
+        if (running.length === 0) return { ui, effects: [{ type: 'quit' }] };
+        return none({ ...ui, dialog: { kind: 'confirm-quit', running } });
+      }
+      return none({ ...ui, dialog: { kind: 'confirm-stop', running } });
     }
     case 'attach':
       if (ui.focusLane === MAIN_LANE) return info(ui, MAIN_REFUSAL);

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { FlowerError } from '../../core/errors.js';
+import type { AgentInfo, Snapshot } from '../../core/types.js';
+import type { ServerInfo } from '../../server/protocol.js';
+import { formatStatus } from '../format-status.js';
+import { print, withClient, type RepoArgs } from './common.js';
+
+type StatusResult = { snapshot: Snapshot; server: ServerInfo };
+
+/** `status`: never starts a server — "none running" is the answer (exit 3). */
+export async function statusCommand(args: RepoArgs): Promise<void> {
+  await withClient(args, false, async (c) => {
+    const r = (await c.request({ type: 'status' })) as StatusResult;
+    print(args, formatStatus(r.snapshot, r.server), { server: r.server, ...r.snapshot });
+  });
+}
+
+export async function spawnCommand(args: RepoArgs & { worktree: string; profile: string; name?: string; prompt?: string; promptFile?: string }): Promise<void> {
+  if (args.prompt !== undefined && args.promptFile !== undefined) throw new FlowerError('bad-usage', '--prompt and --prompt-file cannot be used together');
+  let prompt = args.prompt;
+  if (args.promptFile !== undefined) {
+    try {
+      prompt = readFileSync(args.promptFile, 'utf8');
+    } catch (e) {
+      throw new FlowerError('bad-usage', `cannot read --prompt-file ${args.promptFile}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  }
+  await withClient(args, true, async (c) => {
+    const info = (await c.request({ type: 'spawn', worktree: args.worktree, profile: args.profile, name: args.name })) as AgentInfo;
+    if (info.state.kind === 'failed') throw new FlowerError('spawn-failed', `${info.id}: ${info.state.reason}`);
+    let delivered = false;
+    if (prompt !== undefined && prompt.trim() !== '') {
+      await c.request({ type: 'send', agent: info.id, text: prompt.replace(/\n+$/, ''), enter: true });
+      delivered = true;
+    }
+    print(args, `started ${info.id} (${info.profile}, pid ${info.pid})${delivered ? ', prompt delivered' : ''}`, { agent: info, promptDelivered: delivered });
+  });
+}
+
+export async function sendCommand(args: RepoArgs & { agent: string; text: string; enter: boolean; timeout: number }): Promise<void> {
+  await withClient(args, true, async (c) => {
+    await c.request({ type: 'send', agent: args.agent, text: args.text, enter: args.enter, timeoutMs: args.timeout * 1000 });
+    print(args, `delivered to ${args.agent}`, { delivered: true, agent: args.agent });
+  });
+}
+
+export async function killCommand(args: RepoArgs & { agent: string }): Promise<void> {
+  await withClient(args, true, async (c) => {
+    await c.request({ type: 'kill', agent: args.agent });
+    print(args, `killed ${args.agent}`, { killed: args.agent });
+  });
+}
+
+export async function respawnCommand(args: RepoArgs & { agent: string }): Promise<void> {
+  await withClient(args, true, async (c) => {
+    const info = (await c.request({ type: 'respawn', agent: args.agent })) as AgentInfo;
+    print(args, `respawned ${info.id} (pid ${info.pid})`, { agent: info });
+  });
+}

@@ -1,0 +1,28 @@
+import { locateRepo } from '../../core/git/repo.js';
+import type { FlowerClient } from '../../server/client.js';
+import { connectOrStartServer, connectToServer, serverLocation, type ServerLocation } from '../../server/server-process.js';
+
+export interface RepoArgs {
+  repo?: string;
+  config?: string;
+  json?: boolean;
+}
+
+export async function locate(args: RepoArgs): Promise<ServerLocation> {
+  return serverLocation(await locateRepo(args.repo ?? process.cwd()));
+}
+
+/** Run `fn` with a client, closing it afterwards. `start`: start the server when none runs. */
+export async function withClient<T>(args: RepoArgs, start: boolean, fn: (c: FlowerClient, loc: ServerLocation) => Promise<T>): Promise<T> {
+  const loc = await locate(args);
+  const client = start ? (await connectOrStartServer(loc, 'cli', { config: args.config })).client : await connectToServer(loc, 'cli');
+  try {
+    return await fn(client, loc);
+  } finally {
+    client.close();
+  }
+}
+
+export function print(args: RepoArgs, human: string, json: unknown): void {
+  process.stdout.write((args.json ? JSON.stringify(json, null, 2) : human) + '\n');
+}

@@ -1,0 +1,36 @@
+import { FlowerError } from '../../core/errors.js';
+import type { Snapshot } from '../../core/types.js';
+import { agentIsLive } from '../../core/types.js';
+import type { ServerInfo } from '../../server/protocol.js';
+import { connectToServer } from '../../server/server-process.js';
+import { formatUptime } from '../format-status.js';
+import { locate, print, type RepoArgs } from './common.js';
+
+export async function serverStatusCommand(args: RepoArgs): Promise<void> {
+  const loc = await locate(args);
+  const c = await connectToServer(loc, 'cli');
+  try {
+    const r = (await c.request({ type: 'status' })) as { snapshot: Snapshot; server: ServerInfo };
+    const running = r.snapshot.agents.filter((a) => agentIsLive(a.state)).length;
+    print(
+      args,
+      `server running: pid ${r.server.pid}, up ${formatUptime(Date.now() - r.server.startedAt)}, ${running} agent${running === 1 ? '' : 's'} running, ${r.server.clients} client${r.server.clients === 1 ? '' : 's'}\nsocket ${r.server.socket}\nlog    ${r.server.log}`,
+      { running: true, ...r.server, agentsRunning: running },
+    );
+  } finally {
+    c.close();
+  }
+}
+
+/** Stop every agent and the server; waits until the server has gone. */
+export async function serverStopCommand(args: RepoArgs): Promise<void> {
+  const loc = await locate(args);
+  const c = await connectToServer(loc, 'cli');
+  const r = (await c.request({ type: 'status' })) as { snapshot: Snapshot; server: ServerInfo };
+  const running = r.snapshot.agents.filter((a) => agentIsLive(a.state)).map((a) => a.id);
+  const gone = new Promise<void>((resolve) => c.once('close', () => resolve()));
+  await c.request({ type: 'stopServer' });
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20_000).unref());
+  if ((await Promise.race([gone, timeout])) === 'timeout') throw new FlowerError('server-failed', `the server (pid ${r.server.pid}) did not stop within 20 s`);
+  print(args, `server stopped (pid ${r.server.pid})${running.length ? `; stopped ${running.join(', ')}` : ''}`, { stopped: true, pid: r.server.pid, agentsStopped: running });
+}

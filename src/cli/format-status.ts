@@ -1,0 +1,37 @@
+import stringWidth from 'string-width';
+import type { Snapshot } from '../core/types.js';
+import { agentStateLabel } from '../core/types.js';
+import type { ServerInfo } from '../server/protocol.js';
+
+/** Columns padded by display width (names may hold wide characters). */
+export function table(rows: string[][], gap = 2): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(c))));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - stringWidth(c) + gap))).join('').trimEnd()).join('\n');
+}
+
+export function formatUptime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** `flower-tui status` for people: the server, MAIN, then each worktree with its agents. */
+export function formatStatus(snapshot: Snapshot, server: ServerInfo, now = Date.now()): string {
+  const lines: string[] = [];
+  lines.push(`server pid ${server.pid} · up ${formatUptime(now - server.startedAt)} · ${server.clients} client${server.clients === 1 ? '' : 's'} · ${snapshot.repo.mainRoot}`);
+  const m = snapshot.main;
+  lines.push(`MAIN (read-only)  ${m.branch ?? '(detached)'} ${m.headShort ?? ''} ${m.subject ?? ''}  ${m.changes ? `DIRTY: ${m.changes} changed` : 'clean'}`.replace(/ +/g, ' '));
+  for (const w of snapshot.worktrees.filter((x) => !x.isMain)) {
+    const agents = snapshot.agents.filter((a) => a.worktree === w.name);
+    lines.push('');
+    lines.push(`${w.name}  ${w.path}${w.prunable ? '  (missing)' : ''}`);
+    if (agents.length === 0) lines.push('  (no agents)');
+    else
+      lines.push(
+        table(agents.map((a) => ['  ' + a.id, a.profile, agentStateLabel(a.state), a.pid ? `pid ${a.pid}` : '-', a.cwd])),
+      );
+  }
+  return lines.join('\n');
+}

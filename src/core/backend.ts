@@ -1,0 +1,41 @@
+import type { TerminalScreen } from './agents/terminal-screen.js';
+import type { AgentInfo, Snapshot, SupervisorCommand, SupervisorEvent } from './types.js';
+
+/**
+ * What a cockpit (the TUI) needs of one agent. In-process it is the Agent itself; attached to a
+ * server it is a view whose screen is a mirror emulator fed by the server's byte stream.
+ */
+export interface AgentView {
+  readonly info: AgentInfo;
+  readonly isLive: boolean;
+  /** The emulator to draw from and to serialize on attach. */
+  readonly screen: TerminalScreen;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** While attached, the real terminal answers the program's queries, not the emulator. */
+  setRepliesEnabled(on: boolean): void;
+  /** Raw pty output as it arrives; returns an unsubscribe function. */
+  onOutput(fn: (data: string) => void): () => void;
+}
+
+/** Commands beyond the supervisor's own that only make sense with a server. */
+export type CockpitCommand = SupervisorCommand | { type: 'stopServer' };
+
+/** The supervisor as a cockpit sees it: local (same process) or remote (over the server socket). */
+export interface CockpitBackend {
+  /** "local" runs agents in this process; "remote" attaches to a server that outlives us. */
+  readonly kind: 'local' | 'remote';
+  snapshot(): Snapshot;
+  subscribe(fn: (e: SupervisorEvent | BackendEvent) => void): () => void;
+  dispatch(cmd: CockpitCommand): Promise<AgentInfo | void>;
+  agent(id: string): AgentView | undefined;
+  /** Leave: local stops every agent; remote just disconnects (agents keep running). */
+  close(): Promise<void>;
+  /** Remote only: start the server again after it died, and re-attach. */
+  reconnect?(): Promise<void>;
+  /** Synchronous last-resort cleanup for exit handlers (local: SIGKILL every agent tree). */
+  closeNow(): void;
+}
+
+/** Connection events of a remote backend. */
+export type BackendEvent = { type: 'disconnected'; reason: string } | { type: 'reconnected' };

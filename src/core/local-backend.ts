@@ -1,0 +1,35 @@
+import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand } from './backend.js';
+import type { Supervisor } from './supervisor.js';
+import type { AgentInfo, Snapshot, SupervisorEvent } from './types.js';
+
+/** The cockpit and the supervisor in one process: agents live and die with it (tests, --no-server). */
+export class LocalBackend implements CockpitBackend {
+  readonly kind = 'local' as const;
+  constructor(readonly supervisor: Supervisor) {}
+
+  snapshot(): Snapshot {
+    return this.supervisor.snapshot();
+  }
+
+  subscribe(fn: (e: SupervisorEvent | BackendEvent) => void): () => void {
+    this.supervisor.on('event', fn);
+    return () => this.supervisor.off('event', fn);
+  }
+
+  async dispatch(cmd: CockpitCommand): Promise<AgentInfo | void> {
+    if (cmd.type === 'stopServer') return this.close();
+    return this.supervisor.dispatch(cmd);
+  }
+
+  agent(id: string): AgentView | undefined {
+    return this.supervisor.agent(id);
+  }
+
+  close(): Promise<void> {
+    return this.supervisor.shutdown();
+  }
+
+  closeNow(): void {
+    this.supervisor.killAllNow();
+  }
+}

@@ -1,0 +1,46 @@
+import type { AgentInfo, Snapshot, SupervisorCommand, SupervisorEvent } from '../core/types.js';
+
+/**
+ * The server protocol. Bump PROTOCOL_VERSION on any incompatible change: a client of another version
+ * is told, in one line, to restart the server (its agents would otherwise be driven by a stranger).
+ */
+export const PROTOCOL_VERSION = 1;
+
+export interface ServerInfo {
+  pid: number;
+  version: string;
+  protocol: number;
+  startedAt: number;
+  socket: string;
+  clients: number;
+  log: string;
+}
+
+/** Requests a client can make: the supervisor's commands plus the server's own. */
+export type ServerRequest =
+  | SupervisorCommand
+  | { type: 'setReplies'; agent: string; on: boolean }
+  | { type: 'status' }
+  | { type: 'stopServer' };
+
+export type ServerResult = AgentInfo | { snapshot: Snapshot; server: ServerInfo } | { delivered: true; agent: string } | null;
+
+export type ClientMessage =
+  | { t: 'hello'; protocol: number; version: string; role: 'tui' | 'cli'; pid: number }
+  /** Start receiving events, agent screens and live output. */
+  | { t: 'subscribe' }
+  | { t: 'req'; id: number; req: ServerRequest }
+  /** Keystrokes for an agent: fire and forget, no response (latency matters). */
+  | { t: 'input'; agent: string; data: string };
+
+export type ServerMessage =
+  | { t: 'welcome'; protocol: number; server: ServerInfo }
+  | { t: 'refused'; code: string; message: string }
+  | { t: 'res'; id: number; ok: true; result: ServerResult }
+  | { t: 'res'; id: number; ok: false; error: { code: string; message: string } }
+  | { t: 'event'; event: SupervisorEvent }
+  /** An agent's whole screen and scrollback, to load into a fresh mirror emulator. */
+  | { t: 'screen'; agent: string; cols: number; rows: number; data: string }
+  /** In-band with output frames, so the mirror resizes at the same point in the stream. */
+  | { t: 'resized'; agent: string; cols: number; rows: number }
+  | { t: 'bye'; reason: string };

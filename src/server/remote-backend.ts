@@ -1,0 +1,222 @@
+import { TerminalScreen } from '../core/agents/terminal-screen.js';
+import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand } from '../core/backend.js';
+import type { AgentInfo, Snapshot, SupervisorEvent } from '../core/types.js';
+import { agentIsLive } from '../core/types.js';
+import type { FlowerClient } from './client.js';
+import type { ServerMessage } from './protocol.js';
+
+type Listener = (e: SupervisorEvent | BackendEvent) => void;
+
+/** An agent as a client sees it: a mirror emulator fed by the server's stream, commands sent over the socket. */
+class RemoteAgentView implements AgentView {
+  screen: TerminalScreen;
+  info: AgentInfo;
+  private readonly outputListeners = new Set<(d: string) => void>();
+
+  constructor(
+    private readonly backend: RemoteBackend,
+    info: AgentInfo,
+    cols: number,
+    rows: number,
+    private readonly scrollback: number,
+  ) {
+    this.info = info;
+    this.screen = new TerminalScreen(cols, rows, scrollback);
+  }
+
+  get isLive(): boolean {
+    return agentIsLive(this.info.state);
+  }
+
+  /** A fresh snapshot from the server replaces the mirror whole (first attach, or a resync). */
+  load(cols: number, rows: number, data: string, done: () => void): void {
+    this.screen.dispose();
+    this.screen = new TerminalScreen(cols, rows, this.scrollback);
+    this.screen.write(data, done);
+  }
+
+  feed(data: string, done: () => void): void {
+    this.screen.write(data, done);
+    for (const fn of this.outputListeners) fn(data);
+  }
+
+  write(data: string): void {
+    this.backend.client.sendMessage({ t: 'input', agent: this.info.id, data });
+  }
+
+  resize(cols: number, rows: number): void {
+    void this.backend.client.request({ type: 'resize', agent: this.info.id, cols, rows }).catch(() => {});
+  }
+
+  setRepliesEnabled(on: boolean): void {
+    void this.backend.client.request({ type: 'setReplies', agent: this.info.id, on }).catch(() => {});
+  }
+
+  onOutput(fn: (data: string) => void): () => void {
+    this.outputListeners.add(fn);
+    return () => this.outputListeners.delete(fn);
+  }
+
+  dispose(): void {
+    this.screen.dispose();
+    this.outputListeners.clear();
+  }
+}
+
+/**
+ * The cockpit's view of a server: keeps a snapshot and a mirror emulator per agent, current from the
+ * server's events and byte stream. Mirrors never answer terminal queries: the server's emulator does.
+ */
+export class RemoteBackend implements CockpitBackend {
+  readonly kind = 'remote' as const;
+  client!: FlowerClient;
+  private snap: Snapshot;
+  private readonly views = new Map<string, RemoteAgentView>();
+  private readonly listeners = new Set<Listener>();
+  private closing = false;
+
+  private constructor(
+    client: FlowerClient,
+    initial: Snapshot,
+    private readonly scrollback: number,
+    private readonly reconnectFn: (() => Promise<FlowerClient>) | null,
+  ) {
+    this.snap = initial;
+    this.attachClient(client);
+  }
+
+  /** Subscribe on a connected client and wait for the first snapshot and every agent's screen. */
+  static async open(client: FlowerClient, opts: { scrollback: number; reconnect?: () => Promise<FlowerClient> }): Promise<RemoteBackend> {
+    const first = await RemoteBackend.subscribe(client);
+    const b = new RemoteBackend(client, first.snapshot, opts.scrollback, opts.reconnect ?? null);
+    for (const s of first.screens) b.loadScreen(s);
+    for (const [a, d] of first.early) b.onOutput(a, d);
+    return b;
+  }
+
+  /** Subscribe and collect the initial snapshot plus one screen per agent it lists. */
+  private static subscribe(client: FlowerClient): Promise<{ snapshot: Snapshot; screens: Extract<ServerMessage, { t: 'screen' }>[]; early: [string, Buffer][] }> {
+    return new Promise((resolve, reject) => {
+      let snapshot: Snapshot | null = null;
+      const screens: Extract<ServerMessage, { t: 'screen' }>[] = [];
+      const early: [string, Buffer][] = [];
+      const check = () => {
+        if (snapshot && snapshot.agents.every((a) => screens.some((s) => s.agent === a.id))) {
+          client.off('message', onMsg);
+          client.off('close', onClose);
+          client.off('output', onEarly);
+          // Output that arrives before the caller installs its handlers is handed over to replay.
+          resolve({ snapshot, screens, early });
+        }
+      };
+      const onMsg = (m: ServerMessage) => {
+        if (m.t === 'event' && m.event.type === 'snapshot' && !snapshot) snapshot = m.event.snapshot;
+        else if (m.t === 'screen') screens.push(m);
+        check();
+      };
+      const onEarly = (a: string, d: Buffer) => early.push([a, d]);
+      const onClose = (reason: string) => reject(new Error(`server closed: ${reason}`));
+      client.on('message', onMsg);
+      client.on('output', onEarly);
+      client.once('close', onClose);
+      client.sendMessage({ t: 'subscribe' });
+    });
+  }
+
+  private attachClient(client: FlowerClient): void {
+    this.client = client;
+    client.on('message', (m: ServerMessage) => this.onMessage(m));
+    client.on('output', (agent: string, data: Buffer) => this.onOutput(agent, data));
+    client.on('close', (reason: string) => {
+      if (this.closing || client !== this.client) return;
+      this.emit({ type: 'disconnected', reason });
+    });
+  }
+
+  private onOutput(agent: string, data: Buffer): void {
+    const v = this.views.get(agent);
+    if (v) v.feed(data.toString('utf8'), () => this.emit({ type: 'screen', agent }));
+  }
+
+  private loadScreen(m: Extract<ServerMessage, { t: 'screen' }>): void {
+    const info = this.snap.agents.find((a) => a.id === m.agent);
+    if (!info) return;
+    let v = this.views.get(m.agent);
+    if (!v) {
+      v = new RemoteAgentView(this, info, m.cols, m.rows, this.scrollback);
+      this.views.set(m.agent, v);
+    }
+    v.load(m.cols, m.rows, m.data, () => this.emit({ type: 'screen', agent: m.agent }));
+  }
+
+  private onMessage(m: ServerMessage): void {
+    if (m.t === 'screen') this.loadScreen(m);
+    else if (m.t === 'resized') this.views.get(m.agent)?.screen.resize(m.cols, m.rows);
+    else if (m.t === 'event') {
+      if (m.event.type === 'snapshot') this.applySnapshot(m.event.snapshot);
+      this.emit(m.event);
+    }
+  }
+
+  private applySnapshot(s: Snapshot): void {
+    this.snap = s;
+    for (const info of s.agents) {
+      const v = this.views.get(info.id);
+      if (v) v.info = info;
+      // A new agent's mirror starts empty at its size; its output follows in order.
+      else this.views.set(info.id, new RemoteAgentView(this, info, info.cols, info.rows, this.scrollback));
+    }
+    for (const [id, v] of this.views) {
+      if (!s.agents.some((a) => a.id === id)) {
+        v.dispose();
+        this.views.delete(id);
+      }
+    }
+  }
+
+  private emit(e: SupervisorEvent | BackendEvent): void {
+    for (const fn of this.listeners) fn(e);
+  }
+
+  snapshot(): Snapshot {
+    return this.snap;
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  async dispatch(cmd: CockpitCommand): Promise<AgentInfo | void> {
+    const r = await this.client.request(cmd);
+    if (r && typeof r === 'object' && 'id' in r) return r;
+  }
+
+  agent(id: string): AgentView | undefined {
+    return this.views.get(id);
+  }
+
+  async reconnect(): Promise<void> {
+    if (!this.reconnectFn) throw new Error('cannot reconnect');
+    const client = await this.reconnectFn();
+    const first = await RemoteBackend.subscribe(client);
+    for (const v of this.views.values()) v.dispose();
+    this.views.clear();
+    this.snap = first.snapshot;
+    this.attachClient(client);
+    for (const s of first.screens) this.loadScreen(s);
+    for (const [a, d] of first.early) this.onOutput(a, d);
+    this.emit({ type: 'reconnected' });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.client.close();
+    for (const v of this.views.values()) v.dispose();
+  }
+
+  closeNow(): void {
+    this.closing = true;
+    this.client.close();
+  }
+}

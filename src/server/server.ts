@@ -1,0 +1,243 @@
+import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
+import type { Supervisor } from '../core/supervisor.js';
+import { FlowerError, describeError, isFlowerError } from '../core/errors.js';
+import type { SupervisorEvent } from '../core/types.js';
+import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from './frames.js';
+import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from './protocol.js';
+
+/** Past this much unsent output a client is lagging: live output to it stops, and it is resynced from snapshots once drained. */
+const LAG_BYTES = 4 * 1024 * 1024;
+
+export interface ServerOptions {
+  socketPath: string;
+  version: string;
+  logFile: string;
+  log: (line: string) => void;
+  /** Called when a client asks the server to stop (after every agent is stopped). */
+  onStop: () => void;
+}
+
+class ClientConnection {
+  readonly decoder = new FrameDecoder();
+  helloed = false;
+  subscribed = false;
+  lagging = false;
+  /** Agents whose snapshot is being prepared: their live output waits here, so nothing is lost or doubled. */
+  readonly syncing = new Map<string, Buffer[]>();
+  constructor(readonly socket: net.Socket) {}
+
+  send(msg: ServerMessage): void {
+    if (!this.socket.destroyed) this.socket.write(encodeControl(msg));
+  }
+}
+
+/**
+ * The per-repository server: owns the supervisor (every pty and emulator) and serves it over a Unix
+ * socket. Clients come and go; agents stay.
+ */
+export class FlowerServer {
+  private readonly server: net.Server;
+  private readonly clients = new Set<ClientConnection>();
+  private readonly startedAt = Date.now();
+  private stopping = false;
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly opts: ServerOptions,
+  ) {
+    this.server = net.createServer((socket) => this.onConnection(socket));
+    supervisor.on('event', this.onEvent);
+    supervisor.on('agent-output', this.onOutput);
+    supervisor.on('agent-resized', this.onResized);
+  }
+
+  info(): ServerInfo {
+    return {
+      pid: process.pid,
+      version: this.opts.version,
+      protocol: PROTOCOL_VERSION,
+      startedAt: this.startedAt,
+      socket: this.opts.socketPath,
+      clients: [...this.clients].filter((c) => c.helloed).length,
+      log: this.opts.logFile,
+    };
+  }
+
+  /** Bind the socket (the caller holds the lock and has removed a stale socket). Mode 0600. */
+  async listen(): Promise<void> {
+    if (existsSync(this.opts.socketPath)) unlinkSync(this.opts.socketPath);
+    const oldMask = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(this.opts.socketPath, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
+      });
+    } finally {
+      process.umask(oldMask);
+    }
+    chmodSync(this.opts.socketPath, 0o600);
+  }
+
+  async close(reason: string): Promise<void> {
+    for (const c of this.clients) {
+      c.send({ t: 'bye', reason });
+      c.socket.end();
+    }
+    await new Promise<void>((r) => this.server.close(() => r()));
+    try {
+      unlinkSync(this.opts.socketPath);
+    } catch {
+      /* already gone */
+    }
+  }
+
+  private onConnection(socket: net.Socket): void {
+    const c = new ClientConnection(socket);
+    this.clients.add(c);
+    socket.on('data', (chunk: Buffer) => {
+      let frames;
+      try {
+        frames = c.decoder.push(chunk);
+      } catch (e) {
+        this.opts.log(`client protocol error: ${describeError(e)}`);
+        socket.destroy();
+        return;
+      }
+      for (const f of frames) if (f.kind === FRAME_CONTROL) this.onMessage(c, f.msg as ClientMessage);
+    });
+    socket.on('drain', () => {
+      if (c.lagging && socket.writableLength === 0) {
+        c.lagging = false;
+        this.opts.log('client caught up: resyncing screens');
+        this.syncAll(c);
+      }
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => this.clients.delete(c));
+  }
+
+  private onMessage(c: ClientConnection, msg: ClientMessage): void {
+    if (!c.helloed) {
+      if (msg.t !== 'hello') return void c.socket.destroy();
+      if (msg.protocol !== PROTOCOL_VERSION) {
+        c.send({
+          t: 'refused',
+          code: 'protocol-mismatch',
+          message: `the running server speaks protocol ${PROTOCOL_VERSION} (flower-tui ${this.opts.version}), this client ${msg.protocol} (flower-tui ${msg.version}): stop it with the matching version (flower-tui server stop) and start again`,
+        });
+        c.socket.end();
+        return;
+      }
+      c.helloed = true;
+      c.send({ t: 'welcome', protocol: PROTOCOL_VERSION, server: this.info() });
+      return;
+    }
+    switch (msg.t) {
+      case 'subscribe':
+        c.subscribed = true;
+        c.send({ t: 'event', event: { type: 'snapshot', snapshot: this.supervisor.snapshot() } });
+        this.syncAll(c);
+        return;
+      case 'input':
+        this.supervisor.agent(msg.agent)?.write(msg.data);
+        return;
+      case 'req':
+        void this.handleRequest(msg.req).then(
+          (result) => c.send({ t: 'res', id: msg.id, ok: true, result }),
+          (e) => c.send({ t: 'res', id: msg.id, ok: false, error: { code: isFlowerError(e) ? e.code : 'internal', message: describeError(e) } }),
+        );
+        return;
+    }
+  }
+
+  private async handleRequest(req: ServerRequest): Promise<ServerResult> {
+    switch (req.type) {
+      case 'status':
+        return { snapshot: this.supervisor.snapshot(), server: this.info() };
+      case 'setReplies': {
+        const a = this.supervisor.agent(req.agent);
+        if (!a) throw new FlowerError('unknown-agent', `no agent "${req.agent}"`);
+        a.setRepliesEnabled(req.on);
+        return null;
+      }
+      case 'stopServer':
+        void this.stop();
+        return null;
+      case 'send':
+        await this.supervisor.dispatch(req);
+        return { delivered: true, agent: req.agent };
+      default:
+        return (await this.supervisor.dispatch(req)) ?? null;
+    }
+  }
+
+  /** Stop every agent, tell clients, close the socket, then hand over to onStop (process exit). */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.opts.log('stopping: every agent, then the server');
+    await this.supervisor.shutdown();
+    await this.close('server stopped');
+    this.opts.onStop();
+  }
+
+  /**
+   * Send a client every agent's screen. The emulator parses asynchronously, so: buffer live output for
+   * the agent from now on, wait until everything received so far is parsed, serialize, send the
+   * snapshot, then the buffered output. Nothing is lost and nothing is shown twice.
+   */
+  private syncAll(c: ClientConnection): void {
+    for (const info of this.supervisor.snapshot().agents) {
+      const agent = this.supervisor.agent(info.id);
+      if (!agent) continue;
+      c.syncing.set(info.id, []);
+      agent.screen.write('', () => {
+        const pending = c.syncing.get(info.id);
+        c.syncing.delete(info.id);
+        if (c.socket.destroyed) return;
+        const screen = agent.screen;
+        c.send({ t: 'screen', agent: info.id, cols: screen.cols, rows: screen.rows, data: screen.serialize() });
+        for (const b of pending ?? []) c.socket.write(b);
+      });
+    }
+  }
+
+  private readonly onEvent = (e: SupervisorEvent) => {
+    if (e.type === 'screen') return; // clients derive it from the output stream
+    for (const c of this.clients) if (c.subscribed) c.send({ t: 'event', event: e });
+  };
+
+  private readonly onOutput = (agent: string, data: string) => {
+    let frame: Buffer | null = null;
+    for (const c of this.clients) {
+      if (!c.subscribed || c.lagging) continue;
+      frame ??= encodeOutput(agent, data);
+      const pending = c.syncing.get(agent);
+      if (pending) {
+        pending.push(frame);
+        continue;
+      }
+      c.socket.write(frame);
+      if (c.socket.writableLength > LAG_BYTES) {
+        // A slow client must not make the server buffer without bound (or slow the agents): stop
+        // streaming to it and send fresh screens once it has drained.
+        c.lagging = true;
+        this.opts.log(`client lagging (${c.socket.writableLength} bytes queued): live output paused`);
+      }
+    }
+  };
+
+  private readonly onResized = (agent: string, cols: number, rows: number) => {
+    for (const c of this.clients) {
+      if (!c.subscribed || c.lagging) continue;
+      const msg = encodeControl({ t: 'resized', agent, cols, rows } satisfies ServerMessage);
+      const pending = c.syncing.get(agent);
+      if (pending) pending.push(msg);
+      else c.socket.write(msg);
+    }
+  };
+}
