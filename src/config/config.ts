@@ -23,6 +23,7 @@ export function configCandidates(mainRoot: string, env: NodeJS.ProcessEnv = proc
 export function formatIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
   let msg = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'invalid_key') msg = issue.issues[0]?.message ?? msg;
   if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${where}: ${msg}`;
 }

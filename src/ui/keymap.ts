@@ -56,6 +56,7 @@ export function buildKeymap(overrides: Partial<Record<KeyAction, string | string
   for (const action of KEY_ACTIONS) {
     if (action === 'detach') continue; // only meaningful while attached, where nothing else is bound
     for (const key of bindings[action]) {
+      if (/^[1-9]$/.test(key)) throw new FlowerError('config-invalid', `invalid config: keys.${action}: "${key}" is reserved (1–9 focus panes)`);
       const other = lookup.get(key);
       if (other) throw new FlowerError('config-invalid', `invalid config: keys.${action}: "${key}" is already bound to ${other}`);
       lookup.set(key, action);
@@ -64,6 +65,10 @@ export function buildKeymap(overrides: Partial<Record<KeyAction, string | string
   const detach = bindings.detach[0] ?? 'ctrl-q';
   const m = /^ctrl-([a-z])$/.exec(detach);
   if (!m) throw new FlowerError('config-invalid', `invalid config: keys.detach: must be a Ctrl+letter such as "ctrl-q" (got "${detach}")`);
+  // Ctrl-H/I/J/M are the very bytes of Backspace, Tab, newline and Enter: detaching on Enter would be a trap.
+  if ('hijm'.includes(m[1]!)) {
+    throw new FlowerError('config-invalid', `invalid config: keys.detach: "${detach}" is the same byte as Backspace/Tab/Enter; choose another Ctrl+letter`);
+  }
   return { bindings, lookup, detachLetter: m[1]! };
 }
 

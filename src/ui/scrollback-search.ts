@@ -38,7 +38,7 @@ function stringIndexToCell(line: Line, index: number): number {
     if (chars + len > index) return x;
     chars += len;
   }
-  return index;
+  return line.length;
 }
 
 function cellsOf(line: Line, index: number, length: number): number {

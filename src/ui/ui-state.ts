@@ -74,6 +74,11 @@ export function reconcileFocus(ui: UiState, snapshot: Snapshot): UiState {
   else if (!focusAgent || !lane.agents.includes(focusAgent)) focusAgent = lane.agents[0] ?? null;
   let scroll = ui.scroll;
   if (scroll && !snapshot.agents.some((a) => a.id === scroll!.agent)) scroll = null;
-  if (focusLane === ui.focusLane && focusAgent === ui.focusAgent && scroll === ui.scroll) return ui;
-  return { ...ui, focusLane, focusAgent, scroll };
+  // A dialog about something that no longer exists would act on nothing: close it.
+  let dialog = ui.dialog;
+  const about = dialog && 'agent' in dialog ? (dialog as { agent: string }).agent : null;
+  if (about && !snapshot.agents.some((a) => a.id === about)) dialog = null;
+  if (dialog?.kind === 'pick-profile' && !lanes.some((l) => l.name === (dialog as { worktree: string }).worktree)) dialog = null;
+  if (focusLane === ui.focusLane && focusAgent === ui.focusAgent && scroll === ui.scroll && dialog === ui.dialog) return ui;
+  return { ...ui, focusLane, focusAgent, scroll, dialog };
 }

@@ -232,7 +232,6 @@ describe('hints', () => {
 
   test(
     'at 80x24 the off-screen hint is shown whole, with how to reach the lanes',
-    { todo: 'bug: at 80 columns "flower-tui · N agents running · 3 panes off-screen (← →)" plus the key hints exceed the row; it is cut to "3 panes…"' },
     () => {
       const r = renderApp({ snapshot: many() });
       assert.match(r.lines[23]!, /3 panes off-screen \(← →\)/);

@@ -90,7 +90,6 @@ describe('confirmations', () => {
 
   test(
     'confirmations show their whole question for realistic agent ids',
-    { todo: 'bug: confirm dialogs are a fixed 56 columns (overlay.ts dialogSize default); "Remove design/codex from its pane? (It is not running.)" is cut with "…", longer ids cut every question' },
     () => {
       const cases: [Dialog, string][] = [
         [{ kind: 'confirm-remove', agent: 'design/codex' }, 'Remove design/codex from its pane? (It is not running.)'],

@@ -253,7 +253,6 @@ describe('readTerminal', () => {
 
   test(
     'rows past the end of the buffer are blank, also when the buffer is full (scrollback 0 or at its limit)',
-    { todo: 'bug: xterm getLine(i) for i >= buffer.length wraps around the circular buffer once it is full; readTerminal shows old lines there' },
     async () => {
       // Scrollback 0: the buffer is always "full".
       const t = screen(3, 2, 0);
@@ -557,7 +556,6 @@ describe('Compositor', () => {
 
   test(
     'a focused change is drawn at once while a background pane\'s read is deferred',
-    { todo: 'bug: request() returns early while the background-throttle timer is pending, so focused/chrome changes wait up to 1/backgroundFps' },
     async () => {
       const r = await rig({ backgroundFps: 1 });
       const bg = screen(10, 3, 100);

@@ -320,16 +320,6 @@ describe('attach', () => {
   });
 });
 
-describe('digits win over the keymap', () => {
-  test('an action bound to a digit never runs: the digit focuses a pane', () => {
-    const h = harness({ keymap: buildKeymap({ kill: '2' }) });
-    h.press('3');
-    const r = h.press('2');
-    assert.equal(r.ui.dialog, null, 'no kill confirmation');
-    assert.equal(r.ui.focusLane, 'feature-auth');
-  });
-});
-
 describe('new agent', () => {
   test('n → pick-profile for the focused worktree; refused on MAIN', () => {
     const h = harness();

@@ -4,7 +4,7 @@ import type { Snapshot } from '../../core/types.js';
 import type { Keymap } from '../keymap.js';
 import type { Rect } from '../layout.js';
 import type { Dialog } from '../ui-state.js';
-import { helpLines } from './overlay.js';
+import { agentQuestion, helpLines } from './overlay.js';
 import { Positioned } from './Positioned.js';
 
 /** Pad to the box's inner width so the dialog hides what is under it. */
@@ -64,7 +64,7 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
       title = 'Kill agent';
       body = (
         <>
-          <Line width={inner}>Kill {dialog.agent} and everything it started?</Line>
+          <Line width={inner}>{agentQuestion(dialog)}</Line>
           <Line width={inner} color="gray">
             y / Enter kill · n / Esc keep it
           </Line>
@@ -75,7 +75,7 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
       title = 'Remove agent';
       body = (
         <>
-          <Line width={inner}>Remove {dialog.agent} from its pane? (It is not running.)</Line>
+          <Line width={inner}>{agentQuestion(dialog)}</Line>
           <Line width={inner} color="gray">
             y / Enter remove · n / Esc keep it
           </Line>
@@ -86,7 +86,7 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
       title = 'Respawn agent';
       body = (
         <>
-          <Line width={inner}>{dialog.agent} is running. Kill it and start it again?</Line>
+          <Line width={inner}>{agentQuestion(dialog)}</Line>
           <Line width={inner} color="gray">
             y / Enter respawn · n / Esc keep it
           </Line>

@@ -27,7 +27,9 @@ export function StatusLine({ rect, ui, keymap, hiddenLanes, running }: { rect: R
       <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{ui.message.text}</Text>
     ) : (
       <Text color={theme.hint}>
-        flower-tui · {running} agent{running === 1 ? '' : 's'} running{hiddenLanes ? ` · ${hiddenLanes} pane${hiddenLanes === 1 ? '' : 's'} off-screen (← →)` : ''}
+        {hiddenLanes
+          ? `${running} running · ${hiddenLanes} pane${hiddenLanes === 1 ? '' : 's'} off-screen (← →)`
+          : `flower-tui · ${running} agent${running === 1 ? '' : 's'} running`}
       </Text>
     );
     hints = `${k('attach')} attach · ${k('newAgent')} new · ${k('kill')} kill · ${k('respawn')} respawn · ${k('scroll')} scroll · ${k('help')} help · ${k('quit')} quit`;

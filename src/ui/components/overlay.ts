@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { Snapshot } from '../../core/types.js';
 import { KEY_ACTIONS } from '../../config/schema.js';
 import { ACTION_HELP, keyLabel, type Keymap } from '../keymap.js';
@@ -13,6 +14,18 @@ export function helpLines(keymap: Keymap): [string, string][] {
   return lines;
 }
 
+/** The question a yes/no dialog about one agent asks: its box is sized to fit it. */
+export function agentQuestion(dialog: Extract<Dialog, { kind: 'confirm-kill' | 'confirm-remove' | 'confirm-respawn' }>): string {
+  switch (dialog.kind) {
+    case 'confirm-kill':
+      return `Kill ${dialog.agent} and everything it started?`;
+    case 'confirm-remove':
+      return `Remove ${dialog.agent} from its pane? (It is not running.)`;
+    case 'confirm-respawn':
+      return `${dialog.agent} is running. Kill it and start it again?`;
+  }
+}
+
 /** Size of a dialog's box, border included. */
 function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width: number; height: number } {
   switch (dialog.kind) {
@@ -26,7 +39,7 @@ function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width
     case 'server-gone':
       return { width: 60, height: 7 };
     default:
-      return { width: 56, height: 6 };
+      return { width: Math.max(56, stringWidth(agentQuestion(dialog)) + 4), height: 6 };
   }
 }
 

@@ -52,6 +52,8 @@ export class Compositor {
   private prev: CellGrid | null = null;
   private next = new CellGrid(0, 0);
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** When the scheduled frame will run: an earlier request (the focused pane, a key) moves it forward. */
+  private timerDue = Infinity;
   private lastFrame = 0;
   private blocked = false;
   private paused = true;
@@ -90,7 +92,7 @@ export class Compositor {
       seen.add(pl.agent);
       const cur = this.panes.get(pl.agent);
       if (!cur) {
-        this.panes.set(pl.agent, { grid: new CellGrid(pl.rect.width, pl.rect.height), dirty: true, lastRead: 0, placement: pl });
+        this.panes.set(pl.agent, { grid: new CellGrid(pl.rect.width, pl.rect.height), dirty: true, lastRead: -Infinity, placement: pl });
         continue;
       }
       const o = cur.placement;
@@ -136,18 +138,27 @@ export class Compositor {
       clearImmediate(this.timer as NodeJS.Immediate);
       this.timer = null;
     }
+    this.timerDue = Infinity;
   }
 
   private request(delayMs?: number): void {
-    if (this.paused || this.blocked || this.timer) return;
+    if (this.paused || this.blocked) return;
     const minGap = 1000 / this.opts.fps;
-    const wait = delayMs ?? Math.max(0, this.lastFrame + minGap - performance.now());
+    const now = performance.now();
+    const wait = delayMs ?? Math.max(0, this.lastFrame + minGap - now);
+    const due = now + wait;
+    if (this.timer) {
+      if (due >= this.timerDue) return;
+      this.cancel();
+    }
+    this.timerDue = due;
     // Leading edge when idle (a keystroke's echo shows at once), then at most `fps` frames a second.
     this.timer = wait <= 0 ? setImmediate(() => this.frame()) : setTimeout(() => this.frame(), wait);
   }
 
   private frame(): void {
     this.timer = null;
+    this.timerDue = Infinity;
     if (this.paused || this.cols === 0 || this.rows === 0) return;
     const now = performance.now();
     this.lastFrame = now;

@@ -14,7 +14,9 @@ export function readTerminal(term: XTerm, grid: CellGrid, top: number | null): v
   const start = top ?? buf.baseY;
   const cols = Math.min(grid.cols, term.cols);
   for (let y = 0; y < grid.rows; y++) {
-    const line = buf.getLine(start + y);
+    // Past the end, xterm's circular buffer would hand back old lines: treat them as blank.
+    const n = start + y;
+    const line = n >= 0 && n < buf.length ? buf.getLine(n) : undefined;
     const row = y * grid.cols;
     for (let x = 0; x < grid.cols; x++) {
       const i = row + x;

@@ -21,6 +21,7 @@ function modifierPrefix(param: number): string {
 
 /** Name of a key given as a Unicode code point with xterm modifiers (kitty CSI-u, modifyOtherKeys). */
 function codepointName(cp: number, mods: number): string {
+  if (!Number.isInteger(cp) || cp < 0 || cp > 0x10ffff) return 'unknown';
   const base = cp === 13 ? 'enter' : cp === 9 ? 'tab' : cp === 27 ? 'escape' : cp === 127 ? 'backspace' : String.fromCodePoint(cp).toLowerCase();
   const name = modifierPrefix(mods) + base;
   return name === 'shift-tab' ? 'shift-tab' : name;
@@ -115,10 +116,11 @@ function parseCsi(params: string, final: string, raw: string): Key {
     const [b, x, y] = params.slice(1).split(';').map(Number);
     return { kind: 'mouse', button: b ?? 0, x: (x ?? 1) - 1, y: (y ?? 1) - 1, release: final === 'm', raw };
   }
-  const parts = params.split(';');
+  // kitty may add sub-parameters after ':' (shifted key, event type): only the first one names the key.
+  const parts = params.split(';').map((p) => p.split(':')[0] ?? '');
   if (final === 'u') {
     // kitty keyboard protocol: CSI codepoint ; modifiers u
-    return { kind: 'key', name: codepointName(Number(parts[0]), Number(parts[1] ?? 1)), raw };
+    return { kind: 'key', name: codepointName(Number(parts[0]), Number(parts[1] || 1)), raw };
   }
   if (final === '~') {
     if (parts[0] === '27' && parts.length >= 3) {
