@@ -33,7 +33,8 @@ export class Supervisor extends EventEmitter {
   private main: MainInfo = { branch: null, headShort: null, subject: null, changes: 0, error: null };
   private snapshotQueued = false;
   private pollTimer: NodeJS.Timeout | null = null;
-  private polling = false;
+  private refreshing: Promise<void> | null = null;
+  private refreshQueued: Promise<void> | null = null;
   private closed = false;
 
   private constructor(opts: SupervisorOptions) {
@@ -195,9 +196,27 @@ export class Supervisor extends EventEmitter {
     return { started, errors };
   }
 
-  async refreshGit(): Promise<void> {
-    if (this.polling || this.closed) return;
-    this.polling = true;
+  /**
+   * Re-read worktrees and MAIN's status. A call made while a refresh is running gets one more refresh
+   * after it (shared by every caller meanwhile), so when the promise resolves the state reflects git
+   * as it was when refreshGit() was called, never older.
+   */
+  refreshGit(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (!this.refreshing) {
+      this.refreshing = this.readGit().finally(() => {
+        this.refreshing = null;
+      });
+      return this.refreshing;
+    }
+    this.refreshQueued ??= this.refreshing.then(() => {
+      this.refreshQueued = null;
+      return this.refreshGit();
+    });
+    return this.refreshQueued;
+  }
+
+  private async readGit(): Promise<void> {
     try {
       const [list, main] = await Promise.all([listWorktrees(this.repo), readMainStatus(this.repo.mainRoot)]);
       // A worktree removed behind our back keeps its pane while its agents live: they are still running.
@@ -211,8 +230,6 @@ export class Supervisor extends EventEmitter {
       if (changed) this.queueSnapshot();
     } catch (e) {
       this.emit('event', { type: 'error', message: `git: ${describeError(e)}` });
-    } finally {
-      this.polling = false;
     }
   }
 

@@ -89,7 +89,8 @@ export class RemoteBackend implements CockpitBackend {
   static async open(client: FlowerClient, opts: { scrollback: number; reconnect?: () => Promise<FlowerClient> }): Promise<RemoteBackend> {
     const first = await RemoteBackend.subscribe(client);
     const b = new RemoteBackend(client, first.snapshot, opts.scrollback, opts.reconnect ?? null);
-    for (const s of first.screens) b.loadScreen(s);
+    // Mirrors are ready (parsed) when open() resolves: a caller may read them at once.
+    await Promise.all(first.screens.map((s) => b.loadScreen(s)));
     for (const [a, d] of first.early) b.onOutput(a, d);
     return b;
   }
@@ -138,19 +139,25 @@ export class RemoteBackend implements CockpitBackend {
     if (v) v.feed(data.toString('utf8'), () => this.emit({ type: 'screen', agent }));
   }
 
-  private loadScreen(m: Extract<ServerMessage, { t: 'screen' }>): void {
+  private loadScreen(m: Extract<ServerMessage, { t: 'screen' }>): Promise<void> {
     const info = this.snap.agents.find((a) => a.id === m.agent);
-    if (!info) return;
+    if (!info) return Promise.resolve();
     let v = this.views.get(m.agent);
     if (!v) {
       v = new RemoteAgentView(this, info, m.cols, m.rows, this.scrollback);
       this.views.set(m.agent, v);
     }
-    v.load(m.cols, m.rows, m.data, () => this.emit({ type: 'screen', agent: m.agent }));
+    const view = v;
+    return new Promise((resolve) =>
+      view.load(m.cols, m.rows, m.data, () => {
+        this.emit({ type: 'screen', agent: m.agent });
+        resolve();
+      }),
+    );
   }
 
   private onMessage(m: ServerMessage): void {
-    if (m.t === 'screen') this.loadScreen(m);
+    if (m.t === 'screen') void this.loadScreen(m);
     else if (m.t === 'resized') this.views.get(m.agent)?.screen.resize(m.cols, m.rows);
     else if (m.t === 'event') {
       if (m.event.type === 'snapshot') this.applySnapshot(m.event.snapshot);
@@ -204,7 +211,7 @@ export class RemoteBackend implements CockpitBackend {
     this.views.clear();
     this.snap = first.snapshot;
     this.attachClient(client);
-    for (const s of first.screens) this.loadScreen(s);
+    await Promise.all(first.screens.map((s) => this.loadScreen(s)));
     for (const [a, d] of first.early) this.onOutput(a, d);
     this.emit({ type: 'reconnected' });
   }

@@ -12,7 +12,8 @@ import { FlowerClient } from './client.js';
 import { ensurePrivateDir, socketDir, socketPathFor, stateDir } from './paths.js';
 import { FlowerServer } from './server.js';
 
-const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+// The compiled CLI, found from the package root (this file is src/server or dist/server: both two levels down).
+const CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const MAX_LOG_BYTES = 5 * 1024 * 1024;
 
@@ -94,7 +95,8 @@ export async function connectOrStartServer(loc: ServerLocation, role: 'tui' | 'c
 
 function lastLogLine(file: string): string | null {
   try {
-    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    // Node's own crash report ends with "Node.js v20…": the line before it says what happened.
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '' && !/^Node\.js v\d/.test(l));
     const last = lines[lines.length - 1];
     return last ? last.replace(/^\S+ /, '') : null;
   } catch {
@@ -159,7 +161,15 @@ export async function runServer(opts: { repoDir: string; config?: string }): Pro
   let release: () => Promise<void>;
   try {
     // Held for the server's whole life: a second server for this repository cannot start.
-    release = await lockfile.lock(lockTarget, { realpath: false, lockfilePath: `${lockTarget}.lock`, stale: 10_000, update: 3_000 });
+    // A killed server's lock goes stale after 4 s; a restart right after a crash retries until then.
+    release = await lockfile.lock(lockTarget, {
+      realpath: false,
+      lockfilePath: `${lockTarget}.lock`,
+      stale: 4_000,
+      update: 1_500,
+      retries: { retries: 12, factor: 1, minTimeout: 500, maxTimeout: 500 },
+      onCompromised: (err) => log(`server lock compromised (${err.message}); carrying on`),
+    });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
       log('another server is already running for this repository: exiting');

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import type { Profile } from '../../config/schema.js';
 import { agentStateLabel, type AgentInfo, type AgentState } from '../types.js';
 import { FlowerError } from '../errors.js';
@@ -39,6 +40,8 @@ export class Agent extends EventEmitter implements AgentView {
   private repliesEnabled = true;
   private exitWaiters: (() => void)[] = [];
   private lastOutputAt = 0;
+  /** Killing what an exited program left in its session; kill() (and so shutdown) waits for it. */
+  private sweeping: Promise<void> | null = null;
 
   constructor(private readonly spec: AgentSpawnSpec) {
     super();
@@ -56,8 +59,9 @@ export class Agent extends EventEmitter implements AgentView {
       cwd: spec.cwd,
       state: { kind: 'starting' },
       pid: null,
-      cols: Math.max(1, spec.cols),
-      rows: Math.max(1, spec.rows),
+      // The emulator has the last word on sizes (xterm's minimum is 2 columns): pty and info follow it.
+      cols: this.screen.cols,
+      rows: this.screen.rows,
       startedAt: Date.now(),
       respawns: 0,
     };
@@ -81,6 +85,12 @@ export class Agent extends EventEmitter implements AgentView {
     if (this.pty) return;
     this.killRequested = false;
     const env = agentEnv(this.spec.baseEnv, this.spec.profile.env, { agent: this.spec.id, worktree: this.spec.worktree });
+    if (!isDirectory(this.spec.cwd)) {
+      const reason = `no such directory: ${this.spec.cwd}`;
+      this.feed(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mThe worktree was removed; remove this agent or recreate the worktree.\x1b[0m\r\n`);
+      this.setState({ kind: 'failed', reason }, { pid: null });
+      return;
+    }
     const file = resolveCommand(this.spec.profile.command, env.PATH, this.spec.cwd);
     if (!file) {
       const reason = `command not found: ${this.spec.profile.command}`;
@@ -111,6 +121,14 @@ export class Agent extends EventEmitter implements AgentView {
     p.onExit(({ exitCode, signal }) => {
       if (this.pty !== p) return;
       this.pty = null;
+      // The program is gone but what it left in its session (nohup'd jobs, SIGHUP-ignoring
+      // children) is not. Sweep it now, while those processes still pin the session id.
+      if (!this.killRequested) {
+        const sweep = killProcessTree(p.pid, this.spec.killGraceMs).finally(() => {
+          if (this.sweeping === sweep) this.sweeping = null;
+        });
+        this.sweeping = sweep;
+      }
       const state: AgentState = this.killRequested
         ? { kind: 'killed' }
         : { kind: 'exited', code: exitCode, signal: signal ? signalName(signal) : null };
@@ -167,10 +185,10 @@ export class Agent extends EventEmitter implements AgentView {
   }
 
   resize(cols: number, rows: number): void {
-    const c = Math.max(1, Math.floor(cols));
-    const r = Math.max(1, Math.floor(rows));
+    this.screen.resize(Math.max(1, Math.floor(cols)), Math.max(1, Math.floor(rows)));
+    const c = this.screen.cols;
+    const r = this.screen.rows;
     if (c === this.info_.cols && r === this.info_.rows) return;
-    this.screen.resize(c, r);
     try {
       this.pty?.resize(c, r);
     } catch {
@@ -194,7 +212,10 @@ export class Agent extends EventEmitter implements AgentView {
   /** Terminate the whole process tree (SIGHUP/SIGTERM, SIGKILL after the grace period) and wait for exit. */
   async kill(): Promise<void> {
     const p = this.pty;
-    if (!p) return;
+    if (!p) {
+      await this.sweeping;
+      return;
+    }
     this.killRequested = true;
     const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
     await killProcessTree(p.pid, this.spec.killGraceMs);
@@ -227,4 +248,12 @@ export class Agent extends EventEmitter implements AgentView {
 function signalName(n: number): string {
   const names: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
   return names[n] ?? `signal ${n}`;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
