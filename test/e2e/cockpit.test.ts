@@ -228,6 +228,21 @@ describe('flower-tui demo: help, scroll mode, resize, signals', () => {
     await stopAndCheckNoOrphans({ ...d, s: again, pid: again.panePid() }, { demoFarewell: false });
   });
 
+  test('the server dies: the cockpit says "server gone" and restarts it on r', async () => {
+    const d = await openDemo(100, 30);
+    const before = serverPids(d.mainRoot)!;
+    process.kill(before.server, 'SIGKILL');
+    await d.s.waitFor('Server gone');
+    // Its agents died with it (their ptys hung up): nothing is left running unsupervised.
+    await waitUntil(() => before.agents.every((p) => !processAlive(p)), { timeoutMs: 5000, message: 'agents outlived their server' });
+    d.s.sendKeys('r');
+    await d.s.waitFor('server restarted', { timeoutMs: 20_000 });
+    await d.s.waitFor(/impl · demo-claude · ● running/);
+    const after = serverPids(d.mainRoot)!;
+    assert.notEqual(after.server, before.server);
+    await stopAndCheckNoOrphans(d);
+  });
+
   for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
     test(`--in-process: ${sig} stops every agent and restores the terminal`, async () => {
       const d = await openDemo(100, 30, ['--in-process']);
