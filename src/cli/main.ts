@@ -88,10 +88,11 @@ try {
     .command('server <action>', 'the repository\'s server: status | stop', (y) =>
       json(y)
         .positional('action', { choices: ['status', 'stop', 'run'] as const, demandOption: true, describe: 'status: is it running; stop: stop every agent and the server' })
+        .option('size', { type: 'string', hidden: true, describe: 'run: the first cockpit\'s terminal size, COLSxROWS' })
         , async (a) => {
           if (a.action === 'status') await serverStatusCommand(a);
           else if (a.action === 'stop') await serverStopCommand(a);
-          else await runServer({ repoDir: String(a.repo ?? process.cwd()), config: a.config as string | undefined });
+          else await runServer({ repoDir: String(a.repo ?? process.cwd()), config: a.config as string | undefined, size: a.size });
         },
     )
     .demandCommand(0)

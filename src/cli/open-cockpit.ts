@@ -8,6 +8,7 @@ import { agentIsLive } from '../core/types.js';
 import { RemoteBackend } from '../server/remote-backend.js';
 import { connectOrStartServer, serverLocation } from '../server/server-process.js';
 import { buildKeymap } from '../ui/keymap.js';
+import { sizeHintFor } from '../ui/size-hint.js';
 import { Tui, TERMINAL_RESTORE } from '../ui/tui.js';
 
 export interface CockpitArgs {
@@ -38,12 +39,13 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
   let initialError: string | null = null;
   if (args.inProcess) {
     const supervisor = await Supervisor.open({ repo, config });
-    const { errors } = supervisor.startConfiguredAgents();
+    const { errors } = supervisor.startConfiguredAgents(sizeHintFor(process.stdout.columns || 80, process.stdout.rows || 24));
     if (errors.length) initialError = errors.join('; ');
     backend = new LocalBackend(supervisor);
   } else {
     const loc = serverLocation(repo);
-    const connect = async () => (await connectOrStartServer(loc, 'tui', { config: args.config })).client;
+    const size = { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
+    const connect = async () => (await connectOrStartServer(loc, 'tui', { config: args.config, size })).client;
     backend = await RemoteBackend.open(await connect(), { scrollback: config.ui.scrollback, reconnect: connect });
   }
   const tui = new Tui({

@@ -16,6 +16,9 @@ export interface SupervisorOptions {
   pollMs?: number;
 }
 
+/** Where each planned agent will be shown: lanes in display order → agent id → screen size. */
+export type SizeHint = (lanes: { name: string; agents: string[] }[]) => Map<string, { cols: number; rows: number }>;
+
 /** Size an agent gets before the UI has laid it out. */
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
@@ -178,16 +181,35 @@ export class Supervisor extends EventEmitter {
   }
 
   /** Start the agents the config lists for each worktree (skipping MAIN, which never hosts agents). */
-  startConfiguredAgents(): { started: AgentInfo[]; errors: string[] } {
+  /**
+   * `sizeHint` maps the planned lanes (worktree → agent ids) to the screen size each agent will be
+   * shown at, so programs draw their first screen for the right size instead of reflowing at once.
+   */
+  startConfiguredAgents(sizeHint?: SizeHint): { started: AgentInfo[]; errors: string[] } {
     const started: AgentInfo[] = [];
     const errors: string[] = [];
+    const plan: { worktree: string; agents: { id: string; name: string; profile: string; args?: string[] }[] }[] = [];
+    const taken = new Set(this.agents.keys());
     for (const wt of this.worktrees) {
       if (wt.isMain) continue;
+      const agents = [];
       for (const spec of agentsForWorktree(this.config, wt)) {
+        const profile = agentSpecProfile(spec);
+        const base = (typeof spec === 'string' ? undefined : spec.name) ?? profile;
+        let name = base;
+        for (let i = 2; taken.has(`${wt.name}/${name}`); i++) name = `${base}-${i}`;
+        taken.add(`${wt.name}/${name}`);
+        agents.push({ id: `${wt.name}/${name}`, name, profile, args: typeof spec === 'string' ? undefined : spec.args });
+      }
+      plan.push({ worktree: wt.name, agents });
+    }
+    const existing = (w: string) => [...this.agents.values()].filter((a) => a.info.worktree === w).map((a) => a.info.id);
+    const sizes = sizeHint?.(plan.map((l) => ({ name: l.worktree, agents: [...existing(l.worktree), ...l.agents.map((a) => a.id)] })));
+    for (const lane of plan) {
+      for (const a of lane.agents) {
         try {
-          started.push(
-            this.spawn(wt.name, agentSpecProfile(spec), typeof spec === 'string' ? {} : { name: spec.name, args: spec.args }),
-          );
+          const size = sizes?.get(a.id);
+          started.push(this.spawn(lane.worktree, a.profile, { name: a.name, args: a.args, cols: size?.cols, rows: size?.rows }));
         } catch (e) {
           errors.push(describeError(e));
         }

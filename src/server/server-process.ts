@@ -11,6 +11,7 @@ import { Supervisor } from '../core/supervisor.js';
 import { FlowerClient } from './client.js';
 import { ensurePrivateDir, socketDir, socketPathFor, stateDir } from './paths.js';
 import { FlowerServer } from './server.js';
+import { sizeHintFor } from '../ui/size-hint.js';
 
 // The compiled CLI, found from the package root (this file is src/server or dist/server: both two levels down).
 const CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -64,7 +65,13 @@ export async function connectToServer(loc: ServerLocation, role: 'tui' | 'cli'):
 }
 
 /** Connect, starting the server first when none runs. */
-export async function connectOrStartServer(loc: ServerLocation, role: 'tui' | 'cli', opts: { config?: string } = {}): Promise<{ client: FlowerClient; started: boolean }> {
+export interface StartOptions {
+  config?: string;
+  /** The starting cockpit's terminal size: configured agents are started at their pane's size. */
+  size?: { cols: number; rows: number };
+}
+
+export async function connectOrStartServer(loc: ServerLocation, role: 'tui' | 'cli', opts: StartOptions = {}): Promise<{ client: FlowerClient; started: boolean }> {
   try {
     return { client: await connectToServer(loc, role), started: false };
   } catch (e) {
@@ -105,11 +112,15 @@ function lastLogLine(file: string): string | null {
 }
 
 /** Start `flower-tui server run` detached: own session, no terminal, output to the log. */
-function startServerProcess(loc: ServerLocation, opts: { config?: string }) {
+function startServerProcess(loc: ServerLocation, opts: StartOptions) {
   ensurePrivateDir(loc.stateDir);
   rotateLog(loc.log);
   const fd = openSync(loc.log, 'a', 0o600);
-  const args = [CLI_MAIN, 'server', 'run', '--repo', loc.repo.mainRoot, ...(opts.config ? ['--config', path.resolve(opts.config)] : [])];
+  const args = [
+    CLI_MAIN, 'server', 'run', '--repo', loc.repo.mainRoot,
+    ...(opts.config ? ['--config', path.resolve(opts.config)] : []),
+    ...(opts.size ? ['--size', `${opts.size.cols}x${opts.size.rows}`] : []),
+  ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], cwd: loc.repo.mainRoot, env: process.env });
   child.unref();
   closeSync(fd);
@@ -144,7 +155,7 @@ function procStart(pid: number): string | null {
  * The server process itself (`flower-tui server run`). Agents die with it: their ptys close when it
  * exits, and on the next start any straggler recorded by a previous server is killed.
  */
-export async function runServer(opts: { repoDir: string; config?: string }): Promise<void> {
+export async function runServer(opts: { repoDir: string; config?: string; size?: string }): Promise<void> {
   const repo = await locateRepo(opts.repoDir);
   const loc = serverLocation(repo);
   ensurePrivateDir(loc.stateDir);
@@ -215,7 +226,8 @@ export async function runServer(opts: { repoDir: string; config?: string }): Pro
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  const { started, errors } = supervisor.startConfiguredAgents();
+  const m = /^(\d+)x(\d+)$/.exec(opts.size ?? '');
+  const { started, errors } = supervisor.startConfiguredAgents(sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40));
   for (const err of errors) log(`could not start a configured agent: ${err}`);
   log(`listening on ${loc.socket} (pid ${process.pid}, ${started.length} agents started)`);
 }

@@ -112,7 +112,7 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
       body = (
         <>
           <Line width={inner}>
-            {dialog.kind === 'confirm-stop' ? 'Stopping' : 'Quitting'} stops {dialog.running.length} running agent{dialog.running.length === 1 ? '' : 's'}
+            {dialog.kind === 'confirm-stop' ? 'This stops the server and' : 'Quitting stops'} {dialog.running.length} running agent{dialog.running.length === 1 ? '' : 's'}
             {dialog.running.length ? ':' : '.'}
           </Line>
           {shown.map((a) => (
