@@ -133,7 +133,7 @@ describe('confirmations', () => {
   test('stop the server (remote mode)', () => {
     const { lines } = open({ kind: 'confirm-stop', running: ['design/codex'] });
     assert.equal(lines[0], 'Stop the server');
-    assert.match(lines[1]!, /^Stopping stops 1 running agent/);
+    assert.match(lines[1]!, /^This stops the server and 1 running agent/);
     assert.ok(lines.includes('y / Enter stop everything · n / Esc keep running'), lines.join('\n'));
   });
 
