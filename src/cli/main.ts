@@ -6,6 +6,7 @@ import { openCockpit } from './open-cockpit.js';
 import { createDemoRepo } from './demo-repo.js';
 import { killCommand, respawnCommand, sendCommand, spawnCommand, statusCommand } from './commands/agent-commands.js';
 import { serverStatusCommand, serverStopCommand } from './commands/server-commands.js';
+import { logCommand } from './commands/log-command.js';
 
 /** Print a user's error as one line and exit; a stack only with --debug. */
 function fail(e: unknown, debug: boolean): never {
@@ -80,6 +81,19 @@ try {
           .option('enter', { type: 'boolean', default: true, describe: 'press Enter after the text (--no-enter to only type it)' })
           .option('timeout', { type: 'number', default: 30, describe: 'seconds to wait for the agent to be ready' }),
       async (a) => sendCommand({ ...a, agent: a.agent, text: a.text }),
+    )
+    .command(
+      'log',
+      'the trace: every action, who did it and how it ended (oldest first)',
+      (y) =>
+        json(y)
+          .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new entries' })
+          .option('agent', { type: 'string', describe: 'only this agent (<worktree>/<name>)' })
+          .option('worktree', { type: 'string', describe: 'only this worktree and its agents' })
+          .option('action', { type: 'string', describe: 'only this action (spawn, kill, send, restore, …)' })
+          .option('since', { type: 'string', describe: 'only entries since: 30m, 2h, 1d, or a date' })
+          .option('limit', { alias: 'n', type: 'number', describe: 'only the last N entries' }),
+      async (a) => logCommand(a),
     )
     .command('kill <agent>', 'kill an agent and everything it started', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) => killCommand({ ...a, agent: a.agent }))
     .command('respawn <agent>', 'restart an agent with the same profile, args and cwd', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>

@@ -3,7 +3,7 @@ import type { CockpitBackend } from '../core/backend.js';
 import { FlowerError, describeError } from '../core/errors.js';
 import { locateRepo } from '../core/git/repo.js';
 import { LocalBackend } from '../core/local-backend.js';
-import { Supervisor } from '../core/supervisor.js';
+import { openSupervisor } from '../core/open-supervisor.js';
 import { agentIsLive } from '../core/types.js';
 import { RemoteBackend } from '../server/remote-backend.js';
 import { connectOrStartServer, serverLocation } from '../server/server-process.js';
@@ -38,9 +38,7 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
   let backend: CockpitBackend;
   let initialError: string | null = null;
   if (args.inProcess) {
-    const supervisor = await Supervisor.open({ repo, config });
-    const { errors } = supervisor.startConfiguredAgents(sizeHintFor(process.stdout.columns || 80, process.stdout.rows || 24));
-    if (errors.length) initialError = errors.join('; ');
+    const supervisor = await openSupervisor({ repo, config, actor: 'operator', sizeHint: sizeHintFor(process.stdout.columns || 80, process.stdout.rows || 24) });
     backend = new LocalBackend(supervisor);
   } else {
     const loc = serverLocation(repo);

@@ -7,8 +7,15 @@ import type { Profile } from './schema.js';
 export function builtinProfiles(env: NodeJS.ProcessEnv = process.env): Record<string, Profile> {
   return {
     shell: { command: env.SHELL || '/bin/sh', args: [], env: {}, description: 'your login shell' },
-    claude: { command: 'claude', args: [], env: {}, description: 'Claude Code' },
-    codex: { command: 'codex', args: [], env: {}, description: 'OpenAI Codex CLI' },
+    claude: {
+      command: 'claude',
+      args: [],
+      env: {},
+      description: 'Claude Code',
+      session: { newArgs: ['--session-id', '{sessionId}'], resumeArgs: ['--resume', '{sessionId}'] },
+    },
+    // Codex has no flag to choose a session id: the id is learnt from its rollout file, then resumable.
+    codex: { command: 'codex', args: [], env: {}, description: 'OpenAI Codex CLI', session: { resumeArgs: ['resume', '{sessionId}'] } },
     gemini: { command: 'gemini', args: [], env: {}, description: 'Gemini CLI' },
   };
 }

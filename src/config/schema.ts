@@ -4,11 +4,22 @@ import { z } from 'zod';
  * The config file's shape. Objects are strict so that a typo (`comand`) is reported with its path
  * instead of being silently ignored — a demanding user wants to know why their setting did nothing.
  */
+/**
+ * How a profile continues a conversation. `{sessionId}` in the args is replaced. `newArgs` start a
+ * new conversation with an id flower-tui chooses (Claude Code's `--session-id`); `resumeArgs` continue
+ * one (`--resume <id>`, Codex's `resume <id>`).
+ */
+export const SessionSchema = z.strictObject({
+  newArgs: z.array(z.string()).optional(),
+  resumeArgs: z.array(z.string()).min(1),
+});
+
 export const ProfileSchema = z.strictObject({
   command: z.string().min(1, 'must not be empty'),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
   description: z.string().optional(),
+  session: SessionSchema.optional(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -46,6 +57,7 @@ export const KEY_ACTIONS = [
   'stop',
   'help',
   'scroll',
+  'trace',
 ] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
@@ -69,6 +81,8 @@ export const ConfigSchema = z.strictObject({
       killGraceMs: z.number().int().min(50).max(30_000).default(750),
     })
     .default({ killGraceMs: 750 }),
+  /** When the server starts: bring back the agents that were running ("auto"), ask the cockpit ("ask"), or not ("off"). */
+  restore: z.enum(['auto', 'ask', 'off']).default('auto'),
 });
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type ParsedConfig = z.output<typeof ConfigSchema>;

@@ -1,5 +1,6 @@
 import type { TerminalScreen } from './agents/terminal-screen.js';
 import type { AgentInfo, Snapshot, SupervisorCommand, SupervisorEvent } from './types.js';
+import type { TraceEntry, TraceFilter } from './store/trace.js';
 
 /**
  * What a cockpit (the TUI) needs of one agent. In-process it is the Agent itself; attached to a
@@ -31,6 +32,8 @@ export interface CockpitBackend {
   agent(id: string): AgentView | undefined;
   /** Leave: local stops every agent; remote just disconnects (agents keep running). */
   close(): Promise<void>;
+  /** The trace, oldest first (the files are local to the repository, whichever process writes them). */
+  readTrace(filter: TraceFilter): TraceEntry[];
   /** Remote only: start the server again after it died, and re-attach. */
   reconnect?(): Promise<void>;
   /** Synchronous last-resort cleanup for exit handlers (local: SIGKILL every agent tree). */

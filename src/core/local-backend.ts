@@ -1,5 +1,7 @@
 import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand } from './backend.js';
 import type { Supervisor } from './supervisor.js';
+import { readTrace, type TraceEntry, type TraceFilter } from './store/trace.js';
+import { stateDir } from './private-dir.js';
 import type { AgentInfo, Snapshot, SupervisorEvent } from './types.js';
 
 /** The cockpit and the supervisor in one process: agents live and die with it (tests, --no-server). */
@@ -17,8 +19,15 @@ export class LocalBackend implements CockpitBackend {
   }
 
   async dispatch(cmd: CockpitCommand): Promise<AgentInfo | void> {
-    if (cmd.type === 'stopServer') return this.close();
+    if (cmd.type === 'stopServer') {
+      this.supervisor.record({ actor: 'operator', action: 'stop', target: this.supervisor.repo.mainRoot, outcome: 'ok' });
+      return this.close();
+    }
     return this.supervisor.dispatch(cmd);
+  }
+
+  readTrace(filter: TraceFilter): TraceEntry[] {
+    return readTrace(stateDir(this.supervisor.repo.commonDir), filter);
   }
 
   agent(id: string): AgentView | undefined {

@@ -5,11 +5,21 @@ import { Agent } from './agents/agent.js';
 import type { TerminalScreen } from './agents/terminal-screen.js';
 import { FlowerError, describeError } from './errors.js';
 import { listWorktrees, readMainStatus, type RepoLocation } from './git/repo.js';
-import type { AgentInfo, MainInfo, Snapshot, SupervisorCommand, SupervisorEvent, WorktreeInfo } from './types.js';
+import type { AgentInfo, MainInfo, Notice, PendingRestore, Snapshot, SupervisorCommand, SupervisorEvent, WorktreeInfo } from './types.js';
+import { agentIsLive, agentStateLabel } from './types.js';
+import type { StateStore } from './store/state-store.js';
+import type { TraceActor, TraceEntry, TraceWriter } from './store/trace.js';
+import { sessionArgs } from './session-args.js';
+import { TRACED, traceDetails } from './trace-details.js';
+import { planRestore } from './restore-plan.js';
 
 export interface SupervisorOptions {
   repo: RepoLocation;
   config: FlowerConfig;
+  /** Where agents are remembered across restarts (none: nothing is remembered). */
+  store?: StateStore;
+  /** The append-only record of every action (none: nothing is recorded). */
+  trace?: TraceWriter;
   /** Environment agents inherit (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /** How often git is asked about worktrees and MAIN; 0 disables polling (tests refresh by command). */
@@ -39,12 +49,20 @@ export class Supervisor extends EventEmitter {
   private refreshing: Promise<void> | null = null;
   private refreshQueued: Promise<void> | null = null;
   private closed = false;
+  /** While stopping everything, agents keep `running: true` in state: a restart restores them. */
+  private shuttingDown = false;
+  private readonly store: StateStore | null;
+  private readonly trace: TraceWriter | null;
+  private notices: Notice[] = [];
+  private pendingRestore: PendingRestore[] = [];
 
   private constructor(opts: SupervisorOptions) {
     super();
     this.repo = opts.repo;
     this.config = opts.config;
     this.env = opts.env ?? process.env;
+    this.store = opts.store ?? null;
+    this.trace = opts.trace ?? null;
   }
 
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
@@ -65,6 +83,9 @@ export class Supervisor extends EventEmitter {
       agents: [...this.agents.values()].map((a) => a.info),
       main: this.main,
       profiles: Object.entries(this.config.profiles).map(([name, p]) => ({ name, command: p.command, description: p.description })),
+      notices: this.notices,
+      pendingRestore: this.pendingRestore,
+      savedFocus: this.store ? { lane: this.store.data.ui.focusLane, agent: this.store.data.ui.focusAgent } : null,
     };
   }
 
@@ -88,8 +109,42 @@ export class Supervisor extends EventEmitter {
     });
   }
 
-  /** Execute a command. User mistakes throw FlowerError with a one-line message. */
-  async dispatch(cmd: SupervisorCommand): Promise<AgentInfo | void> {
+  /** A line every cockpit shows (and keeps in the snapshot for cockpits that attach later). */
+  notify(text: string, level: Notice['level'] = 'info'): void {
+    const notice: Notice = { ts: new Date().toISOString(), level, text };
+    this.notices = [...this.notices, notice].slice(-20);
+    this.emit('event', { type: 'notice', notice });
+    this.queueSnapshot();
+  }
+
+  /** Append to the trace; never lets a full disk or a permission error take an action down. */
+  record(entry: Omit<TraceEntry, 'ts'>): void {
+    try {
+      this.trace?.append(entry);
+    } catch (e) {
+      this.emit('event', { type: 'error', message: `trace: ${describeError(e)}` });
+    }
+  }
+
+  /**
+   * Execute a command on behalf of `actor`. Operator-visible actions are recorded in the trace with
+   * their outcome. User mistakes throw FlowerError with a one-line message.
+   */
+  async dispatch(cmd: SupervisorCommand, actor: TraceActor = 'operator'): Promise<AgentInfo | void> {
+    const traced = TRACED[cmd.type];
+    if (!traced) return this.execute(cmd, actor);
+    const target = cmd.type === 'spawn' ? cmd.worktree : 'agent' in cmd && typeof cmd.agent === 'string' ? cmd.agent : this.repo.mainRoot;
+    try {
+      const result = await this.execute(cmd, actor);
+      this.record({ actor, action: traced, target: result && 'id' in result ? result.id : target, details: traceDetails(cmd, result ?? undefined), outcome: 'ok' });
+      return result;
+    } catch (e) {
+      this.record({ actor, action: traced, target, details: traceDetails(cmd), outcome: 'error', error: describeError(e) });
+      throw e;
+    }
+  }
+
+  private async execute(cmd: SupervisorCommand, actor: TraceActor): Promise<AgentInfo | void> {
     switch (cmd.type) {
       case 'spawn':
         return this.spawn(cmd.worktree, cmd.profile, { name: cmd.name, args: cmd.args, cols: cmd.cols, rows: cmd.rows });
@@ -98,7 +153,10 @@ export class Supervisor extends EventEmitter {
         return;
       case 'respawn': {
         const a = this.requireAgent(cmd.agent);
-        await a.respawn();
+        const profile = this.config.profiles[a.info.profile];
+        const session = profile ? sessionArgs(profile, 'resume', a.info.sessionId) : { args: [], sessionId: null };
+        await a.respawn({ extraArgs: [...this.extraArgsOf(a), ...session.args], sessionId: session.sessionId });
+        this.remember(a.info, true);
         return a.info;
       }
       case 'remove': {
@@ -106,9 +164,26 @@ export class Supervisor extends EventEmitter {
         await a.kill();
         this.agents.delete(cmd.agent);
         a.dispose();
+        this.store?.update((s) => (s.agents = s.agents.filter((r) => r.id !== cmd.agent)));
         this.queueSnapshot();
         return;
       }
+      case 'restore':
+        if (cmd.discard) {
+          this.record({ actor, action: 'restore', target: this.repo.mainRoot, details: { discarded: this.pendingRestore.map((p) => p.id) }, outcome: 'discarded' });
+          this.store?.update((s) => (s.agents = s.agents.filter((r) => !this.pendingRestore.some((p) => p.id === r.id))));
+          this.pendingRestore = [];
+          this.queueSnapshot();
+          return;
+        }
+        this.restore(actor, cmd.agents);
+        return;
+      case 'note':
+        this.record({ actor, action: cmd.action, target: cmd.agent, outcome: 'ok' });
+        return;
+      case 'saveFocus':
+        this.store?.update((s) => (s.ui = { focusLane: cmd.lane, focusAgent: cmd.agent }));
+        return;
       case 'input':
         this.requireAgent(cmd.agent).write(cmd.data);
         return;
@@ -143,7 +218,52 @@ export class Supervisor extends EventEmitter {
     return name;
   }
 
-  spawn(worktreeName: string, profileName: string, opts: { name?: string; args?: string[]; cols?: number; rows?: number } = {}): AgentInfo {
+  /** Extra args the user gave an agent (spawn --args, config), without the session args we add. */
+  private readonly userArgs = new Map<string, string[]>();
+
+  private extraArgsOf(a: Agent): string[] {
+    return this.userArgs.get(a.info.id) ?? [];
+  }
+
+  /** Worktrees as git lists them, keeping what state already knew of each (its lane kind). */
+  private rememberWorktrees(): void {
+    this.store?.update((s) => {
+      const next: typeof s.worktrees = {};
+      for (const w of this.worktrees) {
+        if (w.isMain || w.prunable) continue;
+        next[w.name] = { lane: s.worktrees[w.name]?.lane ?? 'standing', path: w.path, branch: w.branch };
+      }
+      s.worktrees = next;
+    });
+  }
+
+  /** Keep the state file's record of an agent current. */
+  private remember(info: AgentInfo, running: boolean): void {
+    this.store?.update((s) => {
+      const i = s.agents.findIndex((r) => r.id === info.id);
+      const prev = i === -1 ? null : s.agents[i]!;
+      const rec = {
+        id: info.id,
+        name: info.name,
+        worktree: info.worktree,
+        profile: info.profile,
+        args: this.userArgs.get(info.id) ?? [],
+        cwd: info.cwd,
+        sessionId: info.sessionId,
+        createdAt: prev?.createdAt ?? new Date(info.startedAt).toISOString(),
+        refreshCount: prev?.refreshCount ?? 0,
+        running,
+      };
+      if (i === -1) s.agents.push(rec);
+      else s.agents[i] = rec;
+    });
+  }
+
+  spawn(
+    worktreeName: string,
+    profileName: string,
+    opts: { name?: string; args?: string[]; cols?: number; rows?: number; resumeSessionId?: string | null } = {},
+  ): AgentInfo {
     const wt = this.requireWorktree(worktreeName);
     if (wt.isMain) {
       // The rule that makes the whole workflow safe: MAIN only ever receives merged code.
@@ -155,13 +275,16 @@ export class Supervisor extends EventEmitter {
     }
     const name = this.uniqueName(wt.name, opts.name ?? profileName);
     const id = `${wt.name}/${name}`;
+    const session = sessionArgs(profile, opts.resumeSessionId ? 'resume' : 'fresh', opts.resumeSessionId ?? null);
+    this.userArgs.set(id, opts.args ?? []);
     const agent = new Agent({
       id,
       name,
       worktree: wt.name,
       profileName,
       profile,
-      extraArgs: opts.args ?? [],
+      extraArgs: [...(opts.args ?? []), ...session.args],
+      sessionId: session.sessionId,
       cwd: wt.path,
       cols: opts.cols ?? DEFAULT_COLS,
       rows: opts.rows ?? DEFAULT_ROWS,
@@ -170,14 +293,68 @@ export class Supervisor extends EventEmitter {
       baseEnv: this.env,
     });
     this.agents.set(id, agent);
-    agent.on('change', () => this.queueSnapshot());
+    let wasLive = true;
+    agent.on('change', (info: AgentInfo) => {
+      this.queueSnapshot();
+      const live = agentIsLive(info.state);
+      if (wasLive && !live && !this.shuttingDown) {
+        // The agent ended (exited, killed, failed): a restart must not bring it back.
+        this.remember(info, false);
+        if (info.state.kind !== 'killed') this.record({ actor: 'server', action: 'exit', target: id, details: { state: agentStateLabel(info.state) }, outcome: info.state.kind });
+      } else if (!wasLive && live) this.remember(info, true);
+      wasLive = live;
+    });
     agent.on('screen', () => this.emit('event', { type: 'screen', agent: id }));
     // Raw streams for mirrors (the server forwards them to clients); not part of SupervisorEvent.
     agent.on('output', (data: string) => this.emit('agent-output', id, data));
     agent.on('resized', (cols: number, rows: number) => this.emit('agent-resized', id, cols, rows));
     agent.start();
+    this.remember(agent.info, agentIsLive(agent.info.state));
     this.queueSnapshot();
     return agent.info;
+  }
+
+  /**
+   * What to bring back from the state file, decided once at server start: done at once ("auto"),
+   * offered to the cockpit ("ask"), or dropped ("off"). Returns whether anything was remembered.
+   */
+  prepareRestore(): boolean {
+    if (!this.store) return false;
+    this.pendingRestore = planRestore(this.store.data.agents, this.worktrees, this.config.profiles);
+    if (this.pendingRestore.length === 0) return this.store.data.agents.length > 0;
+    if (this.config.restore === 'auto') this.restore('server');
+    else if (this.config.restore === 'off') void this.dispatch({ type: 'restore', discard: true }, 'server');
+    else this.notify(`${this.pendingRestore.length} agent${this.pendingRestore.length === 1 ? ' was' : 's were'} running before the server stopped: restore?`);
+    this.queueSnapshot();
+    return true;
+  }
+
+  /** Start the pending agents (all, or those named), resuming conversations where the profile can. */
+  private restore(actor: TraceActor, ids?: string[]): void {
+    const todo = this.pendingRestore.filter((p) => !ids || ids.includes(p.id));
+    this.pendingRestore = this.pendingRestore.filter((p) => !todo.includes(p));
+    const lines: string[] = [];
+    for (const p of todo) {
+      const rec = this.store?.data.agents.find((r) => r.id === p.id);
+      if (!rec) continue;
+      if (p.how === 'missing') {
+        // Reported, not silently dropped: the trace keeps the record, the notice tells the operator.
+        lines.push(`${p.id} not restored: ${this.config.profiles[rec.profile] ? `worktree ${rec.worktree} no longer exists` : `profile ${rec.profile} no longer exists`}`);
+        this.record({ actor, action: 'restore', target: p.id, details: { worktree: rec.worktree, cwd: rec.cwd, profile: rec.profile }, outcome: 'skipped', error: 'worktree or profile missing' });
+        this.store?.update((s) => (s.agents = s.agents.filter((r) => r.id !== p.id)));
+        continue;
+      }
+      try {
+        const info = this.spawn(rec.worktree, rec.profile, { name: rec.name, args: rec.args, resumeSessionId: p.how === 'resume' ? rec.sessionId : null });
+        lines.push(`${info.id} ${p.how === 'resume' ? `resumed (session ${rec.sessionId})` : 'started fresh'}`);
+        this.record({ actor, action: 'restore', target: info.id, details: { how: p.how, sessionId: info.sessionId, pid: info.pid }, outcome: 'ok' });
+      } catch (e) {
+        lines.push(`${p.id} not restored: ${describeError(e)}`);
+        this.record({ actor, action: 'restore', target: p.id, outcome: 'error', error: describeError(e) });
+      }
+    }
+    if (lines.length) this.notify(`restored: ${lines.join('; ')}`, lines.some((l) => l.includes('not restored')) ? 'error' : 'info');
+    this.queueSnapshot();
   }
 
   /** Start the agents the config lists for each worktree (skipping MAIN, which never hosts agents). */
@@ -209,9 +386,12 @@ export class Supervisor extends EventEmitter {
       for (const a of lane.agents) {
         try {
           const size = sizes?.get(a.id);
-          started.push(this.spawn(lane.worktree, a.profile, { name: a.name, args: a.args, cols: size?.cols, rows: size?.rows }));
+          const info = this.spawn(lane.worktree, a.profile, { name: a.name, args: a.args, cols: size?.cols, rows: size?.rows });
+          started.push(info);
+          this.record({ actor: 'server', action: 'spawn', target: info.id, details: { ...traceDetails({ type: 'spawn', worktree: lane.worktree, profile: a.profile }, info), reason: 'config' }, outcome: 'ok' });
         } catch (e) {
           errors.push(describeError(e));
+          this.record({ actor: 'server', action: 'spawn', target: a.id, details: { worktree: lane.worktree, profile: a.profile, reason: 'config' }, outcome: 'error', error: describeError(e) });
         }
       }
     }
@@ -249,6 +429,7 @@ export class Supervisor extends EventEmitter {
       const changed = JSON.stringify(next) !== JSON.stringify(this.worktrees) || JSON.stringify(main) !== JSON.stringify(this.main);
       this.worktrees = next;
       this.main = main;
+      if (changed) this.rememberWorktrees();
       if (changed) this.queueSnapshot();
     } catch (e) {
       this.emit('event', { type: 'error', message: `git: ${describeError(e)}` });
@@ -259,7 +440,9 @@ export class Supervisor extends EventEmitter {
   async shutdown(): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
+    this.shuttingDown = true;
     await Promise.all([...this.agents.values()].map((a) => a.kill()));
+    this.store?.flush();
     this.closed = true;
     for (const a of this.agents.values()) a.dispose();
     this.agents.clear();

@@ -38,6 +38,24 @@ export interface AgentInfo {
   startedAt: number;
   /** How many times this agent has been respawned. */
   respawns: number;
+  /** The conversation this agent continues when restored or respawned (profiles with `session`). */
+  sessionId: string | null;
+}
+
+/** Something the server wants every cockpit to see: a restore report, a state file moved aside. */
+export interface Notice {
+  ts: string;
+  level: 'info' | 'error';
+  text: string;
+}
+
+/** An agent that was running before the server restarted, waiting for the operator to restore it. */
+export interface PendingRestore {
+  id: string;
+  worktree: string;
+  profile: string;
+  /** "resume" when its conversation can be continued, "fresh" otherwise, "missing" when its worktree is gone. */
+  how: 'resume' | 'fresh' | 'missing';
 }
 
 export interface MainInfo {
@@ -54,6 +72,12 @@ export interface Snapshot {
   agents: AgentInfo[];
   main: MainInfo;
   profiles: { name: string; command: string; description?: string }[];
+  /** Newest last; a cockpit shows the ones newer than what it has seen. */
+  notices: Notice[];
+  /** Agents a restore would bring back, when the config says to ask first (`restore: "ask"`). */
+  pendingRestore: PendingRestore[];
+  /** Where the operator's cockpit last had its focus (kept in state across restarts). */
+  savedFocus: { lane: string | null; agent: string | null } | null;
 }
 
 export type SupervisorCommand =
@@ -65,13 +89,19 @@ export type SupervisorCommand =
   /** Type text once the agent is ready; multi-line as one bracketed paste; then Enter unless told not to. */
   | { type: 'send'; agent: string; text: string; enter: boolean; timeoutMs?: number }
   | { type: 'resize'; agent: string; cols: number; rows: number }
-  | { type: 'refreshWorktrees' };
+  | { type: 'refreshWorktrees' }
+  /** Bring back the agents of `pendingRestore` (all, or the ids given); `discard` forgets them. */
+  | { type: 'restore'; agents?: string[]; discard?: boolean }
+  /** Operator actions that happen in a cockpit, recorded in the trace and state. */
+  | { type: 'note'; action: 'attach' | 'detach'; agent: string }
+  | { type: 'saveFocus'; lane: string | null; agent: string | null };
 
 export type SupervisorEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
   /** An agent's screen changed; consumers re-read it when they next draw. */
   | { type: 'screen'; agent: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'notice'; notice: Notice };
 
 /** One-word state label for headers and `status`. */
 export function agentStateLabel(s: AgentState): string {

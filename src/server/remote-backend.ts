@@ -4,6 +4,8 @@ import type { AgentInfo, Snapshot, SupervisorEvent } from '../core/types.js';
 import { agentIsLive } from '../core/types.js';
 import type { FlowerClient } from './client.js';
 import type { ServerMessage } from './protocol.js';
+import { readTrace, type TraceEntry, type TraceFilter } from '../core/store/trace.js';
+import { stateDir } from '../core/private-dir.js';
 
 type Listener = (e: SupervisorEvent | BackendEvent) => void;
 
@@ -201,6 +203,10 @@ export class RemoteBackend implements CockpitBackend {
 
   agent(id: string): AgentView | undefined {
     return this.views.get(id);
+  }
+
+  readTrace(filter: TraceFilter): TraceEntry[] {
+    return readTrace(stateDir(this.snap.repo.commonDir), filter);
   }
 
   async reconnect(): Promise<void> {

@@ -7,9 +7,9 @@ import { loadConfig } from '../config/config.js';
 import { FlowerError, describeError } from '../core/errors.js';
 import { locateRepo, type RepoLocation } from '../core/git/repo.js';
 import { killProcessTreeNow, processTreeOf } from '../core/agents/process-tree.js';
-import { Supervisor } from '../core/supervisor.js';
+import { openSupervisor } from '../core/open-supervisor.js';
 import { FlowerClient } from './client.js';
-import { ensurePrivateDir, socketDir, socketPathFor, stateDir } from './paths.js';
+import { ensurePrivateDir, socketDir, socketPathFor, stateDir } from '../core/private-dir.js';
 import { FlowerServer } from './server.js';
 import { sizeHintFor } from '../ui/size-hint.js';
 
@@ -192,7 +192,8 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   killStragglers(agentsFile, log);
 
   const config = loadConfig({ file: opts.config, mainRoot: repo.mainRoot });
-  const supervisor = await Supervisor.open({ repo, config });
+  const m = /^(\d+)x(\d+)$/.exec(opts.size ?? '');
+  const supervisor = await openSupervisor({ repo, config, actor: 'server', sizeHint: sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40) });
   const recordAgents = () => {
     const records: AgentRecord[] = supervisor.snapshot().agents.filter((a) => a.pid).map((a) => ({ pid: a.pid!, start: procStart(a.pid!) }));
     try {
@@ -226,10 +227,8 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  const m = /^(\d+)x(\d+)$/.exec(opts.size ?? '');
-  const { started, errors } = supervisor.startConfiguredAgents(sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40));
-  for (const err of errors) log(`could not start a configured agent: ${err}`);
-  log(`listening on ${loc.socket} (pid ${process.pid}, ${started.length} agents started)`);
+  for (const n of supervisor.snapshot().notices) log(n.text);
+  log(`listening on ${loc.socket} (pid ${process.pid}, ${supervisor.snapshot().agents.length} agents)`);
 }
 
 function killStragglers(file: string, log: (l: string) => void): void {

@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { Supervisor } from '../core/supervisor.js';
 import { FlowerError, describeError, isFlowerError } from '../core/errors.js';
 import type { SupervisorEvent } from '../core/types.js';
+import type { TraceActor } from '../core/store/trace.js';
 import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from './frames.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from './protocol.js';
 
@@ -21,6 +22,8 @@ export interface ServerOptions {
 class ClientConnection {
   readonly decoder = new FrameDecoder();
   helloed = false;
+  /** Who this client acts for in the trace: the cockpit is the operator, the CLI is "cli". */
+  actor: TraceActor = 'cli';
   subscribed = false;
   lagging = false;
   /** Agents whose snapshot is being prepared: their live output waits here, so nothing is lost or doubled. */
@@ -133,6 +136,7 @@ export class FlowerServer {
         return;
       }
       c.helloed = true;
+      c.actor = msg.role === 'tui' ? 'operator' : 'cli';
       c.send({ t: 'welcome', protocol: PROTOCOL_VERSION, server: this.info() });
       return;
     }
@@ -146,7 +150,7 @@ export class FlowerServer {
         this.supervisor.agent(msg.agent)?.write(msg.data);
         return;
       case 'req':
-        void this.handleRequest(msg.req).then(
+        void this.handleRequest(msg.req, c.actor).then(
           (result) => c.send({ t: 'res', id: msg.id, ok: true, result }),
           (e) => c.send({ t: 'res', id: msg.id, ok: false, error: { code: isFlowerError(e) ? e.code : 'internal', message: describeError(e) } }),
         );
@@ -154,7 +158,7 @@ export class FlowerServer {
     }
   }
 
-  private async handleRequest(req: ServerRequest): Promise<ServerResult> {
+  private async handleRequest(req: ServerRequest, actor: TraceActor): Promise<ServerResult> {
     switch (req.type) {
       case 'status':
         return { snapshot: this.supervisor.snapshot(), server: this.info() };
@@ -165,13 +169,14 @@ export class FlowerServer {
         return null;
       }
       case 'stopServer':
+        this.supervisor.record({ actor, action: 'stop', target: this.supervisor.repo.mainRoot, details: { agents: this.supervisor.liveAgents().map((a) => a.id) }, outcome: 'ok' });
         void this.stop();
         return null;
       case 'send':
-        await this.supervisor.dispatch(req);
+        await this.supervisor.dispatch(req, actor);
         return { delivered: true, agent: req.agent };
       default:
-        return (await this.supervisor.dispatch(req)) ?? null;
+        return (await this.supervisor.dispatch(req, actor)) ?? null;
     }
   }
 

@@ -18,6 +18,7 @@ export const DEFAULT_KEYS: Record<KeyAction, string[]> = {
   stop: ['Q'],
   help: ['?'],
   scroll: ['[', 'pageup'],
+  trace: ['l'],
 };
 
 export const ACTION_HELP: Record<KeyAction, string> = {
@@ -36,6 +37,7 @@ export const ACTION_HELP: Record<KeyAction, string> = {
   stop: 'stop every agent and the server',
   help: 'this help',
   scroll: 'scroll mode: scrollback and / search',
+  trace: 'the trace: everything done, newest first',
 };
 
 export interface Keymap {

@@ -89,9 +89,18 @@ export class Tui {
     stdout.write(GRID_MODES_BASE + (this.o.config.ui.mouse ? MOUSE_ON : ''));
     this.unsubscribe = backend.subscribe(this.onEvent);
     this.ui = reconcileFocus(this.ui, this.snapshot);
-    // Start on the first lane's first agent: that is where the work is (MAIN is one Tab away).
-    const firstLane = lanesOf(this.snapshot)[0];
-    if (firstLane) this.ui = { ...this.ui, focusLane: firstLane.name, focusAgent: firstLane.agents[0] ?? null };
+    // Start where the operator left off; else on the first lane's first agent: that is where the work
+    // is (MAIN is one Tab away).
+    const lanes = lanesOf(this.snapshot);
+    const saved = this.snapshot.savedFocus;
+    const savedLane = saved && lanes.find((l) => l.name === saved.lane);
+    if (savedLane) this.ui = { ...this.ui, focusLane: savedLane.name, focusAgent: saved!.agent && savedLane.agents.includes(saved!.agent) ? saved!.agent : (savedLane.agents[0] ?? null) };
+    else if (lanes[0]) this.ui = { ...this.ui, focusLane: lanes[0].name, focusAgent: lanes[0].agents[0] ?? null };
+    this.savedFocus = `${this.ui.focusLane}\0${this.ui.focusAgent ?? ''}`;
+    // What the server has to say that this operator may not have seen (a restore, a recovered state file).
+    const recent = this.snapshot.notices.filter((n) => Date.now() - Date.parse(n.ts) < 10 * 60_000).pop();
+    if (recent && !this.ui.message) this.ui = { ...this.ui, message: { text: recent.text, level: recent.level } };
+    this.offerRestore();
     this.ink = render(React.createElement(App, this.appProps()), {
       stdout: this.vout as unknown as NodeJS.WriteStream,
       stdin: new PassThrough() as unknown as NodeJS.ReadStream,
@@ -160,9 +169,13 @@ export class Tui {
       this.snapshot = e.snapshot;
       this.ui = reconcileFocus(this.ui, this.snapshot);
       if (this.attach && !this.o.backend.agent(this.attach.agent.info.id)?.isLive) this.endAttach('exit');
+      this.offerRestore();
+      if (this.ui.dialog?.kind === 'trace') this.loadTraceSoon();
       this.update();
     } else if (e.type === 'error') {
       this.setMessage(e.message, 'error');
+    } else if (e.type === 'notice') {
+      this.setMessage(e.notice.text, e.notice.level);
     } else if (e.type === 'disconnected') {
       if (this.stopping) {
         // We asked the server to stop: its going away is the success, not an accident.
@@ -181,6 +194,60 @@ export class Tui {
       this.update();
     }
   };
+
+  private restoreOffered = false;
+
+  /** Agents waiting to be restored ("restore": "ask"): ask once per cockpit, without covering another dialog. */
+  private offerRestore(): void {
+    const pending = this.snapshot.pendingRestore;
+    if (this.restoreOffered || pending.length === 0 || this.ui.dialog || this.attach) return;
+    this.restoreOffered = true;
+    this.ui = { ...this.ui, dialog: { kind: 'restore', agents: pending } };
+  }
+
+  private traceTimer: NodeJS.Timeout | null = null;
+
+  /** While the trace view is open, new entries appear (at most once a second: reading is not free). */
+  private loadTraceSoon(): void {
+    if (this.traceTimer) return;
+    this.traceTimer = setTimeout(() => {
+      this.traceTimer = null;
+      if (this.ui.dialog?.kind === 'trace') {
+        this.loadTrace();
+        this.update();
+      }
+    }, 1000);
+  }
+
+  private loadTrace(): void {
+    const d = this.ui.dialog;
+    if (d?.kind !== 'trace') return;
+    const filter =
+      d.scope === 'agent' ? { agent: d.agent ?? '\0none', text: d.text || undefined } : d.scope === 'worktree' ? { worktree: d.lane, text: d.text || undefined } : { text: d.text || undefined };
+    let entries;
+    try {
+      entries = this.o.backend.readTrace(filter).reverse();
+    } catch (err) {
+      this.setMessage(`cannot read the trace: ${describeError(err)}`, 'error');
+      return;
+    }
+    this.ui = { ...this.ui, dialog: { ...d, entries, offset: Math.min(d.offset, Math.max(0, entries.length - 1)) } };
+  }
+
+  private focusTimer: NodeJS.Timeout | null = null;
+  private savedFocus = '';
+
+  /** Remember where the operator was looking (state: "layout and focus"), without a write per keystroke. */
+  private saveFocusSoon(): void {
+    const key = `${this.ui.focusLane}\0${this.ui.focusAgent ?? ''}`;
+    if (key === this.savedFocus || this.focusTimer) return;
+    this.focusTimer = setTimeout(() => {
+      this.focusTimer = null;
+      this.savedFocus = `${this.ui.focusLane}\0${this.ui.focusAgent ?? ''}`;
+      void this.o.backend.dispatch({ type: 'saveFocus', lane: this.ui.focusLane, agent: this.ui.focusAgent }).catch(() => {});
+    }, 1000);
+    this.focusTimer.unref();
+  }
 
   private setMessage(text: string, level: 'info' | 'error'): void {
     this.ui = { ...this.ui, message: { text, level } };
@@ -223,6 +290,7 @@ export class Tui {
       effects.push(...r.effects);
     }
     this.update();
+    this.saveFocusSoon();
     this.runEffects(effects);
   };
 
@@ -231,6 +299,10 @@ export class Tui {
       if (e.type === 'quit') void this.quit();
       else if (e.type === 'attach') void this.startAttach(e.agent);
       else if (e.type === 'reconnect') void this.reconnect();
+      else if (e.type === 'loadTrace') {
+        this.loadTrace();
+        this.update();
+      }
       else if (e.type === 'stop') {
         this.stopping = true;
         this.o.backend.dispatch({ type: 'stopServer' }).catch((err) => {
@@ -263,6 +335,7 @@ export class Tui {
       () => this.endAttach('key'),
     );
     this.attach = session;
+    void this.o.backend.dispatch({ type: 'note', action: 'attach', agent: agentId }).catch(() => {});
     await session.start();
   }
 
@@ -271,6 +344,7 @@ export class Tui {
     if (!s) return;
     this.attach = null;
     s.dispose();
+    if (reason === 'key') void this.o.backend.dispatch({ type: 'note', action: 'detach', agent: s.agent.info.id }).catch(() => {});
     this.o.stdout.write('\x1b[2J' + GRID_MODES_BASE + (this.o.config.ui.mouse ? MOUSE_ON : ''));
     const label = agentStateLabel(s.agent.info.state);
     const text = reason === 'exit' ? `${s.agent.info.id} ${label} — detached` : reason === 'server' ? 'server gone' : `detached from ${s.agent.info.id}`;

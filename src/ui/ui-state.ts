@@ -1,4 +1,5 @@
-import type { Snapshot } from '../core/types.js';
+import type { PendingRestore, Snapshot } from '../core/types.js';
+import type { TraceEntry } from '../core/store/trace.js';
 
 /** What the UI shows over the grid. Exactly one at a time; keys go to it first. */
 export type Dialog =
@@ -11,6 +12,10 @@ export type Dialog =
   | { kind: 'confirm-stop'; running: string[] }
   /** The server died under us: restart it, or quit. */
   | { kind: 'server-gone'; reason: string }
+  /** Agents that were running before the server restarted: bring them back? */
+  | { kind: 'restore'; agents: PendingRestore[] }
+  /** The trace, newest first, filtered; `entries` is loaded by the TUI when the view opens or refreshes. */
+  | { kind: 'trace'; entries: TraceEntry[]; offset: number; text: string; editing: boolean; scope: 'all' | 'worktree' | 'agent'; lane: string; agent: string | null }
   | { kind: 'pick-profile'; worktree: string; selected: number };
 
 export interface SearchMatch {

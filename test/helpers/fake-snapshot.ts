@@ -7,7 +7,7 @@ export function fakeSnapshot(lanes: Record<string, string[]> = { 'feature-auth':
     for (const name of names) {
       agents.push({
         id: `${wt}/${name}`, name, worktree: wt, profile: name.replace(/-\d+$/, ''), command: name, args: [], cwd: `/repo-${wt}`,
-        state: { kind: 'running' }, pid: 1000 + agents.length, cols: 80, rows: 24, startedAt: 0, respawns: 0,
+        state: { kind: 'running' }, pid: 1000 + agents.length, cols: 80, rows: 24, startedAt: 0, respawns: 0, sessionId: null,
       });
     }
   }
@@ -23,5 +23,8 @@ export function fakeSnapshot(lanes: Record<string, string[]> = { 'feature-auth':
       { name: 'shell', command: '/bin/bash', description: 'your login shell' },
       { name: 'claude', command: 'claude', description: 'Claude Code' },
     ],
+    notices: [],
+    pendingRestore: [],
+    savedFocus: null,
   };
 }

@@ -229,7 +229,7 @@ describe('MAIN is read-only', () => {
         if (e.type === 'command') assert.fail(`${JSON.stringify(input)} sent a command ${e.cmd.type}`);
       }
       // The only dialogs MAIN can open: help, and the quit/stop confirmations.
-      if (r.ui.dialog) assert.ok(['help', 'confirm-quit', 'confirm-stop'].includes(r.ui.dialog.kind), `${JSON.stringify(input)} opened ${r.ui.dialog.kind}`);
+      if (r.ui.dialog) assert.ok(['help', 'confirm-quit', 'confirm-stop', 'trace'].includes(r.ui.dialog.kind), `${JSON.stringify(input)} opened ${r.ui.dialog.kind}`);
       assert.equal(r.ui.scroll, null, `${JSON.stringify(input)} entered scroll mode`);
     }
   });
@@ -304,7 +304,7 @@ describe('attach', () => {
   test('unbound keys on an agent do nothing (they are not typed into it)', () => {
     const h = harness();
     h.press('2');
-    for (const k of ['a', 'z', 'l', '\x1bx', '\x04', '\x1b[15~']) {
+    for (const k of ['a', 'z', 'y', '\x1bx', '\x04', '\x1b[15~']) {
       const before = h.ui;
       const r = h.press(k);
       assert.deepEqual(r.effects, [], k);

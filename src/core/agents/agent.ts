@@ -16,8 +16,9 @@ export interface AgentSpawnSpec {
   worktree: string;
   profileName: string;
   profile: Profile;
-  /** Extra args after the profile's own. */
+  /** Extra args after the profile's own (session args included). */
   extraArgs: string[];
+  sessionId: string | null;
   cwd: string;
   cols: number;
   rows: number;
@@ -64,6 +65,7 @@ export class Agent extends EventEmitter implements AgentView {
       rows: this.screen.rows,
       startedAt: Date.now(),
       respawns: 0,
+      sessionId: spec.sessionId,
     };
   }
 
@@ -228,9 +230,13 @@ export class Agent extends EventEmitter implements AgentView {
     if (this.pty) killProcessTreeNow(this.pty.pid);
   }
 
-  /** Kill (if running) and start again with the same profile, args and cwd. */
-  async respawn(): Promise<void> {
+  /**
+   * Kill (if running) and start again with the same profile and cwd. `next` replaces the extra args
+   * and session (a respawn continues the conversation; a refresh starts a new one).
+   */
+  async respawn(next?: { extraArgs: string[]; sessionId: string | null }): Promise<void> {
     await this.kill();
+    if (next) this.info_ = { ...this.info_, args: [...this.spec.profile.args, ...next.extraArgs], sessionId: next.sessionId };
     // Keep the old output above a separator: what the agent said before may be exactly what the
     // operator needs. Leave the alternate screen and reset attributes the old program left behind.
     this.feed(`\x1b[?1049l\x1b[0m\x1b[r\r\n\x1b[2m── respawned ${new Date().toLocaleTimeString()} ──\x1b[0m\r\n`);

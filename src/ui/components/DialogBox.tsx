@@ -6,11 +6,12 @@ import type { Rect } from '../layout.js';
 import type { Dialog } from '../ui-state.js';
 import { agentQuestion, helpLines } from './overlay.js';
 import { Positioned } from './Positioned.js';
+import { TraceView } from './TraceView.js';
 
 /** Pad to the box's inner width so the dialog hides what is under it. */
 function Line({ width, children, ...rest }: { width: number; children?: React.ReactNode } & React.ComponentProps<typeof Text>) {
   return (
-    <Box width={width} height={1}>
+    <Box width={width} height={1} flexShrink={0}>
       <Text wrap="truncate-end" {...rest}>
         {children}
       </Text>
@@ -19,6 +20,7 @@ function Line({ width, children, ...rest }: { width: number; children?: React.Re
 }
 
 export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; rect: Rect; snapshot: Snapshot; keymap: Keymap }) {
+  if (dialog.kind === 'trace') return <TraceView dialog={dialog} rect={rect} />;
   const inner = Math.max(1, rect.width - 4);
   let title = '';
   let body: React.ReactNode = null;
@@ -93,6 +95,26 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
         </>
       );
       break;
+    case 'restore': {
+      title = 'Restore agents';
+      const shown = dialog.agents.slice(0, 8);
+      const how = { resume: 'resume its conversation', fresh: 'start fresh', missing: 'cannot: its worktree or profile is gone' } as const;
+      body = (
+        <>
+          <Line width={inner}>These agents were running before the server stopped:</Line>
+          {shown.map((a) => (
+            <Line key={a.id} width={inner} color={a.how === 'missing' ? 'red' : 'yellow'}>
+              {`  ${a.id} (${a.profile}) — ${how[a.how]}`}
+            </Line>
+          ))}
+          {dialog.agents.length > shown.length ? <Line width={inner}>{`  … and ${dialog.agents.length - shown.length} more`}</Line> : null}
+          <Line width={inner} color="gray">
+            y / Enter restore · n forget them · Esc decide later
+          </Line>
+        </>
+      );
+      break;
+    }
     case 'server-gone':
       title = 'Server gone';
       body = (

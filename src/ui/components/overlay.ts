@@ -7,8 +7,12 @@ import type { Dialog } from '../ui-state.js';
 
 /** Lines of the help overlay: every binding (as configured), then the fixed keys. */
 export function helpLines(keymap: Keymap): [string, string][] {
-  const lines: [string, string][] = KEY_ACTIONS.map((a) => [keymap.bindings[a].map(keyLabel).join(' / '), ACTION_HELP[a]]);
-  lines.splice(6, 0, ['1 … 9', 'focus pane N (1 = MAIN)']);
+  // The four directions share one line (the help must fit an 80×24 terminal whole).
+  const directions = ['left', 'right', 'up', 'down'] as const;
+  const lines: [string, string][] = KEY_ACTIONS.filter((a) => !(directions as readonly string[]).includes(a)).map((a) => [keymap.bindings[a].map(keyLabel).join(' / '), ACTION_HELP[a]]);
+  const arrows = directions.map((d) => keymap.bindings[d].map(keyLabel).join('/'));
+  const isDefault = arrows.join(' ') === 'Left Right Up Down';
+  lines.splice(2, 0, [isDefault ? 'arrows' : arrows.join(' '), 'focus the pane that way (↑↓: agents of a pane too)'], ['1 … 9', 'focus pane N (1 = MAIN)']);
   lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc']);
   lines.push(['mouse', 'click focuses · wheel scrolls']);
   return lines;
@@ -38,6 +42,10 @@ function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width
       return { width: 60, height: Math.min(dialog.running.length, 6) + 6 };
     case 'server-gone':
       return { width: 60, height: 7 };
+    case 'restore':
+      return { width: 72, height: Math.min(dialog.agents.length, 8) + 6 };
+    case 'trace':
+      return { width: 1000, height: 1000 }; // clipped to the terminal: the trace wants all the room there is
     default:
       return { width: Math.max(56, stringWidth(agentQuestion(dialog)) + 4), height: 6 };
   }

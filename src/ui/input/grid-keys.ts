@@ -6,6 +6,7 @@ import type { Keymap } from '../keymap.js';
 import { MAIN_LANE, lanesOf, type SearchMatch, type UiState } from '../ui-state.js';
 import type { Key } from './key-tokens.js';
 import { handleScrollKey, startScroll, scrollBy } from './scroll-keys.js';
+import { handleTraceKey } from './trace-keys.js';
 
 /** What a key asks of the outside world, beyond a new UI state. */
 export type Effect =
@@ -14,6 +15,8 @@ export type Effect =
   | { type: 'quit' }
   /** Stop the server and every agent, then leave. */
   | { type: 'stop' }
+  /** (Re)read the trace for the open trace view. */
+  | { type: 'loadTrace' }
   | { type: 'reconnect' };
 
 export interface KeyContext {
@@ -132,6 +135,13 @@ function handleDialogKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
   const name = key.kind === 'key' ? key.name : '';
   const close = { ...ui, dialog: null };
   if (d.kind === 'help') return none(close);
+  if (d.kind === 'trace') return handleTraceKey(ui, d, key, ctx);
+  if (d.kind === 'restore') {
+    if (name === 'y' || name === 'enter') return { ui: close, effects: [{ type: 'command', cmd: { type: 'restore' } }] };
+    if (name === 'n') return { ui: close, effects: [{ type: 'command', cmd: { type: 'restore', discard: true } }] };
+    if (name === 'escape' || name === 'q') return { ui: { ...close, message: { text: 'restore postponed: the agents stay listed until you decide (reopen the cockpit)', level: 'info' } }, effects: [] };
+    return none(ui);
+  }
   if (d.kind === 'server-gone') {
     if (name === 'r' || name === 'enter') return { ui: close, effects: [{ type: 'reconnect' }] };
     if (name === 'q' || name === 'ctrl-c' || name === 'escape') return { ui: close, effects: [{ type: 'quit' }] };
@@ -193,6 +203,8 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return none(move(ui, ctx, action));
     case 'help':
       return none({ ...ui, dialog: { kind: 'help' } });
+    case 'trace':
+      return { ui: { ...ui, dialog: { kind: 'trace', entries: [], offset: 0, text: '', editing: false, scope: 'all', lane: ui.focusLane, agent: ui.focusAgent } }, effects: [{ type: 'loadTrace' }] };
     case 'quit': {
       // With a server, quitting only detaches: nothing is lost, so nothing to confirm.
       if (ctx.mode === 'remote') return { ui, effects: [{ type: 'quit' }] };

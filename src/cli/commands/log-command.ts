@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { FlowerError } from '../../core/errors.js';
+import { stateDir } from '../../core/private-dir.js';
+import { FileTailer } from '../../core/tail/file-tailer.js';
+import { matchesFilter, parseTraceText, readTrace, TRACE_FILE, type TraceEntry, type TraceFilter } from '../../core/store/trace.js';
+import { detailSummary } from '../../ui/components/TraceView.js';
+import { locate, type RepoArgs } from './common.js';
+
+/** "10m", "2h", "3d", or anything Date can parse. */
+export function parseSince(text: string, now = Date.now()): Date {
+  const m = /^(\d+)\s*(s|m|h|d|w)$/.exec(text.trim());
+  if (m) {
+    const unit = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+    return new Date(now - Number(m[1]) * unit * 1000);
+  }
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new FlowerError('bad-usage', `--since: cannot read "${text}" (use e.g. 30m, 2h, 1d or 2026-11-21T10:00)`);
+  return d;
+}
+
+function formatEntry(e: TraceEntry): string {
+  const when = `${e.ts.slice(0, 10)} ${e.ts.slice(11, 19)}`;
+  return `${when}  ${e.actor.padEnd(8)}  ${e.action.padEnd(9)}  ${e.target}  ${e.outcome}${detailSummary(e) ? `  ${detailSummary(e)}` : ''}`;
+}
+
+/** `flower-tui log`: the trace, oldest first (as a log reads), optionally following new entries. */
+export async function logCommand(args: RepoArgs & { follow?: boolean; agent?: string; worktree?: string; since?: string; action?: string; limit?: number }): Promise<void> {
+  const loc = await locate(args);
+  const dir = stateDir(loc.repo.commonDir);
+  const filter: TraceFilter = { agent: args.agent, worktree: args.worktree, action: args.action, since: args.since ? parseSince(args.since) : undefined };
+  const print = (e: TraceEntry) => process.stdout.write((args.json ? JSON.stringify(e) : formatEntry(e)) + '\n');
+  let entries = readTrace(dir, filter);
+  if (args.limit !== undefined) entries = entries.slice(-args.limit);
+  for (const e of entries) print(e);
+  if (!args.follow) return;
+  // Follow: from the end of what was just printed; rotation (a new file) is picked up by the tailer.
+  const tailer = new FileTailer(path.join(dir, TRACE_FILE), (lines) => {
+    for (const e of parseTraceText(lines.join('\n') + '\n')) if (matchesFilter(e, filter)) print(e);
+  }, { from: 'end', pollMs: 500 });
+  tailer.start();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    process.stdout.once('error', () => resolve()); // piped into `head`: the reader went away
+  });
+  tailer.stop();
+}

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import type { FlowerConfig } from '../config/config.js';
+import { ensurePrivateDir, stateDir } from './private-dir.js';
+import type { RepoLocation } from './git/repo.js';
+import { agentsFromTrace } from './store/rebuild-state.js';
+import { StateStore } from './store/state-store.js';
+import { readTrace, TraceWriter } from './store/trace.js';
+import { Supervisor, type SizeHint } from './supervisor.js';
+import type { TraceActor } from './store/trace.js';
+
+/**
+ * A supervisor with its memory: state (restore) and the trace, under `<git common dir>/flower/`.
+ * A corrupt state file never blocks startup: it is moved aside, the operator is told in one line,
+ * and the agents are rebuilt from the trace (worktrees always come from git).
+ * Then either the remembered agents are restored (per `restore`) or, on a first run, the configured
+ * agents are started.
+ */
+export async function openSupervisor(opts: { repo: RepoLocation; config: FlowerConfig; actor: TraceActor; sizeHint?: SizeHint; pollMs?: number }): Promise<Supervisor> {
+  const dir = stateDir(opts.repo.commonDir);
+  ensurePrivateDir(dir);
+  const trace = new TraceWriter(dir);
+  trace.repair();
+  const opened = StateStore.open(dir);
+  if (opened.movedAside) {
+    opened.store.update((s) => (s.agents = agentsFromTrace(readTrace(dir))));
+  }
+  const supervisor = await Supervisor.open({ repo: opts.repo, config: opts.config, store: opened.store, trace, pollMs: opts.pollMs });
+  supervisor.record({ actor: opts.actor, action: 'start', target: opts.repo.mainRoot, details: { pid: process.pid, config: opts.config.source }, outcome: 'ok' });
+  if (opened.movedAside) {
+    const msg = `state file was unusable (${opened.reason}): moved aside to ${path.basename(opened.movedAside)}; rebuilt from git and the trace`;
+    supervisor.record({ actor: 'server', action: 'state.recover', target: opened.store.file, details: { movedTo: opened.movedAside, reason: opened.reason }, outcome: 'ok' });
+    supervisor.notify(msg, 'error');
+  }
+  const remembered = supervisor.prepareRestore();
+  if (!remembered) {
+    const { errors } = supervisor.startConfiguredAgents(opts.sizeHint);
+    for (const e of errors) supervisor.notify(`could not start a configured agent: ${e}`, 'error');
+  }
+  return supervisor;
+}

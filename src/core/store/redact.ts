@@ -1,0 +1,53 @@
+/**
+ * Secrets never reach disk through flower-tui: environment values and anything that looks like a
+ * credential are replaced before state or trace is written. Keys are kept, so a reader still sees
+ * *which* variables were set.
+ */
+export const REDACTED = '«redacted»';
+
+/** Key names that hold secrets (the config's secret patterns use the same shapes). */
+const SECRET_KEY = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS|CREDENTIALS?|AUTH)(_|$)|PASSWORD|APIKEY|API_KEY|PRIVATE/i;
+
+/** Values that look like credentials whatever their key: API keys, bearer tokens, JWTs, PEM blocks. */
+const SECRET_VALUE = [
+  /\bsk-[A-Za-z0-9_-]{16,}/g, // OpenAI / Anthropic style keys
+  /\b(ghp|gho|ghu|ghs|github_pat)_[A-Za-z0-9_]{20,}/g,
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key id
+  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, // JWT
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  /\b(Bearer)\s+[A-Za-z0-9._~+/-]{16,}=*/gi,
+];
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** Every value replaced: environment maps are secret by default (we cannot know which are). */
+export function redactEnv(env: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(env ?? {})) out[k] = REDACTED;
+  return out;
+}
+
+/** Credential-looking substrings and `SECRET_KEY=value` assignments in free text. */
+export function redactText(text: string): string {
+  let s = text;
+  for (const re of SECRET_VALUE) s = s.replace(re, (m, p1: string | undefined) => (p1 && /bearer/i.test(p1) ? `${p1} ${REDACTED}` : REDACTED));
+  // KEY=value and KEY: value where the key names a secret (.env lines, shell exports, YAML).
+  s = s.replace(/\b([A-Za-z_][A-Za-z0-9_]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"']+)/g, (m, k: string, sep: string) => (isSecretKey(k) ? `${k}${sep}${REDACTED}` : m));
+  return s;
+}
+
+/** Deep copy with secrets removed: `env` objects lose their values, secret-named keys lose theirs, strings are scanned. */
+export function redactDeep<T>(value: T, key = ''): T {
+  if (typeof value === 'string') return (key && isSecretKey(key) ? REDACTED : redactText(value)) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
+  if (value && typeof value === 'object') {
+    if (key === 'env') return redactEnv(value as Record<string, string>) as T;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, k);
+    return out as T;
+  }
+  return value;
+}

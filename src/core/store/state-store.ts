@@ -1,0 +1,124 @@
+import { renameSync } from 'node:fs';
+import path from 'node:path';
+import { LowSync } from 'lowdb';
+import { AtomicJsonFile, CorruptFileError } from './atomic-json-file.js';
+import { redactDeep } from './redact.js';
+
+/** An agent as remembered across restarts. */
+export interface AgentRecord {
+  id: string;
+  name: string;
+  worktree: string;
+  profile: string;
+  /** Extra args beyond the profile's own. */
+  args: string[];
+  cwd: string;
+  /** A conversation id the profile knows how to resume (Claude Code's --session-id, Codex's rollout id). */
+  sessionId: string | null;
+  createdAt: string;
+  refreshCount: number;
+  /** Was it running when last seen? Restore brings back exactly these. */
+  running: boolean;
+}
+
+export interface WorktreeRecord {
+  lane: 'standing' | 'ephemeral';
+  path: string;
+  branch: string | null;
+}
+
+export interface FlowerState {
+  version: 1;
+  worktrees: Record<string, WorktreeRecord>;
+  agents: AgentRecord[];
+  ui: { focusLane: string | null; focusAgent: string | null };
+}
+
+export const STATE_FILE = 'state.json';
+
+export function emptyState(): FlowerState {
+  return { version: 1, worktrees: {}, agents: [], ui: { focusLane: null, focusAgent: null } };
+}
+
+/** Accept what an older or hand-edited file holds, filling what is missing; reject what is not ours. */
+function normalise(raw: unknown): FlowerState {
+  if (!raw || typeof raw !== 'object' || (raw as { version?: unknown }).version !== 1) throw new Error('not a flower-tui state file (version 1)');
+  const r = raw as Partial<FlowerState>;
+  return {
+    version: 1,
+    worktrees: r.worktrees && typeof r.worktrees === 'object' ? r.worktrees : {},
+    agents: Array.isArray(r.agents) ? r.agents.filter((a) => a && typeof a.id === 'string' && typeof a.profile === 'string') : [],
+    ui: { focusLane: r.ui?.focusLane ?? null, focusAgent: r.ui?.focusAgent ?? null },
+  };
+}
+
+export interface OpenedState {
+  store: StateStore;
+  /** Set when the file was corrupt: where it was moved to. */
+  movedAside: string | null;
+  reason: string | null;
+}
+
+/**
+ * `<git common dir>/flower/state.json` through lowdb, written atomically (0600). Writes are
+ * coalesced: a burst of changes is one write on the next tick. Secrets are redacted on the way out.
+ */
+export class StateStore {
+  private readonly db: LowSync<FlowerState>;
+  private pending = false;
+
+  private constructor(readonly file: string, data: FlowerState) {
+    this.db = new LowSync<FlowerState>(new AtomicJsonFile<FlowerState>(file), data);
+    this.db.data = data;
+  }
+
+  /**
+   * Open, never failing on a bad file: a corrupt or foreign state file is moved aside
+   * (`state.json.corrupt-<timestamp>`) and an empty state is returned for the caller to rebuild.
+   */
+  static open(dir: string, now = new Date()): OpenedState {
+    const file = path.join(dir, STATE_FILE);
+    const adapter = new AtomicJsonFile<unknown>(file);
+    try {
+      const raw = adapter.read();
+      return { store: new StateStore(file, raw === null ? emptyState() : normalise(raw)), movedAside: null, reason: null };
+    } catch (e) {
+      const reason = e instanceof CorruptFileError ? e.reason : (e as Error).message;
+      const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+      try {
+        renameSync(file, aside);
+      } catch {
+        /* unreadable and unmovable: we still start, with empty state */
+      }
+      return { store: new StateStore(file, emptyState()), movedAside: aside, reason };
+    }
+  }
+
+  get data(): FlowerState {
+    return this.db.data;
+  }
+
+  update(fn: (s: FlowerState) => void): void {
+    fn(this.db.data);
+    this.scheduleWrite();
+  }
+
+  private scheduleWrite(): void {
+    if (this.pending) return;
+    this.pending = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Write now (also used at shutdown, when no later tick will come). */
+  flush(): void {
+    this.pending = false;
+    const clean = redactDeep(this.db.data);
+    const data = this.db.data;
+    this.db.data = clean;
+    try {
+      this.db.write();
+    } finally {
+      this.db.data = data;
+    }
+  }
+}
