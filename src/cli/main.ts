@@ -7,6 +7,8 @@ import { createDemoRepo } from './demo-repo.js';
 import { killCommand, respawnCommand, sendCommand, spawnCommand, statusCommand } from './commands/agent-commands.js';
 import { serverStatusCommand, serverStopCommand } from './commands/server-commands.js';
 import { logCommand } from './commands/log-command.js';
+import { worktreeAddCommand, worktreeLsCommand, worktreeRmCommand, worktreeSetupCommand } from './commands/worktree-commands.js';
+import { FlowerError } from '../core/errors.js';
 
 /** Print a user's error as one line and exit; a stack only with --debug. */
 function fail(e: unknown, debug: boolean): never {
@@ -94,6 +96,25 @@ try {
           .option('since', { type: 'string', describe: 'only entries since: 30m, 2h, 1d, or a date' })
           .option('limit', { alias: 'n', type: 'number', describe: 'only the last N entries' }),
       async (a) => logCommand(a),
+    )
+    .command('worktree <action> [name]', 'lanes: add | rm | ls | setup (see flower-tui worktree --help)', (y) =>
+      json(y)
+        .positional('action', { choices: ['add', 'rm', 'ls', 'setup'] as const, demandOption: true, describe: 'add: create a lane; rm: remove one; ls: list; setup: retry a failed setup' })
+        .positional('name', { type: 'string', describe: 'lane name (the branch is prefix + name)' })
+        .option('lane', { choices: ['standing', 'ephemeral'] as const, describe: 'add: standing lanes persist; ephemeral ones are removed with their branch after the merge' })
+        .option('base', { type: 'string', describe: 'add: branch from this ref (default: MAIN\'s HEAD)' })
+        .option('served', { type: 'boolean', describe: 'add: a served lane: .env overrides and its own port' })
+        .option('code-only', { type: 'boolean', describe: 'add: a code-only lane: secrets emptied from copied .env files' })
+        .option('agents', { type: 'string', describe: 'add: profiles to start, comma-separated (e.g. claude,shell)' })
+        .option('prompt-file', { type: 'string', describe: 'add: send this file to the first agent once it is ready' })
+        .option('force', { type: 'boolean', describe: 'rm: remove even with unmerged commits or uncommitted changes (they are lost)' }),
+      async (a) => {
+        if (a.action === 'ls') return worktreeLsCommand(a);
+        if (!a.name) throw new FlowerError('bad-usage', `worktree ${a.action} needs a NAME`);
+        if (a.action === 'add') return worktreeAddCommand({ ...a, name: a.name, lane: a.lane, codeOnly: a.codeOnly });
+        if (a.action === 'rm') return worktreeRmCommand({ ...a, name: a.name });
+        return worktreeSetupCommand({ ...a, name: a.name });
+      },
     )
     .command('kill <agent>', 'kill an agent and everything it started', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) => killCommand({ ...a, agent: a.agent }))
     .command('respawn <agent>', 'restart an agent with the same profile, args and cwd', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>

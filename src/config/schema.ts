@@ -41,6 +41,46 @@ export const WorktreeConfigSchema = z.strictObject({
   agents: z.array(AgentSpecSchema).default([]),
 });
 
+/** How worktrees (lanes) are created, provisioned and set up. */
+export const LANES_DEFAULT = {
+  branchPrefix: '',
+  pathPattern: '{repo}-{name}',
+  copy: ['.env'],
+  includeFile: '.worktreeinclude',
+  served: { env: {} as Record<string, string>, portRange: [8100, 8199] as [number, number] },
+  secretPatterns: ['*_KEY', '*_SECRET', '*_TOKEN', '*PASSWORD*'],
+  setup: [] as string[],
+  agents: [] as string[],
+  defaultLane: 'standing' as 'standing' | 'ephemeral',
+  defaultKind: 'code-only' as 'served' | 'code-only',
+};
+export const LanesSchema = z.strictObject({
+  /** Branch name = prefix + lane name (e.g. "lane/"). */
+  branchPrefix: z.string().default(LANES_DEFAULT.branchPrefix),
+  /** Where a lane's worktree goes, relative to MAIN's parent directory: {repo} and {name}. */
+  pathPattern: z.string().min(1).default(LANES_DEFAULT.pathPattern),
+  /** Untracked files copied from MAIN into a new lane (e.g. ".env"). */
+  copy: z.array(z.string().min(1)).default(LANES_DEFAULT.copy),
+  /** A file in MAIN listing more paths to copy, one per line (# comments). */
+  includeFile: z.string().default(LANES_DEFAULT.includeFile),
+  served: z
+    .strictObject({
+      /** .env overrides for served lanes; {name} and {port} are filled in. */
+      env: z.record(z.string(), z.string()).default({}),
+      /** Ports handed out to served lanes, one each, never two lanes the same. */
+      portRange: z.tuple([z.number().int().min(1).max(65535), z.number().int().min(1).max(65535)]).default([8100, 8199]),
+    })
+    .default(LANES_DEFAULT.served),
+  /** In code-only lanes, values of .env keys matching these (glob: * any) are emptied. */
+  secretPatterns: z.array(z.string().min(1)).default(LANES_DEFAULT.secretPatterns),
+  /** Shell commands run in a new lane (e.g. "npm ci"); {name} and {port} are passed safely as $FLOWER_LANE and $FLOWER_PORT. */
+  setup: z.array(z.string().min(1)).default([]),
+  /** Profiles started in a new lane when --agents is not given. */
+  agents: z.array(z.string().min(1)).default([]),
+  defaultLane: z.enum(['standing', 'ephemeral']).default('standing'),
+  defaultKind: z.enum(['served', 'code-only']).default('code-only'),
+});
+
 export const KEY_ACTIONS = [
   'next',
   'prev',
@@ -58,6 +98,8 @@ export const KEY_ACTIONS = [
   'help',
   'scroll',
   'trace',
+  'newWorktree',
+  'removeWorktree',
 ] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
@@ -83,6 +125,7 @@ export const ConfigSchema = z.strictObject({
     .default({ killGraceMs: 750 }),
   /** When the server starts: bring back the agents that were running ("auto"), ask the cockpit ("ask"), or not ("off"). */
   restore: z.enum(['auto', 'ask', 'off']).default('auto'),
+  lanes: LanesSchema.default(LANES_DEFAULT),
 });
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type ParsedConfig = z.output<typeof ConfigSchema>;

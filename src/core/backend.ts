@@ -19,6 +19,9 @@ export interface AgentView {
   onOutput(fn: (data: string) => void): () => void;
 }
 
+/** Worktree (lane) commands, whose results the cockpit shows (a removal preview, an add report). */
+export type LaneCommand = Extract<SupervisorCommand, { type: 'addWorktree' | 'removeWorktree' | 'checkRemoval' | 'retrySetup' }>;
+
 /** Commands beyond the supervisor's own that only make sense with a server. */
 export type CockpitCommand = SupervisorCommand | { type: 'stopServer' };
 
@@ -30,6 +33,7 @@ export interface CockpitBackend {
   subscribe(fn: (e: SupervisorEvent | BackendEvent) => void): () => void;
   dispatch(cmd: CockpitCommand): Promise<AgentInfo | void>;
   agent(id: string): AgentView | undefined;
+  laneCommand(cmd: LaneCommand): Promise<unknown>;
   /** Leave: local stops every agent; remote just disconnects (agents keep running). */
   close(): Promise<void>;
   /** The trace, oldest first (the files are local to the repository, whichever process writes them). */

@@ -18,7 +18,8 @@ export type FlowerErrorCode =
   | 'no-server'
   | 'server-failed'
   | 'protocol-mismatch'
-  | 'agent-not-running';
+  | 'agent-not-running'
+  | 'would-lose-work';
 
 /** Exit codes the CLI uses; 2 for "you pointed me at the wrong place" mirrors git's own usage errors. */
 export const EXIT_CODES: Partial<Record<FlowerErrorCode, number>> = {

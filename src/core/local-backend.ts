@@ -1,4 +1,4 @@
-import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand } from './backend.js';
+import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand, LaneCommand } from './backend.js';
 import type { Supervisor } from './supervisor.js';
 import { readTrace, type TraceEntry, type TraceFilter } from './store/trace.js';
 import { stateDir } from './private-dir.js';
@@ -28,6 +28,10 @@ export class LocalBackend implements CockpitBackend {
 
   readTrace(filter: TraceFilter): TraceEntry[] {
     return readTrace(stateDir(this.supervisor.repo.commonDir), filter);
+  }
+
+  laneCommand(cmd: LaneCommand): Promise<unknown> {
+    return this.supervisor.laneCommand(cmd, 'operator');
   }
 
   agent(id: string): AgentView | undefined {

@@ -12,6 +12,10 @@ import type { TraceActor, TraceEntry, TraceWriter } from './store/trace.js';
 import { sessionArgs } from './session-args.js';
 import { TRACED, traceDetails } from './trace-details.js';
 import { planRestore } from './restore-plan.js';
+import { LaneManager } from './lanes/lane-manager.js';
+import { aheadBehind, uncommittedChanges } from './git/lane-git.js';
+import type { WorktreeRecord } from './store/state-store.js';
+import type { Profile } from '../config/schema.js';
 
 export interface SupervisorOptions {
   repo: RepoLocation;
@@ -54,6 +58,7 @@ export class Supervisor extends EventEmitter {
   private readonly store: StateStore | null;
   private readonly trace: TraceWriter | null;
   private notices: Notice[] = [];
+  readonly lanes: LaneManager;
   private pendingRestore: PendingRestore[] = [];
 
   private constructor(opts: SupervisorOptions) {
@@ -63,6 +68,7 @@ export class Supervisor extends EventEmitter {
     this.env = opts.env ?? process.env;
     this.store = opts.store ?? null;
     this.trace = opts.trace ?? null;
+    this.lanes = new LaneManager(this, () => this.config);
   }
 
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
@@ -79,7 +85,8 @@ export class Supervisor extends EventEmitter {
   snapshot(): Snapshot {
     return {
       repo: { mainRoot: this.repo.mainRoot, commonDir: this.repo.commonDir },
-      worktrees: this.worktrees,
+      // Setup progress changes between git polls: always report the current one.
+      worktrees: this.worktrees.map((w) => (w.lane ? { ...w, lane: { ...w.lane, setup: this.lanes.setupOf(w.name) } } : w)),
       agents: [...this.agents.values()].map((a) => a.info),
       main: this.main,
       profiles: Object.entries(this.config.profiles).map(([name, p]) => ({ name, command: p.command, description: p.description })),
@@ -131,6 +138,11 @@ export class Supervisor extends EventEmitter {
    * their outcome. User mistakes throw FlowerError with a one-line message.
    */
   async dispatch(cmd: SupervisorCommand, actor: TraceActor = 'operator'): Promise<AgentInfo | void> {
+    // Lane commands trace their own steps (and return richer results): see LaneManager.
+    if (cmd.type === 'addWorktree' || cmd.type === 'removeWorktree' || cmd.type === 'checkRemoval' || cmd.type === 'retrySetup') {
+      await this.laneCommand(cmd, actor);
+      return;
+    }
     const traced = TRACED[cmd.type];
     if (!traced) return this.execute(cmd, actor);
     const target = cmd.type === 'spawn' ? cmd.worktree : 'agent' in cmd && typeof cmd.agent === 'string' ? cmd.agent : this.repo.mainRoot;
@@ -225,17 +237,88 @@ export class Supervisor extends EventEmitter {
     return this.userArgs.get(a.info.id) ?? [];
   }
 
-  /** Worktrees as git lists them, keeping what state already knew of each (its lane kind). */
-  private rememberWorktrees(): void {
-    this.store?.update((s) => {
-      const next: typeof s.worktrees = {};
-      for (const w of this.worktrees) {
-        if (w.isMain || w.prunable) continue;
-        next[w.name] = { lane: s.worktrees[w.name]?.lane ?? 'standing', path: w.path, branch: w.branch };
-      }
-      s.worktrees = next;
-    });
+  /** Lane commands with their results (what the CLI prints, what the TUI shows). */
+  async laneCommand(
+    cmd: Extract<SupervisorCommand, { type: 'addWorktree' | 'removeWorktree' | 'checkRemoval' | 'retrySetup' }>,
+    actor: TraceActor,
+  ): Promise<unknown> {
+    switch (cmd.type) {
+      case 'addWorktree':
+        return this.lanes.add(cmd, actor);
+      case 'removeWorktree':
+        return this.lanes.remove(cmd.name, cmd.force, actor);
+      case 'checkRemoval':
+        return this.lanes.checkRemoval(cmd.name);
+      case 'retrySetup':
+        return this.lanes.retrySetup(cmd.name, actor);
+    }
   }
+
+  /** What state knows of each lane (kind, port, agents to start). */
+  stateWorktrees(): Record<string, WorktreeRecord> {
+    return this.store?.data.worktrees ?? this.memoryLanes;
+  }
+
+  /** Without a state store (tests), lanes are remembered for this process only. */
+  private memoryLanes: Record<string, WorktreeRecord> = {};
+
+  rememberLane(name: string, rec: WorktreeRecord): void {
+    if (this.store) this.store.update((s) => (s.worktrees[name] = rec));
+    else this.memoryLanes[name] = rec;
+  }
+
+  forgetLane(name: string): void {
+    if (this.store) this.store.update((s) => delete s.worktrees[name]);
+    else delete this.memoryLanes[name];
+  }
+
+  /** Something in derived state changed (a lane's setup progress): tell every cockpit. */
+  changed(): void {
+    this.queueSnapshot();
+  }
+
+  /** Worktrees as git lists them, keeping what state already knew of each (lane kind, port). */
+  private rememberWorktrees(): void {
+    const known = this.stateWorktrees();
+    const next: Record<string, WorktreeRecord> = {};
+    for (const w of this.worktrees) {
+      if (w.isMain || w.prunable) continue;
+      next[w.name] = { ...(known[w.name] ?? { lane: 'standing' }), path: w.path, branch: w.branch };
+    }
+    if (this.store) this.store.update((s) => (s.worktrees = next));
+    else this.memoryLanes = next;
+  }
+
+  /**
+   * An agent with a profile of flower-tui's own making (a lane's setup run): shown and traced like any
+   * agent, but not started from the config's profiles.
+   */
+  async spawnInternal(worktreeName: string, name: string, profile: Profile): Promise<Agent> {
+    const wt = this.requireWorktree(worktreeName);
+    const id = `${wt.name}/${name}`;
+    const old = this.agents.get(id);
+    if (old) {
+      await old.kill();
+      this.agents.delete(id);
+      old.dispose();
+    }
+    const agent = new Agent({
+      id, name, worktree: wt.name, profileName: name, profile, extraArgs: [], sessionId: null, cwd: wt.path,
+      cols: DEFAULT_COLS, rows: DEFAULT_ROWS, scrollback: this.config.ui.scrollback, killGraceMs: this.config.agents.killGraceMs, baseEnv: this.env,
+    });
+    this.agents.set(id, agent);
+    this.internalAgents.add(id);
+    agent.on('change', () => this.queueSnapshot());
+    agent.on('screen', () => this.emit('event', { type: 'screen', agent: id }));
+    agent.on('output', (data: string) => this.emit('agent-output', id, data));
+    agent.on('resized', (cols: number, rows: number) => this.emit('agent-resized', id, cols, rows));
+    agent.start();
+    this.queueSnapshot();
+    return agent;
+  }
+
+  /** Agents of flower-tui's own (setup runs): never remembered for restore. */
+  private readonly internalAgents = new Set<string>();
 
   /** Keep the state file's record of an agent current. */
   private remember(info: AgentInfo, running: boolean): void {
@@ -420,7 +503,8 @@ export class Supervisor extends EventEmitter {
 
   private async readGit(): Promise<void> {
     try {
-      const [list, main] = await Promise.all([listWorktrees(this.repo), readMainStatus(this.repo.mainRoot)]);
+      const [base, main] = await Promise.all([listWorktrees(this.repo), readMainStatus(this.repo.mainRoot)]);
+      const list = await Promise.all(base.map((w) => this.withLaneInfo(w, main.branch)));
       // A worktree removed behind our back keeps its pane while its agents live: they are still running.
       const kept = this.worktrees.filter(
         (old) => !list.some((w) => w.path === old.path) && [...this.agents.values()].some((a) => a.info.worktree === old.name && a.isLive),
@@ -434,6 +518,18 @@ export class Supervisor extends EventEmitter {
     } catch (e) {
       this.emit('event', { type: 'error', message: `git: ${describeError(e)}` });
     }
+  }
+
+  /** A linked worktree plus what flower-tui knows of it: lane kind, port, ahead/behind MAIN, dirty, setup. */
+  private async withLaneInfo(w: WorktreeInfo, mainBranch: string | null): Promise<WorktreeInfo> {
+    if (w.isMain) return w;
+    const rec = this.stateWorktrees()[w.name];
+    const counts = w.branch && mainBranch && !w.prunable ? await aheadBehind(this.repo.mainRoot, mainBranch, w.branch).catch(() => null) : null;
+    const dirty = w.prunable ? null : await uncommittedChanges(w.path).then((c) => c.length, () => null);
+    return {
+      ...w,
+      lane: { lane: rec?.lane ?? 'standing', kind: rec?.kind ?? null, port: rec?.port ?? null, ahead: counts?.ahead ?? null, behind: counts?.behind ?? null, dirty, setup: this.lanes.setupOf(w.name) },
+    };
   }
 
   /** Stop every agent (whole process trees) and stop polling. Safe to call twice. */

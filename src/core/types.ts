@@ -13,6 +13,29 @@ export interface WorktreeInfo {
   isMain: boolean;
   locked: boolean;
   prunable: boolean;
+  /** Lane details (linked worktrees only; null for MAIN or when unknown). */
+  lane?: LaneInfo | null;
+}
+
+/** A lane's setup run: its commands, which one is running, how it ended. */
+export interface LaneSetup {
+  state: 'running' | 'failed' | 'done';
+  step: number;
+  steps: number;
+  command: string;
+  exitCode: number | null;
+}
+
+export interface LaneInfo {
+  /** standing lanes persist; ephemeral ones are removed (with their branch) after their merge. */
+  lane: 'standing' | 'ephemeral';
+  kind: 'served' | 'code-only' | null;
+  port: number | null;
+  ahead: number | null;
+  behind: number | null;
+  /** Changed or untracked paths in the worktree. */
+  dirty: number | null;
+  setup: LaneSetup | null;
 }
 
 export type AgentState =
@@ -94,7 +117,11 @@ export type SupervisorCommand =
   | { type: 'restore'; agents?: string[]; discard?: boolean }
   /** Operator actions that happen in a cockpit, recorded in the trace and state. */
   | { type: 'note'; action: 'attach' | 'detach'; agent: string }
-  | { type: 'saveFocus'; lane: string | null; agent: string | null };
+  | { type: 'saveFocus'; lane: string | null; agent: string | null }
+  | { type: 'addWorktree'; name: string; lane?: 'standing' | 'ephemeral'; base?: string; kind?: 'served' | 'code-only'; agents?: string[]; prompt?: string }
+  | { type: 'removeWorktree'; name: string; force: boolean }
+  | { type: 'checkRemoval'; name: string }
+  | { type: 'retrySetup'; name: string };
 
 export type SupervisorEvent =
   | { type: 'snapshot'; snapshot: Snapshot }

@@ -23,7 +23,7 @@ export type ServerRequest =
   | { type: 'status' }
   | { type: 'stopServer' };
 
-export type ServerResult = AgentInfo | { snapshot: Snapshot; server: ServerInfo } | { delivered: true; agent: string } | null;
+export type ServerResult = AgentInfo | { snapshot: Snapshot; server: ServerInfo } | { delivered: true; agent: string } | Record<string, unknown> | null;
 
 export type ClientMessage =
   | { t: 'hello'; protocol: number; version: string; role: 'tui' | 'cli'; pid: number }

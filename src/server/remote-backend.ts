@@ -1,5 +1,5 @@
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
-import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand } from '../core/backend.js';
+import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand, LaneCommand } from '../core/backend.js';
 import type { AgentInfo, Snapshot, SupervisorEvent } from '../core/types.js';
 import { agentIsLive } from '../core/types.js';
 import type { FlowerClient } from './client.js';
@@ -198,7 +198,11 @@ export class RemoteBackend implements CockpitBackend {
 
   async dispatch(cmd: CockpitCommand): Promise<AgentInfo | void> {
     const r = await this.client.request(cmd);
-    if (r && typeof r === 'object' && 'id' in r) return r;
+    if (r && typeof r === 'object' && 'id' in r) return r as AgentInfo;
+  }
+
+  laneCommand(cmd: LaneCommand): Promise<unknown> {
+    return this.client.request(cmd);
   }
 
   agent(id: string): AgentView | undefined {

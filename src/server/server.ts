@@ -175,6 +175,11 @@ export class FlowerServer {
       case 'send':
         await this.supervisor.dispatch(req, actor);
         return { delivered: true, agent: req.agent };
+      case 'addWorktree':
+      case 'removeWorktree':
+      case 'checkRemoval':
+      case 'retrySetup':
+        return ((await this.supervisor.laneCommand(req, actor)) ?? null) as ServerResult;
       default:
         return (await this.supervisor.dispatch(req, actor)) ?? null;
     }

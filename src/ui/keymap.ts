@@ -19,6 +19,8 @@ export const DEFAULT_KEYS: Record<KeyAction, string[]> = {
   help: ['?'],
   scroll: ['[', 'pageup'],
   trace: ['l'],
+  newWorktree: ['w'],
+  removeWorktree: ['W'],
 };
 
 export const ACTION_HELP: Record<KeyAction, string> = {
@@ -38,6 +40,8 @@ export const ACTION_HELP: Record<KeyAction, string> = {
   help: 'this help',
   scroll: 'scroll mode: scrollback and / search',
   trace: 'the trace: everything done, newest first',
+  newWorktree: 'new worktree (a lane): branch, provisioning, setup',
+  removeWorktree: 'remove the focused worktree',
 };
 
 export interface Keymap {

@@ -1,7 +1,7 @@
 import React from 'react';
 import { PassThrough } from 'node:stream';
 import { render, type Instance } from 'ink';
-import type { AgentView, BackendEvent, CockpitBackend } from '../core/backend.js';
+import type { BackendEvent, CockpitBackend, LaneCommand } from '../core/backend.js';
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { describeError } from '../core/errors.js';
 import { agentStateLabel, type Snapshot, type SupervisorEvent } from '../core/types.js';
@@ -167,6 +167,10 @@ export class Tui {
     if (e.type === 'screen') this.compositor.markAgentDirty(e.agent);
     else if (e.type === 'snapshot') {
       this.snapshot = e.snapshot;
+      if (this.pendingFocusLane && this.snapshot.worktrees.some((w) => w.name === this.pendingFocusLane)) {
+        this.ui = { ...this.ui, focusLane: this.pendingFocusLane, focusAgent: null };
+        this.pendingFocusLane = null;
+      }
       this.ui = reconcileFocus(this.ui, this.snapshot);
       if (this.attach && !this.o.backend.agent(this.attach.agent.info.id)?.isLive) this.endAttach('exit');
       this.offerRestore();
@@ -299,6 +303,8 @@ export class Tui {
       if (e.type === 'quit') void this.quit();
       else if (e.type === 'attach') void this.startAttach(e.agent);
       else if (e.type === 'reconnect') void this.reconnect();
+      else if (e.type === 'checkRemoval') void this.checkRemoval(e.worktree);
+      else if (e.type === 'lane') void this.laneCommand(e.cmd);
       else if (e.type === 'loadTrace') {
         this.loadTrace();
         this.update();
@@ -368,6 +374,36 @@ export class Tui {
       this.update();
     }, 40);
   };
+
+  private async checkRemoval(worktree: string): Promise<void> {
+    try {
+      const c = (await this.o.backend.laneCommand({ type: 'checkRemoval', name: worktree })) as { unmerged: string[]; changes: string[]; agents: string[] };
+      this.ui = { ...this.ui, message: null, dialog: { kind: 'remove-worktree', worktree, unmerged: c.unmerged, changes: c.changes, agents: c.agents, typed: '' } };
+    } catch (err) {
+      this.ui = { ...this.ui, message: { text: describeError(err), level: 'error' } };
+    }
+    this.update();
+  }
+
+  /** Worktree commands take a while (git, setup): the UI stays live and reports the outcome. */
+  /** A lane being created: focus it as soon as its pane appears, so its setup output is in view. */
+  private pendingFocusLane: string | null = null;
+
+  private async laneCommand(cmd: LaneCommand): Promise<void> {
+    if (cmd.type === 'addWorktree') this.pendingFocusLane = cmd.name;
+    try {
+      const r = (await this.o.backend.laneCommand(cmd)) as { setup?: string; worktree?: string } | string | null;
+      if (cmd.type === 'addWorktree') {
+        const failed = typeof r === 'object' && r?.setup === 'failed';
+        this.setMessage(failed ? `${cmd.name}: setup failed — its output is in the pane; r on the setup agent retries` : `created ${cmd.name}`, failed ? 'error' : 'info');
+        if (!failed) this.ui = { ...this.ui, focusLane: cmd.name, focusAgent: null };
+        this.ui = reconcileFocus(this.ui, this.snapshot);
+      } else if (cmd.type === 'removeWorktree') this.setMessage(`removed ${cmd.name}`, 'info');
+      this.update();
+    } catch (err) {
+      this.setMessage(describeError(err), 'error');
+    }
+  }
 
   private async reconnect(): Promise<void> {
     if (!this.o.backend.reconnect) return;

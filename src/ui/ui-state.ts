@@ -12,6 +12,10 @@ export type Dialog =
   | { kind: 'confirm-stop'; running: string[] }
   /** The server died under us: restart it, or quit. */
   | { kind: 'server-gone'; reason: string }
+  /** The new-worktree form (`w`). */
+  | { kind: 'new-worktree'; field: number; name: string; lane: 'standing' | 'ephemeral'; served: boolean; base: string; agents: string; error: string | null }
+  /** Removing a worktree (`W`): what would be lost; forcing needs the name typed. */
+  | { kind: 'remove-worktree'; worktree: string; unmerged: string[]; changes: string[]; agents: string[]; typed: string }
   /** Agents that were running before the server restarted: bring them back? */
   | { kind: 'restore'; agents: PendingRestore[] }
   /** The trace, newest first, filtered; `entries` is loaded by the TUI when the view opens or refreshes. */

@@ -39,6 +39,14 @@ export class TerminalScreen {
     if (c !== this.term.cols || r !== this.term.rows) this.term.resize(c, r);
   }
 
+  /** A private OSC code (flower-tui's own markers, e.g. setup progress): invisible to the user. */
+  onOsc(code: number, fn: (data: string) => void): { dispose(): void } {
+    return this.term.parser.registerOscHandler(code, (data) => {
+      fn(data);
+      return true;
+    });
+  }
+
   /** Replies the emulator owes the program (cursor position reports, device attributes). */
   onReply(fn: (data: string) => void): { dispose(): void } {
     return this.term.onData(fn);

@@ -25,6 +25,12 @@ export interface WorktreeRecord {
   lane: 'standing' | 'ephemeral';
   path: string;
   branch: string | null;
+  kind?: 'served' | 'code-only' | null;
+  /** The port allocated to a served lane: unique across lanes, kept until the lane is removed. */
+  port?: number | null;
+  /** Profiles to start once setup succeeds, and the prompt file for the first (a retried setup needs them). */
+  agents?: string[];
+  promptFile?: string | null;
 }
 
 export interface FlowerState {

@@ -95,6 +95,71 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
         </>
       );
       break;
+    case 'new-worktree': {
+      title = 'New worktree (a lane)';
+      const row = (i: number, label: string, value: string, hint: string) => (
+        <Line key={label} width={inner} inverse={dialog.field === i} color={dialog.field === i ? 'cyan' : undefined}>
+          {` ${label.padEnd(8)} ${value}${dialog.field === i && hint ? `   ${hint}` : ''}`}
+        </Line>
+      );
+      body = (
+        <>
+          {row(0, 'name', dialog.name + (dialog.field === 0 ? '▏' : ''), 'branch and directory name')}
+          {row(1, 'lane', dialog.lane === 'standing' ? '(•) standing  ( ) ephemeral' : '( ) standing  (•) ephemeral', 'Space switches')}
+          {row(2, 'kind', dialog.served ? '( ) code-only  (•) served' : '(•) code-only  ( ) served', 'served: .env overrides + own port')}
+          {row(3, 'base', (dialog.base || "MAIN's HEAD") + (dialog.field === 3 ? '▏' : ''), 'a branch or commit')}
+          {row(4, 'agents', (dialog.agents || 'from the config') + (dialog.field === 4 ? '▏' : ''), 'e.g. claude shell')}
+          <Line width={inner}> </Line>
+          {dialog.error ? (
+            <Line width={inner} color="red">
+              {dialog.error}
+            </Line>
+          ) : (
+            <Line width={inner}> </Line>
+          )}
+          <Line width={inner} color="gray">
+            Tab/↑↓ field · Space switch · Enter create · Esc cancel
+          </Line>
+        </>
+      );
+      break;
+    }
+    case 'remove-worktree': {
+      const risky = dialog.unmerged.length > 0 || dialog.changes.length > 0;
+      title = `Remove worktree ${dialog.worktree}`;
+      body = (
+        <>
+          <Line width={inner}>
+            {dialog.agents.length ? `Stops ${dialog.agents.join(', ')}, then removes the worktree.` : 'Removes the worktree.'}
+          </Line>
+          {dialog.unmerged.length ? (
+            <Line width={inner} color="red">
+              {`${dialog.unmerged.length} commit${dialog.unmerged.length === 1 ? '' : 's'} not in MAIN would be lost:`}
+            </Line>
+          ) : null}
+          {dialog.unmerged.slice(0, 5).map((c) => (
+            <Line key={c} width={inner} color="yellow">{`  ${c}`}</Line>
+          ))}
+          {dialog.changes.length ? (
+            <Line width={inner} color="red">
+              {`${dialog.changes.length} uncommitted change${dialog.changes.length === 1 ? '' : 's'} would be lost:`}
+            </Line>
+          ) : null}
+          {dialog.changes.slice(0, 5).map((c) => (
+            <Line key={c} width={inner} color="yellow">{`  ${c}`}</Line>
+          ))}
+          {risky ? (
+            <Line width={inner}>
+              Type <Text bold>{dialog.worktree}</Text> and Enter to remove anyway: {dialog.typed}▏
+            </Line>
+          ) : null}
+          <Line width={inner} color="gray">
+            {risky ? 'Esc keep it' : 'y / Enter remove · n / Esc keep it'}
+          </Line>
+        </>
+      );
+      break;
+    }
     case 'restore': {
       title = 'Restore agents';
       const shown = dialog.agents.slice(0, 8);

@@ -38,6 +38,8 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
   const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${worktree.branch}` : '';
   const missing = worktree?.prunable ? ' (worktree missing)' : '';
   const hidden = lane.hiddenAgents ? ` +${lane.hiddenAgents} more` : '';
+  const l = worktree?.lane;
+  const setup = l?.setup;
   return (
     <>
       <Positioned rect={r} borderStyle={focusedLane ? 'bold' : 'round'} borderColor={borderColour} />
@@ -46,6 +48,26 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
           <Text color={borderColour} bold inverse={focusedLane}> {lane.index <= 9 ? `${lane.index} ` : ''}{lane.name} </Text>
           <Text color="magenta">{branch}</Text>
           <Text color={theme.error}>{missing}</Text>
+          {l?.lane === 'ephemeral' ? <Text color={theme.hint}> · ephemeral</Text> : null}
+          {l?.kind === 'served' ? <Text color="blue"> · served{l.port ? ` :${l.port}` : ''}</Text> : null}
+          {l && l.ahead !== null ? (
+            <Text color={l.ahead ? 'green' : theme.hint}>
+              {' '}
+              · ↑{l.ahead} ↓{l.behind}
+            </Text>
+          ) : null}
+          {l?.dirty ? <Text color="yellow"> · ✎ {l.dirty} changed</Text> : null}
+          {setup?.state === 'running' ? (
+            <Text color="cyan">
+              {' '}
+              · setup {setup.step}/{setup.steps} {setup.command}
+            </Text>
+          ) : setup?.state === 'failed' ? (
+            <Text color={theme.error} bold>
+              {' '}
+              · setup failed (r retries)
+            </Text>
+          ) : null}
           <Text color={theme.hint}>{hidden}</Text>
         </Text>
       </Positioned>

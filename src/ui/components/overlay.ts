@@ -1,18 +1,23 @@
 import stringWidth from 'string-width';
 import type { Snapshot } from '../../core/types.js';
-import { KEY_ACTIONS } from '../../config/schema.js';
+import { KEY_ACTIONS, type KeyAction } from '../../config/schema.js';
 import { ACTION_HELP, keyLabel, type Keymap } from '../keymap.js';
 import type { Rect } from '../layout.js';
 import type { Dialog } from '../ui-state.js';
 
 /** Lines of the help overlay: every binding (as configured), then the fixed keys. */
 export function helpLines(keymap: Keymap): [string, string][] {
-  // The four directions share one line (the help must fit an 80×24 terminal whole).
-  const directions = ['left', 'right', 'up', 'down'] as const;
-  const lines: [string, string][] = KEY_ACTIONS.filter((a) => !(directions as readonly string[]).includes(a)).map((a) => [keymap.bindings[a].map(keyLabel).join(' / '), ACTION_HELP[a]]);
-  const arrows = directions.map((d) => keymap.bindings[d].map(keyLabel).join('/'));
-  const isDefault = arrows.join(' ') === 'Left Right Up Down';
-  lines.splice(2, 0, [isDefault ? 'arrows' : arrows.join(' '), 'focus the pane that way (↑↓: agents of a pane too)'], ['1 … 9', 'focus pane N (1 = MAIN)']);
+  // Related actions share a line: the help must fit an 80×24 terminal whole.
+  const k = (a: KeyAction) => keymap.bindings[a].map(keyLabel).join('/');
+  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree']);
+  const arrows = (['left', 'right', 'up', 'down'] as const).map(k);
+  const lines: [string, string][] = [
+    [`${k('next')} / ${k('prev')}`, 'focus next / previous agent'],
+    [arrows.join(' ') === 'Left Right Up Down' ? 'arrows' : arrows.join(' '), 'focus the pane that way (↑↓: agents of a pane too)'],
+    ['1 … 9', 'focus pane N (1 = MAIN)'],
+    ...KEY_ACTIONS.filter((a) => !merged.has(a)).map((a): [string, string] => [keymap.bindings[a].map(keyLabel).join(' / '), ACTION_HELP[a]]),
+    [`${k('newWorktree')} / ${k('removeWorktree')}`, 'new worktree (a lane) / remove the focused one'],
+  ];
   lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc']);
   lines.push(['mouse', 'click focuses · wheel scrolls']);
   return lines;
@@ -30,11 +35,14 @@ export function agentQuestion(dialog: Extract<Dialog, { kind: 'confirm-kill' | '
   }
 }
 
+/** Lines a list takes in a dialog (its items, plus a heading when there are any). */
+const d = (n: number) => (n ? n + 1 : 0);
+
 /** Size of a dialog's box, border included. */
 function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width: number; height: number } {
   switch (dialog.kind) {
     case 'help':
-      return { width: 66, height: helpLines(keymap).length + 4 };
+      return { width: 76, height: helpLines(keymap).length + 4 };
     case 'pick-profile':
       return { width: 56, height: snapshot.profiles.length + 5 };
     case 'confirm-quit':
@@ -42,6 +50,10 @@ function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width
       return { width: 60, height: Math.min(dialog.running.length, 6) + 6 };
     case 'server-gone':
       return { width: 60, height: 7 };
+    case 'new-worktree':
+      return { width: 64, height: 12 };
+    case 'remove-worktree':
+      return { width: 76, height: Math.min(d(dialog.unmerged.length), 6) + Math.min(d(dialog.changes.length), 6) + 8 };
     case 'restore':
       return { width: 72, height: Math.min(dialog.agents.length, 8) + 6 };
     case 'trace':

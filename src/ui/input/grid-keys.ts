@@ -1,5 +1,6 @@
 import type { Snapshot } from '../../core/types.js';
-import type { CockpitCommand } from '../../core/backend.js';
+import type { CockpitCommand, LaneCommand } from '../../core/backend.js';
+import { handleWorktreeFormKey, newWorktreeForm } from './worktree-form-keys.js';
 import { agentIsLive } from '../../core/types.js';
 import type { Layout, Rect } from '../layout.js';
 import type { Keymap } from '../keymap.js';
@@ -17,6 +18,9 @@ export type Effect =
   | { type: 'stop' }
   /** (Re)read the trace for the open trace view. */
   | { type: 'loadTrace' }
+  /** Ask what removing a worktree would lose, then show the removal dialog. */
+  | { type: 'checkRemoval'; worktree: string }
+  | { type: 'lane'; cmd: LaneCommand }
   | { type: 'reconnect' };
 
 export interface KeyContext {
@@ -136,6 +140,24 @@ function handleDialogKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
   const close = { ...ui, dialog: null };
   if (d.kind === 'help') return none(close);
   if (d.kind === 'trace') return handleTraceKey(ui, d, key, ctx);
+  if (d.kind === 'new-worktree') return handleWorktreeFormKey(ui, d, key);
+  if (d.kind === 'remove-worktree') {
+    const risky = d.unmerged.length > 0 || d.changes.length > 0;
+    if (name === 'escape' || (!risky && name === 'n')) return none(close);
+    if (!risky) {
+      if (name === 'y' || name === 'enter') return { ui: close, effects: [{ type: 'lane', cmd: { type: 'removeWorktree', name: d.worktree, force: false } }] };
+      return none(ui);
+    }
+    // Work would be lost: the operator types the worktree's name, as GitHub asks before deleting a repository.
+    if (name === 'enter') {
+      if (d.typed === d.worktree) return { ui: close, effects: [{ type: 'lane', cmd: { type: 'removeWorktree', name: d.worktree, force: true } }] };
+      return none(ui);
+    }
+    if (name === 'backspace') return none({ ...ui, dialog: { ...d, typed: [...d.typed].slice(0, -1).join('') } });
+    if (key.kind === 'paste') return none({ ...ui, dialog: { ...d, typed: d.typed + key.text.trim() } });
+    if ([...name].length === 1) return none({ ...ui, dialog: { ...d, typed: d.typed + name } });
+    return none(ui);
+  }
   if (d.kind === 'restore') {
     if (name === 'y' || name === 'enter') return { ui: close, effects: [{ type: 'command', cmd: { type: 'restore' } }] };
     if (name === 'n') return { ui: close, effects: [{ type: 'command', cmd: { type: 'restore', discard: true } }] };
@@ -203,6 +225,11 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return none(move(ui, ctx, action));
     case 'help':
       return none({ ...ui, dialog: { kind: 'help' } });
+    case 'newWorktree':
+      return none({ ...ui, dialog: newWorktreeForm() });
+    case 'removeWorktree':
+      if (ui.focusLane === MAIN_LANE) return info(ui, 'MAIN can never be removed');
+      return { ui: { ...ui, message: { text: `checking what removing ${ui.focusLane} would lose…`, level: 'info' } }, effects: [{ type: 'checkRemoval', worktree: ui.focusLane }] };
     case 'trace':
       return { ui: { ...ui, dialog: { kind: 'trace', entries: [], offset: 0, text: '', editing: false, scope: 'all', lane: ui.focusLane, agent: ui.focusAgent } }, effects: [{ type: 'loadTrace' }] };
     case 'quit': {
@@ -233,6 +260,10 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return none({ ...ui, dialog: agentIsLive(agent.state) ? { kind: 'confirm-kill', agent: agent.id } : { kind: 'confirm-remove', agent: agent.id } });
     case 'respawn':
       if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      // A lane's setup run is retried as a whole (then the lane's agents start), not merely restarted.
+      if (agent.profile === 'setup' && agent.name === 'setup' && !agentIsLive(agent.state)) {
+        return { ui: { ...ui, message: { text: `retrying setup of ${agent.worktree}…`, level: 'info' } }, effects: [{ type: 'lane', cmd: { type: 'retrySetup', name: agent.worktree } }] };
+      }
       if (agentIsLive(agent.state)) return none({ ...ui, dialog: { kind: 'confirm-respawn', agent: agent.id } });
       return { ui: { ...ui, message: null }, effects: [{ type: 'command', cmd: { type: 'respawn', agent: agent.id } }] };
     case 'scroll':

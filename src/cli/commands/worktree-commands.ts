@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { FlowerError } from '../../core/errors.js';
+import type { AddLaneResult, RemovalCheck } from '../../core/lanes/lane-manager.js';
+import type { Snapshot } from '../../core/types.js';
+import type { ServerInfo } from '../../server/protocol.js';
+import { table } from '../format-status.js';
+import { print, withClient, type RepoArgs } from './common.js';
+
+export async function worktreeAddCommand(
+  args: RepoArgs & { name: string; lane?: 'standing' | 'ephemeral'; base?: string; served?: boolean; codeOnly?: boolean; agents?: string; promptFile?: string },
+): Promise<void> {
+  if (args.served && args.codeOnly) throw new FlowerError('bad-usage', '--served and --code-only cannot be used together');
+  let prompt: string | undefined;
+  if (args.promptFile !== undefined) {
+    try {
+      prompt = readFileSync(args.promptFile, 'utf8');
+    } catch (e) {
+      throw new FlowerError('bad-usage', `cannot read --prompt-file ${args.promptFile}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  }
+  const agents = args.agents === undefined ? undefined : args.agents.split(',').map((s) => s.trim()).filter(Boolean);
+  await withClient(args, true, async (c) => {
+    const r = (await c.request({
+      type: 'addWorktree',
+      name: args.name,
+      lane: args.lane,
+      base: args.base,
+      kind: args.served ? 'served' : args.codeOnly ? 'code-only' : undefined,
+      agents,
+      prompt,
+    })) as unknown as AddLaneResult;
+    const lines = [`created ${r.worktree}: branch ${r.branch} at ${r.path}${r.port ? `, port ${r.port}` : ''}`];
+    if (r.provision.copied.length) lines.push(`  copied ${r.provision.copied.join(', ')}`);
+    if (r.provision.overridden.length) lines.push(`  set ${r.provision.overridden.join(', ')} for this lane`);
+    if (r.provision.stripped.length) lines.push(`  emptied secrets ${r.provision.stripped.join(', ')} (code-only lane)`);
+    if (r.setup === 'done') lines.push('  setup done');
+    if (r.agents.length) lines.push(`  started ${r.agents.join(', ')}${prompt ? ' (prompt delivered to the first)' : ''}`);
+    print(args, lines.join('\n'), r);
+    if (r.setup === 'failed') {
+      throw new FlowerError('spawn-failed', `setup failed in ${r.worktree}: the worktree is kept with its output; retry with: flower-tui worktree setup ${r.worktree}`);
+    }
+  });
+}
+
+export async function worktreeRmCommand(args: RepoArgs & { name: string; force?: boolean }): Promise<void> {
+  await withClient(args, true, async (c) => {
+    const r = (await c.request({ type: 'removeWorktree', name: args.name, force: Boolean(args.force) })) as unknown as RemovalCheck & { branchDeleted: boolean };
+    const lost = args.force && (r.unmerged.length || r.changes.length) ? ` (discarded ${r.unmerged.length} unmerged commit(s), ${r.changes.length} change(s))` : '';
+    print(args, `removed ${r.worktree}${r.agents.length ? `, stopped ${r.agents.join(', ')}` : ''}${r.branchDeleted ? `, deleted branch ${r.branch}` : ''}${lost}`, r);
+  });
+}
+
+export async function worktreeSetupCommand(args: RepoArgs & { name: string }): Promise<void> {
+  await withClient(args, true, async (c) => {
+    const r = (await c.request({ type: 'retrySetup', name: args.name })) as unknown as string;
+    if (r === 'failed') throw new FlowerError('spawn-failed', `setup failed again in ${args.name} (see its pane, or flower-tui log --worktree ${args.name})`);
+    print(args, r === 'none' ? `${args.name}: no setup commands configured` : `${args.name}: setup done`, { worktree: args.name, setup: r });
+  });
+}
+
+export async function worktreeLsCommand(args: RepoArgs): Promise<void> {
+  await withClient(args, true, async (c) => {
+    const { snapshot } = (await c.request({ type: 'status' })) as { snapshot: Snapshot; server: ServerInfo };
+    const rows = snapshot.worktrees.map((w) => {
+      const l = w.lane;
+      const agents = snapshot.agents.filter((a) => a.worktree === w.name).length;
+      const setup = l?.setup ? (l.setup.state === 'running' ? `running ${l.setup.step}/${l.setup.steps}` : l.setup.state === 'failed' ? 'setup failed' : 'done') : '-';
+      return {
+        name: w.name,
+        path: w.path,
+        branch: w.branch,
+        lane: w.isMain ? 'MAIN' : (l?.lane ?? 'standing'),
+        kind: l?.kind ?? null,
+        port: l?.port ?? null,
+        ahead: w.isMain ? null : (l?.ahead ?? null),
+        behind: w.isMain ? null : (l?.behind ?? null),
+        dirty: w.isMain ? snapshot.main.changes : (l?.dirty ?? null),
+        agents,
+        setup,
+        missing: w.prunable,
+      };
+    });
+    const human = table([
+      ['NAME', 'BRANCH', 'LANE', 'AHEAD/BEHIND', 'DIRTY', 'AGENTS', 'SETUP', 'PATH'],
+      ...rows.map((r) => [
+        r.name,
+        r.branch ?? '(detached)',
+        `${r.lane}${r.kind ? ` ${r.kind}` : ''}${r.port ? `:${r.port}` : ''}`,
+        r.ahead === null ? '-' : `+${r.ahead}/-${r.behind}`,
+        r.dirty === null ? '?' : r.dirty ? String(r.dirty) : 'clean',
+        String(r.agents),
+        r.setup,
+        r.path + (r.missing ? ' (missing)' : ''),
+      ]),
+    ]);
+    print(args, human, rows);
+  });
+}

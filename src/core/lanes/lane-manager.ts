@@ -1,0 +1,240 @@
+import path from 'node:path';
+import type { FlowerConfig } from '../../config/config.js';
+import { agentsForWorktree, agentSpecProfile } from '../../config/config.js';
+import { FlowerError, describeError } from '../errors.js';
+import { addWorktree, deleteBranch, removeWorktree, resolveCommit, uncommittedChanges, unmergedCommits, validateLaneName } from '../git/lane-git.js';
+import type { Supervisor } from '../supervisor.js';
+import type { TraceActor } from '../store/trace.js';
+import type { AgentInfo, LaneSetup, WorktreeInfo } from '../types.js';
+import { allocatePort, copyList, provisionLane, type ProvisionResult } from './provision.js';
+import { SETUP_STEP_OSC, setupScript } from './setup-script.js';
+
+export interface AddLaneOptions {
+  name: string;
+  lane?: 'standing' | 'ephemeral';
+  base?: string;
+  kind?: 'served' | 'code-only';
+  /** Profiles to start; default: the config's lanes.agents, else its worktrees entry. */
+  agents?: string[];
+  /** Sent to the first agent once it is ready. */
+  prompt?: string;
+}
+
+export interface AddLaneResult {
+  worktree: string;
+  path: string;
+  branch: string;
+  port: number | null;
+  provision: ProvisionResult;
+  setup: 'none' | 'done' | 'failed';
+  agents: string[];
+}
+
+export interface RemovalCheck {
+  worktree: string;
+  branch: string | null;
+  /** Commits that exist only on the lane's branch ("sha subject"). */
+  unmerged: string[];
+  /** Uncommitted changes and untracked files ("XY path"). */
+  changes: string[];
+  agents: string[];
+}
+
+/** The setup agent of a lane is always "<lane>/setup". */
+export const SETUP_AGENT = 'setup';
+
+/**
+ * Creating, provisioning, setting up and removing lanes. Every step goes to the trace (file names and
+ * key names only: never a value that could be a secret).
+ */
+export class LaneManager {
+  private readonly setups = new Map<string, LaneSetup>();
+
+  constructor(
+    private readonly sup: Supervisor,
+    private readonly config: () => FlowerConfig,
+  ) {}
+
+  setupOf(worktree: string): LaneSetup | null {
+    return this.setups.get(worktree) ?? null;
+  }
+
+  lanePath(name: string): string {
+    const main = this.sup.repo.mainRoot;
+    const rel = this.config().lanes.pathPattern.replaceAll('{repo}', path.basename(main)).replaceAll('{name}', name);
+    return path.resolve(path.dirname(main), rel);
+  }
+
+  async add(opts: AddLaneOptions, actor: TraceActor): Promise<AddLaneResult> {
+    const cfg = this.config().lanes;
+    const name = opts.name;
+    const branch = `${cfg.branchPrefix}${name}`;
+    const record = (action: string, outcome: string, details?: Record<string, unknown>, error?: string) =>
+      this.sup.record({ actor, action, target: name, details, outcome, error });
+    try {
+      await validateLaneName(this.sup.repo.mainRoot, name, branch);
+      if (name === 'MAIN' || this.sup.snapshot().worktrees.some((w) => w.name === name)) throw new FlowerError('bad-usage', `a worktree named "${name}" already exists`);
+      const main = this.sup.snapshot().worktrees.find((w) => w.isMain);
+      if (main && main.branch === null) throw new FlowerError('bad-usage', 'MAIN is on a detached HEAD: check out its branch first (lanes branch from it and merge back into it)');
+      const lanePath = this.lanePath(name);
+      const base = await resolveCommit(this.sup.repo.mainRoot, opts.base ?? 'HEAD');
+      const lane = opts.lane ?? cfg.defaultLane;
+      const kind = opts.kind ?? cfg.defaultKind;
+      const used = Object.values(this.sup.stateWorktrees()).map((w) => w.port).filter((p): p is number => typeof p === 'number');
+      const port = kind === 'served' ? allocatePort(cfg.served.portRange, used) : null;
+      if (kind === 'served' && port === null) throw new FlowerError('bad-usage', `no free port left in lanes.served.portRange ${cfg.served.portRange.join('–')}`);
+      await addWorktree(this.sup.repo.mainRoot, { branch, path: lanePath, base });
+      const agents = opts.agents ?? (cfg.agents.length ? cfg.agents : agentsForWorktree(this.config(), { name, branch }).map(agentSpecProfile));
+      this.sup.rememberLane(name, { lane, path: lanePath, branch, kind, port, agents, promptFile: null });
+      record('worktree.add', 'ok', { branch, path: lanePath, base: base.slice(0, 12), lane, kind, port });
+      await this.sup.refreshGit();
+      const provision = provisionLane({
+        mainRoot: this.sup.repo.mainRoot,
+        lanePath,
+        files: copyList(this.sup.repo.mainRoot, cfg.copy, cfg.includeFile),
+        kind,
+        name,
+        port,
+        servedEnv: cfg.served.env,
+        secretPatterns: cfg.secretPatterns,
+      });
+      record('worktree.provision', 'ok', { copied: provision.copied, overridden: provision.overridden, stripped: provision.stripped });
+      const setup = await this.runSetup(name, actor);
+      let started: AgentInfo[] = [];
+      if (setup !== 'failed') started = await this.startAgents(name, agents, opts.prompt, actor);
+      return { worktree: name, path: lanePath, branch, port, provision, setup, agents: started.map((a) => a.id) };
+    } catch (e) {
+      record('worktree.add', 'error', { branch }, describeError(e));
+      throw e;
+    }
+  }
+
+  /**
+   * Run (or re-run) the lane's setup commands in a pty agent "<lane>/setup", so the output streams live
+   * into the lane's pane. Resolves when it has finished. A failure keeps the worktree and the output.
+   */
+  async runSetup(name: string, actor: TraceActor): Promise<'none' | 'done' | 'failed'> {
+    const commands = this.config().lanes.setup;
+    if (commands.length === 0) return 'none';
+    const wt = this.sup.snapshot().worktrees.find((w) => w.name === name);
+    if (!wt) throw new FlowerError('unknown-worktree', `no worktree "${name}"`);
+    const rec = this.sup.stateWorktrees()[name];
+    const state: LaneSetup = { state: 'running', step: 0, steps: commands.length, command: commands[0]!, exitCode: null };
+    this.setups.set(name, state);
+    this.sup.changed();
+    this.sup.record({ actor, action: 'worktree.setup', target: name, details: { commands }, outcome: 'started' });
+    const profile = {
+      command: '/bin/sh',
+      args: ['-c', setupScript(commands)],
+      env: { FLOWER_LANE: name, FLOWER_PORT: rec?.port ? String(rec.port) : '' },
+      description: 'lane setup',
+    };
+    const agent = await this.sup.spawnInternal(name, SETUP_AGENT, profile);
+    const osc = agent.screen.onOsc(SETUP_STEP_OSC, (data) => {
+      const step = Number(data);
+      if (step >= 1 && step <= commands.length) {
+        this.setups.set(name, { ...state, step, command: commands[step - 1]! });
+        this.sup.changed();
+      }
+    });
+    const code = await new Promise<number>((resolve) => {
+      const check = () => {
+        const s = agent.info.state;
+        if (s.kind === 'exited') resolve(s.code);
+        else if (s.kind === 'failed' || s.kind === 'killed') resolve(-1);
+        else return;
+        agent.off('change', check);
+      };
+      agent.on('change', check);
+      check();
+    });
+    osc.dispose();
+    const now = this.setups.get(name) ?? state;
+    if (code === 0) {
+      this.setups.set(name, { ...now, state: 'done', exitCode: 0 });
+      this.sup.record({ actor, action: 'worktree.setup', target: name, details: { steps: commands.length }, outcome: 'ok' });
+      // The output served its purpose; the lane's agents take the space.
+      await this.sup.dispatch({ type: 'remove', agent: `${name}/${SETUP_AGENT}` }, 'server').catch(() => {});
+      this.sup.changed();
+      return 'done';
+    }
+    this.setups.set(name, { ...now, state: 'failed', exitCode: code });
+    this.sup.record({ actor, action: 'worktree.setup', target: name, details: { step: now.step, command: now.command, exitCode: code }, outcome: 'error', error: `"${now.command}" exited ${code}` });
+    this.sup.changed();
+    return 'failed';
+  }
+
+  /** Retry a failed setup, then start the lane's agents (what `add` would have done). */
+  async retrySetup(name: string, actor: TraceActor): Promise<'none' | 'done' | 'failed'> {
+    await this.sup.dispatch({ type: 'remove', agent: `${name}/${SETUP_AGENT}` }, 'server').catch(() => {});
+    const result = await this.runSetup(name, actor);
+    if (result !== 'failed') {
+      const rec = this.sup.stateWorktrees()[name];
+      await this.startAgents(name, rec?.agents ?? [], undefined, actor);
+    }
+    return result;
+  }
+
+  private async startAgents(name: string, profiles: string[], prompt: string | undefined, actor: TraceActor): Promise<AgentInfo[]> {
+    const started: AgentInfo[] = [];
+    for (const p of profiles) {
+      const info = await this.sup.dispatch({ type: 'spawn', worktree: name, profile: p }, actor);
+      if (info) started.push(info);
+    }
+    if (prompt && prompt.trim() && started[0]) {
+      await this.sup.dispatch({ type: 'send', agent: started[0].id, text: prompt.replace(/\n+$/, ''), enter: true }, actor);
+    }
+    return started;
+  }
+
+  /** What removing a lane would lose. */
+  async checkRemoval(name: string): Promise<RemovalCheck> {
+    const wt = this.requireLane(name);
+    const main = this.sup.snapshot().worktrees.find((w) => w.isMain);
+    const unmerged = wt.branch && main?.branch ? await unmergedCommits(this.sup.repo.mainRoot, main.branch, wt.branch) : [];
+    const changes = wt.prunable ? [] : await uncommittedChanges(wt.path);
+    const agents = this.sup.snapshot().agents.filter((a) => a.worktree === name).map((a) => a.id);
+    return { worktree: name, branch: wt.branch, unmerged, changes, agents };
+  }
+
+  private requireLane(name: string): WorktreeInfo {
+    if (name === 'MAIN') throw new FlowerError('main-read-only', 'MAIN can never be removed');
+    const wt = this.sup.snapshot().worktrees.find((w) => w.name === name || w.path === name);
+    if (!wt) throw new FlowerError('unknown-worktree', `no worktree "${name}"`);
+    if (wt.isMain) throw new FlowerError('main-read-only', 'MAIN can never be removed');
+    return wt;
+  }
+
+  /** Stop its agents, remove the worktree (and an ephemeral lane's branch). Refuses to lose work unless forced. */
+  async remove(name: string, force: boolean, actor: TraceActor): Promise<RemovalCheck & { branchDeleted: boolean }> {
+    const wt = this.requireLane(name);
+    const check = await this.checkRemoval(wt.name);
+    if (!force && (check.unmerged.length || check.changes.length)) {
+      const parts = [];
+      if (check.unmerged.length) parts.push(`${check.unmerged.length} commit${check.unmerged.length === 1 ? '' : 's'} not in MAIN (${check.unmerged.slice(0, 5).join('; ')}${check.unmerged.length > 5 ? '; …' : ''})`);
+      if (check.changes.length) parts.push(`${check.changes.length} uncommitted change${check.changes.length === 1 ? '' : 's'} (${check.changes.slice(0, 5).map((c) => c.slice(3)).join(', ')}${check.changes.length > 5 ? ', …' : ''})`);
+      const msg = `refusing to remove ${wt.name}: it has ${parts.join(' and ')} — merge or commit first, or use --force`;
+      this.sup.record({ actor, action: 'worktree.rm', target: wt.name, details: { unmerged: check.unmerged.length, changes: check.changes.length }, outcome: 'refused', error: msg });
+      throw new FlowerError('would-lose-work', msg);
+    }
+    // Agents first, gracefully: they may be writing into the worktree.
+    for (const id of check.agents) await this.sup.dispatch({ type: 'remove', agent: id }, actor).catch(() => {});
+    const rec = this.sup.stateWorktrees()[wt.name];
+    let branchDeleted = false;
+    try {
+      if (!wt.prunable) await removeWorktree(this.sup.repo.mainRoot, { path: wt.path, force });
+      if (rec?.lane === 'ephemeral' && wt.branch) {
+        await deleteBranch(this.sup.repo.mainRoot, wt.branch, force);
+        branchDeleted = true;
+      }
+    } catch (e) {
+      this.sup.record({ actor, action: 'worktree.rm', target: wt.name, outcome: 'error', error: describeError(e) });
+      throw e;
+    }
+    this.setups.delete(wt.name);
+    this.sup.forgetLane(wt.name);
+    this.sup.record({ actor, action: 'worktree.rm', target: wt.name, details: { path: wt.path, branch: wt.branch, branchDeleted, forced: force, agentsStopped: check.agents }, outcome: 'ok' });
+    await this.sup.refreshGit();
+    return { ...check, branchDeleted };
+  }
+}
