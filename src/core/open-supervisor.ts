@@ -7,6 +7,7 @@ import { StateStore } from './store/state-store.js';
 import { readTrace, TraceWriter } from './store/trace.js';
 import { Supervisor, type SizeHint } from './supervisor.js';
 import type { TraceActor } from './store/trace.js';
+import { describeError } from './errors.js';
 
 /**
  * A supervisor with its memory: state (restore) and the trace, under `<git common dir>/flower/`.
@@ -20,11 +21,13 @@ export async function openSupervisor(opts: { repo: RepoLocation; config: FlowerC
   ensurePrivateDir(dir);
   const trace = new TraceWriter(dir);
   trace.repair();
-  const opened = StateStore.open(dir);
+  let supervisor: Supervisor | null = null;
+  // A failed state write (disk full, permissions) is told to the operator, never a crash.
+  const opened = StateStore.open(dir, new Date(), (e) => supervisor?.notify(`could not save state: ${describeError(e)}`, 'error'));
   if (opened.movedAside) {
     opened.store.update((s) => (s.agents = agentsFromTrace(readTrace(dir))));
   }
-  const supervisor = await Supervisor.open({ repo: opts.repo, config: opts.config, store: opened.store, trace, pollMs: opts.pollMs });
+  supervisor = await Supervisor.open({ repo: opts.repo, config: opts.config, store: opened.store, trace, pollMs: opts.pollMs });
   supervisor.record({ actor: opts.actor, action: 'start', target: opts.repo.mainRoot, details: { pid: process.pid, config: opts.config.source }, outcome: 'ok' });
   if (opened.movedAside) {
     const msg = `state file was unusable (${opened.reason}): moved aside to ${path.basename(opened.movedAside)}; rebuilt from git and the trace`;

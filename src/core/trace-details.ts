@@ -14,7 +14,8 @@ export function traceDetails(cmd: SupervisorCommand, result?: AgentInfo): Record
   switch (cmd.type) {
     case 'spawn':
       return {
-        worktree: cmd.worktree,
+        // The worktree's name, whatever the caller addressed it by (a path, a branch).
+        worktree: result?.worktree ?? cmd.worktree,
         profile: cmd.profile,
         ...(result ? { name: result.name, pid: result.pid, cwd: result.cwd, args: result.args, sessionId: result.sessionId, state: result.state.kind } : {}),
       };

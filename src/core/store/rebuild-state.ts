@@ -9,6 +9,12 @@ export function agentsFromTrace(entries: TraceEntry[]): AgentRecord[] {
   const byId = new Map<string, AgentRecord>();
   for (const e of entries) {
     if (e.outcome === 'error') continue;
+    if (e.action === 'restore' && e.outcome === 'discarded') {
+      // The operator chose not to restore these: a rebuild must not bring them back either.
+      const ids = Array.isArray(e.details?.discarded) ? (e.details!.discarded as unknown[]) : [];
+      for (const id of ids) if (typeof id === 'string') byId.delete(id);
+      continue;
+    }
     const d = (e.details ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' ? v : null);
     switch (e.action) {

@@ -5,9 +5,6 @@
  */
 export const REDACTED = '«redacted»';
 
-/** Key names that hold secrets (the config's secret patterns use the same shapes). */
-const SECRET_KEY = /(^|_)(KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS|CREDENTIALS?|AUTH)(_|$)|PASSWORD|APIKEY|API_KEY|PRIVATE/i;
-
 /** Values that look like credentials whatever their key: API keys, bearer tokens, JWTs, PEM blocks. */
 const SECRET_VALUE = [
   /\bsk-[A-Za-z0-9_-]{16,}/g, // OpenAI / Anthropic style keys
@@ -19,8 +16,22 @@ const SECRET_VALUE = [
   /\b(Bearer)\s+[A-Za-z0-9._~+/-]{16,}=*/gi,
 ];
 
+/** Words that make a key name secret, wherever they stand in it (snake_case, camelCase, dotted). */
+const SECRET_WORDS = new Set(['token', 'tokens', 'secret', 'secrets', 'password', 'passwd', 'pwd', 'pass', 'credential', 'credentials', 'auth', 'apikey', 'privatekey']);
+
+/** Split a key into lower-case words: STRIPE_SECRET_KEY, apiToken, db.password, client-secret. */
+function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[_.\-\s]+/)
+    .map((w) => w.toLowerCase())
+    .filter(Boolean);
+}
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  const words = keyWords(key);
+  // "…_KEY" / "apiKey" name a key; "KEY_NAME" or "monkey" do not.
+  return words.some((w) => SECRET_WORDS.has(w)) || (words.length > 0 && words[words.length - 1] === 'key') || /password/i.test(key);
 }
 
 /** Every value replaced: environment maps are secret by default (we cannot know which are). */
@@ -34,6 +45,10 @@ export function redactEnv(env: Record<string, string> | undefined): Record<strin
 export function redactText(text: string): string {
   let s = text;
   for (const re of SECRET_VALUE) s = s.replace(re, (m, p1: string | undefined) => (p1 && /bearer/i.test(p1) ? `${p1} ${REDACTED}` : REDACTED));
+  // "key": "value" where the key names a secret (JSON in free text).
+  s = s.replace(/(["'])([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*:\s*)(["'])((?:(?!\4)[^\\]|\\.)*)\4/g, (m, q: string, k: string, sep: string, vq: string) =>
+    isSecretKey(k) ? `${q}${k}${q}${sep}${vq}${REDACTED}${vq}` : m,
+  );
   // KEY=value and KEY: value where the key names a secret (.env lines, shell exports, YAML).
   s = s.replace(/\b([A-Za-z_][A-Za-z0-9_]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s"']+)/g, (m, k: string, sep: string) => (isSecretKey(k) ? `${k}${sep}${REDACTED}` : m));
   return s;

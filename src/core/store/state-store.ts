@@ -1,4 +1,4 @@
-import { renameSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { LowSync } from 'lowdb';
 import { AtomicJsonFile, CorruptFileError } from './atomic-json-file.js';
@@ -73,7 +73,12 @@ export class StateStore {
   private readonly db: LowSync<FlowerState>;
   private pending = false;
 
-  private constructor(readonly file: string, data: FlowerState) {
+  private constructor(
+    readonly file: string,
+    data: FlowerState,
+    /** A failed background write (disk full, directory gone) is reported, never thrown into the event loop. */
+    private readonly onError: (e: unknown) => void = () => {},
+  ) {
     this.db = new LowSync<FlowerState>(new AtomicJsonFile<FlowerState>(file), data);
     this.db.data = data;
   }
@@ -82,12 +87,19 @@ export class StateStore {
    * Open, never failing on a bad file: a corrupt or foreign state file is moved aside
    * (`state.json.corrupt-<timestamp>`) and an empty state is returned for the caller to rebuild.
    */
-  static open(dir: string, now = new Date()): OpenedState {
+  static open(dir: string, now = new Date(), onError: (e: unknown) => void = () => {}): OpenedState {
     const file = path.join(dir, STATE_FILE);
+    // A writer killed between writing its temp file and the rename leaves it behind: it holds nothing
+    // the real file lacks (the rename never happened), so it goes.
+    try {
+      for (const f of readdirSync(dir)) if (f.startsWith(`.${STATE_FILE}.`) && f.endsWith('.tmp')) rmSync(path.join(dir, f), { force: true });
+    } catch {
+      /* directory unreadable: the open below reports what matters */
+    }
     const adapter = new AtomicJsonFile<unknown>(file);
     try {
       const raw = adapter.read();
-      return { store: new StateStore(file, raw === null ? emptyState() : normalise(raw)), movedAside: null, reason: null };
+      return { store: new StateStore(file, raw === null ? emptyState() : normalise(raw), onError), movedAside: null, reason: null };
     } catch (e) {
       const reason = e instanceof CorruptFileError ? e.reason : (e as Error).message;
       const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
@@ -96,7 +108,7 @@ export class StateStore {
       } catch {
         /* unreadable and unmovable: we still start, with empty state */
       }
-      return { store: new StateStore(file, emptyState()), movedAside: aside, reason };
+      return { store: new StateStore(file, emptyState(), onError), movedAside: aside, reason };
     }
   }
 
@@ -112,7 +124,14 @@ export class StateStore {
   private scheduleWrite(): void {
     if (this.pending) return;
     this.pending = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => {
+      if (!this.pending) return; // flushed meanwhile
+      try {
+        this.flush();
+      } catch (e) {
+        this.onError(e);
+      }
+    });
   }
 
   /** Write now (also used at shutdown, when no later tick will come). */

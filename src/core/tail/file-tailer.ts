@@ -42,7 +42,8 @@ export class FileTailer {
       if (this.opts.from === 'end') this.offset = st.size;
       else if (this.opts.maxInitialBytes !== undefined && st.size > this.opts.maxInitialBytes) {
         this.offset = st.size - this.opts.maxInitialBytes;
-        this.skipToNextLine = true;
+        // Cutting mid-line leaves a fragment to drop; cutting right after a newline does not.
+        this.skipToNextLine = !this.byteBeforeIsNewline(this.offset);
       }
     } catch {
       // Not there yet: it is read from its start once it appears.
@@ -63,6 +64,22 @@ export class FileTailer {
 
   /** Starting mid-file: the first line is a fragment and is dropped. */
   private skipToNextLine = false;
+
+  private byteBeforeIsNewline(offset: number): boolean {
+    if (offset <= 0) return true;
+    try {
+      const fd = openSync(this.file, 'r');
+      try {
+        const b = Buffer.alloc(1);
+        readSync(fd, b, 0, 1, offset - 1);
+        return b[0] === 0x0a;
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return false;
+    }
+  }
 
   /** Read whatever was appended. Safe to call any time (also by tests, synchronously). */
   poll(): void {
@@ -88,7 +105,8 @@ export class FileTailer {
       if (!text) return;
       const lines = (this.partial + text).split('\n');
       this.partial = lines.pop() ?? '';
-      if (this.skipToNextLine) {
+      // The fragment is dropped once its end (a newline) has been seen; until then it stays partial.
+      if (this.skipToNextLine && lines.length > 0) {
         lines.shift();
         this.skipToNextLine = false;
       }
