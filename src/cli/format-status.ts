@@ -1,6 +1,7 @@
 import stringWidth from 'string-width';
 import type { Snapshot } from '../core/types.js';
-import { agentStateLabel } from '../core/types.js';
+import { agentIsLive, agentStateLabel } from '../core/types.js';
+import { formatUsage } from '../core/usage/usage-level.js';
 import type { ServerInfo } from '../server/protocol.js';
 
 /** Columns padded by display width (names may hold wide characters). */
@@ -30,7 +31,15 @@ export function formatStatus(snapshot: Snapshot, server: ServerInfo, now = Date.
     if (agents.length === 0) lines.push('  (no agents)');
     else
       lines.push(
-        table(agents.map((a) => ['  ' + a.id, a.profile, agentStateLabel(a.state), a.pid ? `pid ${a.pid}` : '-', a.cwd])),
+        table(
+          agents.map((a) => [
+            '  ' + a.id,
+            a.profile,
+            agentStateLabel(a.state) + (agentIsLive(a.state) && a.activity !== 'unknown' ? ` (${a.activity})` : ''),
+            a.pid ? `pid ${a.pid}` : '-',
+            a.usage.source === 'none' ? '' : `${formatUsage(a.usage)}${a.usage.level === 'rot' ? ' ROT' : ''}`,
+          ]),
+        ),
       );
   }
   return lines.join('\n');

@@ -4,7 +4,7 @@ import { EXIT_CODES, isFlowerError, describeError } from '../core/errors.js';
 import { flowerVersion, runServer } from '../server/server-process.js';
 import { openCockpit } from './open-cockpit.js';
 import { createDemoRepo } from './demo-repo.js';
-import { killCommand, respawnCommand, sendCommand, spawnCommand, statusCommand } from './commands/agent-commands.js';
+import { killCommand, refreshCommand, respawnCommand, sendCommand, spawnCommand, statusCommand } from './commands/agent-commands.js';
 import { serverStatusCommand, serverStopCommand } from './commands/server-commands.js';
 import { logCommand } from './commands/log-command.js';
 import { worktreeAddCommand, worktreeLsCommand, worktreeRmCommand, worktreeSetupCommand } from './commands/worktree-commands.js';
@@ -115,6 +115,9 @@ try {
         if (a.action === 'rm') return worktreeRmCommand({ ...a, name: a.name });
         return worktreeSetupCommand({ ...a, name: a.name });
       },
+    )
+    .command('refresh <agent>', 'recycle an agent whose context has rotted (its profile says how; waits until it is idle)', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
+      refreshCommand({ ...a, agent: a.agent }),
     )
     .command('kill <agent>', 'kill an agent and everything it started', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) => killCommand({ ...a, agent: a.agent }))
     .command('respawn <agent>', 'restart an agent with the same profile, args and cwd', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>

@@ -13,9 +13,26 @@ export function builtinProfiles(env: NodeJS.ProcessEnv = process.env): Record<st
       env: {},
       description: 'Claude Code',
       session: { newArgs: ['--session-id', '{sessionId}'], resumeArgs: ['--resume', '{sessionId}'] },
+      usage: { source: 'claude', patternKind: 'percentLeft' },
+      refresh: { warnAt: 0.7, refreshAt: 0.85, mode: 'manual', action: 'respawn', command: '/compact', cooldownMs: 600_000, maxPerHour: 3, briefFile: 'BRIEF.md' },
     },
     // Codex has no flag to choose a session id: the id is learnt from its rollout file, then resumable.
-    codex: { command: 'codex', args: [], env: {}, description: 'OpenAI Codex CLI', session: { resumeArgs: ['resume', '{sessionId}'] } },
-    gemini: { command: 'gemini', args: [], env: {}, description: 'Gemini CLI' },
+    codex: {
+      command: 'codex',
+      args: [],
+      env: {},
+      description: 'OpenAI Codex CLI',
+      session: { resumeArgs: ['resume', '{sessionId}'] },
+      usage: { source: 'codex', patternKind: 'percentLeft' },
+      refresh: { warnAt: 0.7, refreshAt: 0.85, mode: 'manual', action: 'respawn', command: '/compact', cooldownMs: 600_000, maxPerHour: 3, briefFile: 'BRIEF.md' },
+    },
+    gemini: {
+      command: 'gemini',
+      args: [],
+      env: {},
+      description: 'Gemini CLI',
+      usage: { source: 'gemini', window: 1_048_576, pattern: '\\((\\d+)% context left\\)', patternKind: 'percentLeft' },
+      refresh: { warnAt: 0.7, refreshAt: 0.85, mode: 'manual', action: 'command', command: '/compress', cooldownMs: 600_000, maxPerHour: 3, briefFile: 'BRIEF.md' },
+    },
   };
 }

@@ -14,12 +14,42 @@ export const SessionSchema = z.strictObject({
   resumeArgs: z.array(z.string()).min(1),
 });
 
+/** Where an agent's context usage comes from (reference/agent-usage.md). */
+export const UsageSchema = z.strictObject({
+  source: z.enum(['claude', 'codex', 'gemini', 'screen', 'none']).default('none'),
+  /** The context window in tokens; unknown (shown as "?") when neither this nor the agent says. */
+  window: z.number().int().positive().optional(),
+  /** screen/gemini: a regex over the rendered rows; its first group is the number. */
+  pattern: z.string().optional(),
+  /** What the pattern's number is. */
+  patternKind: z.enum(['percentLeft', 'tokens']).default('percentLeft'),
+});
+
+/** When and how an agent whose context has rotted is refreshed. */
+export const RefreshSchema = z.strictObject({
+  /** Fraction of the window (≤ 1) or absolute tokens (> 1). */
+  warnAt: z.number().positive().optional(),
+  refreshAt: z.number().positive().optional(),
+  mode: z.enum(['manual', 'auto']).default('manual'),
+  action: z.enum(['respawn', 'command', 'notify']).default('notify'),
+  /** The compaction command typed for action "command". */
+  command: z.string().default('/compact'),
+  cooldownMs: z.number().int().min(0).default(10 * 60_000),
+  maxPerHour: z.number().int().min(1).default(3),
+  /** A file in the worktree whose contents head the hand-off (the lane's brief). */
+  briefFile: z.string().default('BRIEF.md'),
+});
+
 export const ProfileSchema = z.strictObject({
   command: z.string().min(1, 'must not be empty'),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
   description: z.string().optional(),
   session: SessionSchema.optional(),
+  usage: UsageSchema.optional(),
+  refresh: RefreshSchema.optional(),
+  /** A regex over the rendered rows that means "waiting for input" (the agent's prompt). */
+  promptPattern: z.string().optional(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -100,6 +130,7 @@ export const KEY_ACTIONS = [
   'trace',
   'newWorktree',
   'removeWorktree',
+  'refresh',
 ] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
@@ -123,6 +154,10 @@ export const ConfigSchema = z.strictObject({
       killGraceMs: z.number().int().min(50).max(30_000).default(750),
     })
     .default({ killGraceMs: 750 }),
+  /** When an agent starts waiting for input: ring the terminal bell, and/or send a desktop notification (OSC 9/777). */
+  notify: z
+    .strictObject({ bell: z.boolean().default(true), desktop: z.boolean().default(false) })
+    .default({ bell: true, desktop: false }),
   /** When the server starts: bring back the agents that were running ("auto"), ask the cockpit ("ask"), or not ("off"). */
   restore: z.enum(['auto', 'ask', 'off']).default('auto'),
   lanes: LanesSchema.default(LANES_DEFAULT),

@@ -13,6 +13,12 @@ import { sessionArgs } from './session-args.js';
 import { TRACED, traceDetails } from './trace-details.js';
 import { planRestore } from './restore-plan.js';
 import { LaneManager } from './lanes/lane-manager.js';
+import { UsageMonitor } from './usage/usage-monitor.js';
+import { Refresher } from './usage/refresher.js';
+import path from 'node:path';
+
+/** Claude Code's SessionStart hook: writes the hook input (session_id, transcript_path) where flower-tui reads it. */
+const CLAUDE_SESSION_HOOK = JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'cat > "$FLOWER_SESSION_FILE"' }] }] } });
 import { aheadBehind, uncommittedChanges } from './git/lane-git.js';
 import type { WorktreeRecord } from './store/state-store.js';
 import type { Profile } from '../config/schema.js';
@@ -59,6 +65,8 @@ export class Supervisor extends EventEmitter {
   private readonly trace: TraceWriter | null;
   private notices: Notice[] = [];
   readonly lanes: LaneManager;
+  readonly monitor: UsageMonitor;
+  private readonly refresher: Refresher;
   private pendingRestore: PendingRestore[] = [];
 
   private constructor(opts: SupervisorOptions) {
@@ -69,6 +77,36 @@ export class Supervisor extends EventEmitter {
     this.store = opts.store ?? null;
     this.trace = opts.trace ?? null;
     this.lanes = new LaneManager(this, () => this.config);
+    this.monitor = new UsageMonitor(path.join(this.repo.commonDir, 'flower', 'sessions'), {
+      waiting: (id) => {
+        this.emit('event', { type: 'attention', agent: id, reason: 'waiting for input' });
+        this.refresher.onQuiet(id);
+      },
+      rot: (id) => void this.refresher.maybeAuto(id),
+    });
+    this.refresher = new Refresher(
+      {
+        agent: (id) => this.agents.get(id),
+        record: (e) => this.record(e),
+        mainBranch: () => this.worktrees.find((w) => w.isMain)?.branch ?? null,
+        respawnFresh: async (id) => {
+          const a = this.requireAgent(id);
+          const fresh = sessionArgs(a.profile, 'fresh', null);
+          await a.respawn({ extraArgs: this.argsFor(id, a.profile, fresh.args), sessionId: fresh.sessionId });
+        },
+        rememberRefresh: (id) => {
+          const a = this.agents.get(id);
+          if (!a) return;
+          this.remember(a.info, a.isLive);
+          this.store?.update((s) => {
+            const r = s.agents.find((x) => x.id === id);
+            if (r) r.refreshCount += 1;
+          });
+        },
+        attention: (id, reason) => this.emit('event', { type: 'attention', agent: id, reason }),
+      },
+      this.monitor,
+    );
   }
 
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
@@ -167,14 +205,22 @@ export class Supervisor extends EventEmitter {
         const a = this.requireAgent(cmd.agent);
         const profile = this.config.profiles[a.info.profile];
         const session = profile ? sessionArgs(profile, 'resume', a.info.sessionId) : { args: [], sessionId: null };
-        await a.respawn({ extraArgs: [...this.extraArgsOf(a), ...session.args], sessionId: session.sessionId });
+        await a.respawn({ extraArgs: this.argsFor(a.info.id, a.profile, session.args), sessionId: session.sessionId });
         this.remember(a.info, true);
         return a.info;
+      }
+      case 'refresh': {
+        const r = await this.refresher.refresh(cmd.agent, 'manual', actor);
+        if (r.outcome === 'error') throw new FlowerError('spawn-failed', `refresh of ${cmd.agent} failed: ${r.detail}`);
+        if (r.outcome === 'skipped') throw new FlowerError('bad-usage', `${cmd.agent} was not refreshed: ${r.detail}`);
+        this.notify(r.outcome === 'queued' ? r.detail : `${cmd.agent} refreshed: ${r.detail}`);
+        return this.requireAgent(cmd.agent).info;
       }
       case 'remove': {
         const a = this.requireAgent(cmd.agent);
         await a.kill();
         this.agents.delete(cmd.agent);
+        this.monitor.unwatch(cmd.agent);
         a.dispose();
         this.store?.update((s) => (s.agents = s.agents.filter((r) => r.id !== cmd.agent)));
         this.queueSnapshot();
@@ -228,6 +274,15 @@ export class Supervisor extends EventEmitter {
     let name = base;
     for (let i = 2; this.agents.has(`${worktree}/${name}`); i++) name = `${base}-${i}`;
     return name;
+  }
+
+  /**
+   * An agent's args after the profile's own: the user's, the session's, and for Claude Code a
+   * SessionStart hook (passed with --settings) that tells us its session after /clear or a resume.
+   */
+  private argsFor(id: string, profile: Profile, session: string[]): string[] {
+    const hook = profile.usage?.source === 'claude' && this.monitor.sessionFileFor(id) ? ['--settings', CLAUDE_SESSION_HOOK] : [];
+    return [...(this.userArgs.get(id) ?? []), ...session, ...hook];
   }
 
   /** Extra args the user gave an agent (spawn --args, config), without the session args we add. */
@@ -360,14 +415,16 @@ export class Supervisor extends EventEmitter {
     const id = `${wt.name}/${name}`;
     const session = sessionArgs(profile, opts.resumeSessionId ? 'resume' : 'fresh', opts.resumeSessionId ?? null);
     this.userArgs.set(id, opts.args ?? []);
+    const sessionFile = this.monitor.sessionFileFor(id);
     const agent = new Agent({
       id,
       name,
       worktree: wt.name,
       profileName,
       profile,
-      extraArgs: [...(opts.args ?? []), ...session.args],
+      extraArgs: this.argsFor(id, profile, session.args),
       sessionId: session.sessionId,
+      extraEnv: sessionFile ? { FLOWER_SESSION_FILE: sessionFile } : undefined,
       cwd: wt.path,
       cols: opts.cols ?? DEFAULT_COLS,
       rows: opts.rows ?? DEFAULT_ROWS,
@@ -377,7 +434,13 @@ export class Supervisor extends EventEmitter {
     });
     this.agents.set(id, agent);
     let wasLive = true;
+    let lastSession = agent.info.sessionId;
     agent.on('change', (info: AgentInfo) => {
+      if (info.sessionId !== lastSession && agentIsLive(info.state)) {
+        // A new conversation (/clear, a Codex rollout found): restore must resume this one.
+        lastSession = info.sessionId;
+        this.remember(info, true);
+      }
       this.queueSnapshot();
       const live = agentIsLive(info.state);
       if (wasLive && !live && !this.shuttingDown) {
@@ -392,6 +455,7 @@ export class Supervisor extends EventEmitter {
     agent.on('output', (data: string) => this.emit('agent-output', id, data));
     agent.on('resized', (cols: number, rows: number) => this.emit('agent-resized', id, cols, rows));
     agent.start();
+    this.monitor.watch(agent);
     this.remember(agent.info, agentIsLive(agent.info.state));
     this.queueSnapshot();
     return agent.info;
@@ -537,6 +601,7 @@ export class Supervisor extends EventEmitter {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
     this.shuttingDown = true;
+    this.monitor.stop();
     await Promise.all([...this.agents.values()].map((a) => a.kill()));
     this.store?.flush();
     this.closed = true;

@@ -8,6 +8,7 @@ export const TRACED: Partial<Record<SupervisorCommand['type'], string>> = {
   remove: 'remove',
   send: 'send',
 };
+// refresh traces itself (trigger, numbers, action, outcome): see Refresher.
 
 /** What a trace line says about a command: enough to know what happened, never the secrets. */
 export function traceDetails(cmd: SupervisorCommand, result?: AgentInfo): Record<string, unknown> | undefined {

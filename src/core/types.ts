@@ -63,6 +63,22 @@ export interface AgentInfo {
   respawns: number;
   /** The conversation this agent continues when restored or respawned (profiles with `session`). */
   sessionId: string | null;
+  /** Context usage from the agent's own transcript (or screen); level "unknown" when there is none. */
+  usage: AgentUsage;
+  activity: 'working' | 'waiting' | 'idle' | 'exited' | 'unknown';
+  refreshCount: number;
+}
+
+export interface AgentUsage {
+  source: 'claude' | 'codex' | 'gemini' | 'screen' | 'none';
+  tokens: number | null;
+  window: number | null;
+  percent: number | null;
+  level: 'ok' | 'warn' | 'rot' | 'unknown';
+  compacted: boolean;
+  /** The transcript being read, when found. */
+  file: string | null;
+  updatedAt: string | null;
 }
 
 /** Something the server wants every cockpit to see: a restore report, a state file moved aside. */
@@ -121,14 +137,18 @@ export type SupervisorCommand =
   | { type: 'addWorktree'; name: string; lane?: 'standing' | 'ephemeral'; base?: string; kind?: 'served' | 'code-only'; agents?: string[]; prompt?: string }
   | { type: 'removeWorktree'; name: string; force: boolean }
   | { type: 'checkRemoval'; name: string }
-  | { type: 'retrySetup'; name: string };
+  | { type: 'retrySetup'; name: string }
+  /** Recycle an agent whose context has rotted, per its profile's refresh action (never mid-turn). */
+  | { type: 'refresh'; agent: string };
 
 export type SupervisorEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
   /** An agent's screen changed; consumers re-read it when they next draw. */
   | { type: 'screen'; agent: string }
   | { type: 'error'; message: string }
-  | { type: 'notice'; notice: Notice };
+  | { type: 'notice'; notice: Notice }
+  /** An agent wants the operator: it is waiting for input, or its context has rotted. */
+  | { type: 'attention'; agent: string; reason: string };
 
 /** One-word state label for headers and `status`. */
 export function agentStateLabel(s: AgentState): string {

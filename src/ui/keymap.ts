@@ -21,6 +21,7 @@ export const DEFAULT_KEYS: Record<KeyAction, string[]> = {
   trace: ['l'],
   newWorktree: ['w'],
   removeWorktree: ['W'],
+  refresh: ['R'],
 };
 
 export const ACTION_HELP: Record<KeyAction, string> = {
@@ -42,6 +43,7 @@ export const ACTION_HELP: Record<KeyAction, string> = {
   trace: 'the trace: everything done, newest first',
   newWorktree: 'new worktree (a lane): branch, provisioning, setup',
   removeWorktree: 'remove the focused worktree',
+  refresh: 'refresh the focused agent (its context has rotted)',
 };
 
 export interface Keymap {

@@ -281,9 +281,9 @@ describe('attach', () => {
   }
 
   test('the message names a remapped respawn key', () => {
-    const h = harness({ keymap: buildKeymap({ respawn: 'R' }), states: { 'design/codex': { kind: 'killed' } } });
+    const h = harness({ keymap: buildKeymap({ respawn: 'e' }), states: { 'design/codex': { kind: 'killed' } } });
     h.press('3');
-    assert.match(h.press('\r').ui.message!.text, /press R to respawn/);
+    assert.match(h.press('\r').ui.message!.text, /press e to respawn/);
   });
 
   test('Enter on an empty lane opens the profile picker for it', () => {

@@ -51,6 +51,13 @@ export async function killCommand(args: RepoArgs & { agent: string }): Promise<v
   });
 }
 
+export async function refreshCommand(args: RepoArgs & { agent: string }): Promise<void> {
+  await withClient(args, true, async (c) => {
+    const info = (await c.request({ type: 'refresh', agent: args.agent })) as AgentInfo;
+    print(args, `refreshed ${info.id} (pid ${info.pid}${info.sessionId ? `, session ${info.sessionId}` : ''}) — see flower-tui log --agent ${info.id}`, { agent: info });
+  });
+}
+
 export async function respawnCommand(args: RepoArgs & { agent: string }): Promise<void> {
   await withClient(args, true, async (c) => {
     const info = (await c.request({ type: 'respawn', agent: args.agent })) as AgentInfo;

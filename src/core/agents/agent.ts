@@ -19,6 +19,8 @@ export interface AgentSpawnSpec {
   /** Extra args after the profile's own (session args included). */
   extraArgs: string[];
   sessionId: string | null;
+  /** Variables of flower-tui's own for this agent (e.g. where its session hook writes). */
+  extraEnv?: Record<string, string>;
   cwd: string;
   cols: number;
   rows: number;
@@ -40,7 +42,8 @@ export class Agent extends EventEmitter implements AgentView {
   /** While attached, the real terminal answers the program's queries, not our emulator. */
   private repliesEnabled = true;
   private exitWaiters: (() => void)[] = [];
-  private lastOutputAt = 0;
+  /** When the program last printed (activity detection, send readiness). */
+  lastOutputAt = 0;
   /** Killing what an exited program left in its session; kill() (and so shutdown) waits for it. */
   private sweeping: Promise<void> | null = null;
 
@@ -66,6 +69,9 @@ export class Agent extends EventEmitter implements AgentView {
       startedAt: Date.now(),
       respawns: 0,
       sessionId: spec.sessionId,
+      usage: { source: spec.profile.usage?.source ?? 'none', tokens: null, window: null, percent: null, level: 'unknown', compacted: false, file: null, updatedAt: null },
+      activity: 'unknown',
+      refreshCount: 0,
     };
   }
 
@@ -86,7 +92,7 @@ export class Agent extends EventEmitter implements AgentView {
   start(): void {
     if (this.pty) return;
     this.killRequested = false;
-    const env = agentEnv(this.spec.baseEnv, this.spec.profile.env, { agent: this.spec.id, worktree: this.spec.worktree });
+    const env = this.env;
     if (!isDirectory(this.spec.cwd)) {
       const reason = `no such directory: ${this.spec.cwd}`;
       this.feed(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mThe worktree was removed; remove this agent or recreate the worktree.\x1b[0m\r\n`);
@@ -144,6 +150,22 @@ export class Agent extends EventEmitter implements AgentView {
     setTimeout(() => {
       if (this.pty === p && this.info_.state.kind === 'starting') this.setState({ kind: 'running' });
     }, 1500).unref();
+  }
+
+  /** Usage, activity, session or refresh count changed (from probes and the refresher). */
+  patchInfo(patch: Partial<Pick<AgentInfo, 'usage' | 'activity' | 'sessionId' | 'refreshCount'>>): void {
+    const next = { ...this.info_, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.info_)) return;
+    this.info_ = next;
+    this.emit('change', this.info_);
+  }
+
+  get profile(): Profile {
+    return this.spec.profile;
+  }
+
+  get env(): Record<string, string> {
+    return { ...agentEnv(this.spec.baseEnv, this.spec.profile.env, { agent: this.spec.id, worktree: this.spec.worktree }), ...(this.spec.extraEnv ?? {}) };
   }
 
   /**

@@ -1,7 +1,12 @@
 import React from 'react';
 import { Text } from 'ink';
 import type { AgentInfo, WorktreeInfo } from '../../core/types.js';
-import { agentStateLabel } from '../../core/types.js';
+import { agentIsLive, agentStateLabel } from '../../core/types.js';
+import { formatUsage } from '../../core/usage/usage-level.js';
+
+function usageColour(level: string): string {
+  return level === 'rot' ? 'red' : level === 'warn' ? 'yellow' : level === 'ok' ? 'green' : 'gray';
+}
 import type { LanePane as LaneLayout } from '../layout.js';
 import type { ScrollView } from '../ui-state.js';
 import { Positioned } from './Positioned.js';
@@ -26,6 +31,15 @@ function AgentHeader({ agent, focused, scrollInfo }: { agent: AgentInfo; focused
       <Text bold>{focused ? '▸ ' : '  '}{agent.name}</Text>
       <Text color={focused ? fg : theme.hint}> · {agent.profile} · </Text>
       <Text color={focused ? fg : stateColour(agent.state)}>{stateGlyph(agent.state)} {agentStateLabel(agent.state)}</Text>
+      {agentIsLive(agent.state) && agent.activity !== 'unknown' ? <Text color={focused ? fg : agent.activity === 'waiting' ? 'yellow' : theme.hint}> · {agent.activity === 'waiting' ? 'waiting for input' : agent.activity}</Text> : null}
+      {agent.usage.source !== 'none' ? (
+        <Text color={focused ? fg : usageColour(agent.usage.level)} bold={agent.usage.level === 'rot'}>
+          {' '}
+          · {formatUsage(agent.usage)}
+          {agent.usage.level === 'rot' ? ' ROT' : ''}
+          {agent.usage.compacted ? ' (compacted)' : ''}
+        </Text>
+      ) : null}
       {scrollInfo ? <Text color={focused ? fg : 'yellow'}> · {scrollInfo}</Text> : null}
     </Text>
   );

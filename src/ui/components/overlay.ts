@@ -9,13 +9,14 @@ import type { Dialog } from '../ui-state.js';
 export function helpLines(keymap: Keymap): [string, string][] {
   // Related actions share a line: the help must fit an 80×24 terminal whole.
   const k = (a: KeyAction) => keymap.bindings[a].map(keyLabel).join('/');
-  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree']);
+  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree', 'respawn', 'refresh']);
   const arrows = (['left', 'right', 'up', 'down'] as const).map(k);
   const lines: [string, string][] = [
     [`${k('next')} / ${k('prev')}`, 'focus next / previous agent'],
     [arrows.join(' ') === 'Left Right Up Down' ? 'arrows' : arrows.join(' '), 'focus the pane that way (↑↓: agents of a pane too)'],
     ['1 … 9', 'focus pane N (1 = MAIN)'],
     ...KEY_ACTIONS.filter((a) => !merged.has(a)).map((a): [string, string] => [keymap.bindings[a].map(keyLabel).join(' / '), ACTION_HELP[a]]),
+    [`${k('respawn')} / ${k('refresh')}`, 'respawn / refresh (new session + hand-off) the agent'],
     [`${k('newWorktree')} / ${k('removeWorktree')}`, 'new worktree (a lane) / remove the focused one'],
   ];
   lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc']);

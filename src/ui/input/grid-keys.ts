@@ -225,6 +225,9 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return none(move(ui, ctx, action));
     case 'help':
       return none({ ...ui, dialog: { kind: 'help' } });
+    case 'refresh':
+      if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      return { ui: { ...ui, message: { text: `refreshing ${agent.id}…`, level: 'info' } }, effects: [{ type: 'command', cmd: { type: 'refresh', agent: agent.id } }] };
     case 'newWorktree':
       return none({ ...ui, dialog: newWorktreeForm() });
     case 'removeWorktree':

@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Agent } from '../agents/agent.js';
+import type { AgentUsage } from '../types.js';
+import { activityOf } from './activity.js';
+import { effectiveWindow, usageLevel } from './usage-level.js';
+import { UsageProbe } from './usage-probe.js';
+
+/**
+ * Usage and activity for every agent: one probe each, and a one-second tick that turns readings,
+ * output timing and prompt patterns into what headers show. Emits `waiting` when an agent starts
+ * waiting for input (the cockpit rings) and `rot` when one crosses its refresh threshold.
+ */
+export class UsageMonitor {
+  private readonly probes = new Map<string, { agent: Agent; probe: UsageProbe }>();
+  private readonly claimed = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly sessionDir: string | null,
+    private readonly events: { waiting: (id: string) => void; rot: (id: string) => void },
+  ) {}
+
+  /** Where an agent's SessionStart hook writes its current session (Claude Code). */
+  sessionFileFor(agentId: string): string | null {
+    if (!this.sessionDir) return null;
+    mkdirSync(this.sessionDir, { recursive: true, mode: 0o700 });
+    return path.join(this.sessionDir, `${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+  }
+
+  watch(agent: Agent): void {
+    this.unwatch(agent.info.id);
+    const probe = new UsageProbe(agent, { sessionFile: this.sessionFileFor(agent.info.id), claimed: this.claimed, onChange: () => this.evaluate(agent.info.id) });
+    this.probes.set(agent.info.id, { agent, probe });
+    probe.start();
+    if (!this.timer) {
+      this.timer = setInterval(() => {
+        for (const id of this.probes.keys()) this.evaluate(id);
+      }, 1000);
+      this.timer.unref();
+    }
+  }
+
+  unwatch(id: string): void {
+    const p = this.probes.get(id);
+    if (!p) return;
+    p.probe.stop();
+    this.probes.delete(id);
+    if (this.probes.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** A refresh started a new session: follow the new transcript, not the old one. */
+  resetProbe(id: string): void {
+    this.probes.get(id)?.probe.reset();
+  }
+
+  reading(id: string) {
+    return this.probes.get(id)?.probe.current ?? null;
+  }
+
+  stop(): void {
+    for (const id of [...this.probes.keys()]) this.unwatch(id);
+  }
+
+  private evaluate(id: string): void {
+    const entry = this.probes.get(id);
+    if (!entry) return;
+    const { agent, probe } = entry;
+    const r = probe.current;
+    const cfg = agent.profile.usage;
+    const source = cfg?.source ?? 'none';
+    const window = r.percentLeft !== null && r.tokens === null ? null : effectiveWindow(r.tokens, cfg?.window, r.window, source === 'claude');
+    const lvl =
+      r.tokens === null && r.percentLeft !== null
+        ? // Only a percentage is known: the level still follows it, tokens stay unknown.
+          { tokens: null, window: null, percent: 100 - r.percentLeft, level: usageLevel(100 - r.percentLeft, 100, agent.profile.refresh ?? {}).level }
+        : usageLevel(r.tokens, window, agent.profile.refresh ?? {});
+    const usage: AgentUsage = {
+      source,
+      tokens: lvl.tokens,
+      window: lvl.window,
+      percent: lvl.percent,
+      level: source === 'none' ? 'unknown' : lvl.level,
+      compacted: r.compacted,
+      file: r.file,
+      updatedAt: r.file || r.tokens !== null ? new Date().toISOString().slice(0, 19) : null,
+    };
+    let promptVisible: boolean | null = null;
+    if (agent.profile.promptPattern) {
+      try {
+        const re = new RegExp(agent.profile.promptPattern);
+        promptVisible = agent.screen.visibleText().some((l) => re.test(l));
+      } catch {
+        promptVisible = null;
+      }
+    }
+    const activity = activityOf({ live: agent.isLive, now: Date.now(), lastOutputAt: agent.lastOutputAt, turn: r.turn, promptVisible });
+    const before = agent.info;
+    // updatedAt changes every tick: compare without it so an unchanged reading emits nothing.
+    const same = JSON.stringify({ ...before.usage, updatedAt: null }) === JSON.stringify({ ...usage, updatedAt: null }) && before.activity === activity;
+    // Codex's id comes from its rollout; Claude's changes on /clear (the hook says so): restore resumes the current one.
+    const sessionId = r.sessionId && r.sessionId !== before.sessionId ? r.sessionId : before.sessionId;
+    if (same && sessionId === before.sessionId) return;
+    agent.patchInfo({ usage: same ? before.usage : usage, activity, sessionId });
+    if (activity === 'waiting' && before.activity !== 'waiting') this.events.waiting(id);
+    if (usage.level === 'rot' && before.usage.level !== 'rot') this.events.rot(id);
+  }
+}
