@@ -7,6 +7,7 @@ import { createDemoRepo } from './demo-repo.js';
 import { killCommand, refreshCommand, respawnCommand, sendCommand, spawnCommand, statusCommand } from './commands/agent-commands.js';
 import { serverStatusCommand, serverStopCommand } from './commands/server-commands.js';
 import { logCommand } from './commands/log-command.js';
+import { mergeCommand } from './commands/merge-command.js';
 import { worktreeAddCommand, worktreeLsCommand, worktreeRmCommand, worktreeSetupCommand } from './commands/worktree-commands.js';
 import { FlowerError } from '../core/errors.js';
 
@@ -115,6 +116,16 @@ try {
         if (a.action === 'rm') return worktreeRmCommand({ ...a, name: a.name });
         return worktreeSetupCommand({ ...a, name: a.name });
       },
+    )
+    .command(
+      'merge <worktree>',
+      'merge a worktree into MAIN safely: preview, gate, merge, health check, rollback',
+      (y) =>
+        json(y)
+          .positional('worktree', { type: 'string', demandOption: true })
+          .option('yes', { alias: 'y', type: 'boolean', describe: 'do not ask for confirmation' })
+          .option('commit', { type: 'string', describe: "commit the worktree's uncommitted changes first, with this message" }),
+      async (a) => mergeCommand({ ...a, worktree: a.worktree }),
     )
     .command('refresh <agent>', 'recycle an agent whose context has rotted (its profile says how; waits until it is idle)', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
       refreshCommand({ ...a, agent: a.agent }),

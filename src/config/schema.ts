@@ -111,6 +111,38 @@ export const LanesSchema = z.strictObject({
   defaultKind: z.enum(['served', 'code-only']).default('code-only'),
 });
 
+/** The merge pipeline: gate → merge → health → rollback. Commands are shell strings from your own config. */
+export const MERGE_DEFAULT = {
+  strategy: 'no-ff' as 'ff-only' | 'no-ff' | 'squash',
+  gate: null as string | null,
+  gateTimeoutMs: 600_000,
+  health: null as string | null,
+  healthTimeoutMs: 60_000,
+  baseline: false,
+  flagged: [] as { pattern: string; message: string }[],
+};
+export const MergeSchema = z.strictObject({
+  strategy: z.enum(['ff-only', 'no-ff', 'squash']).default('no-ff'),
+  /** Run in the worktree before merging (e.g. "npm test"); failure stops the merge, MAIN untouched. */
+  gate: z.string().min(1).nullable().default(null),
+  gateTimeoutMs: z.number().int().min(1000).default(600_000),
+  /** Run in MAIN after merging (e.g. "curl -fsS localhost:8000/health"); failure rolls MAIN back. */
+  health: z.string().min(1).nullable().default(null),
+  healthTimeoutMs: z.number().int().min(1000).default(60_000),
+  /** Run health before merging too: a MAIN that was already failing does not cause a false rollback. */
+  baseline: z.boolean().default(false),
+  /** Paths that need a human's attention after the merge (glob: ** any depth, * one segment). */
+  flagged: z.array(z.strictObject({ pattern: z.string().min(1), message: z.string().min(1) })).default([]),
+});
+
+/** The MAIN monitor: health every N ms (0 = never), and an optional read-only ops process. */
+export const MONITOR_DEFAULT = { healthEveryMs: 60_000, ops: null as string | null };
+export const MonitorSchema = z.strictObject({
+  healthEveryMs: z.number().int().min(0).default(60_000),
+  /** A profile run in MAIN's directory whose screen the MAIN pane shows; it never receives a keystroke. */
+  ops: z.string().min(1).nullable().default(null),
+});
+
 export const KEY_ACTIONS = [
   'next',
   'prev',
@@ -131,6 +163,8 @@ export const KEY_ACTIONS = [
   'newWorktree',
   'removeWorktree',
   'refresh',
+  'merge',
+  'diff',
 ] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
@@ -161,6 +195,8 @@ export const ConfigSchema = z.strictObject({
   /** When the server starts: bring back the agents that were running ("auto"), ask the cockpit ("ask"), or not ("off"). */
   restore: z.enum(['auto', 'ask', 'off']).default('auto'),
   lanes: LanesSchema.default(LANES_DEFAULT),
+  merge: MergeSchema.default(MERGE_DEFAULT),
+  monitor: MonitorSchema.default(MONITOR_DEFAULT),
 });
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type ParsedConfig = z.output<typeof ConfigSchema>;

@@ -1,6 +1,7 @@
 import type { TerminalScreen } from './agents/terminal-screen.js';
 import type { AgentInfo, Snapshot, SupervisorCommand, SupervisorEvent } from './types.js';
 import type { TraceEntry, TraceFilter } from './store/trace.js';
+import type { ResultCommand } from './result-commands.js';
 
 /**
  * What a cockpit (the TUI) needs of one agent. In-process it is the Agent itself; attached to a
@@ -20,7 +21,7 @@ export interface AgentView {
 }
 
 /** Worktree (lane) commands, whose results the cockpit shows (a removal preview, an add report). */
-export type LaneCommand = Extract<SupervisorCommand, { type: 'addWorktree' | 'removeWorktree' | 'checkRemoval' | 'retrySetup' }>;
+export type LaneCommand = ResultCommand;
 
 /** Commands beyond the supervisor's own that only make sense with a server. */
 export type CockpitCommand = SupervisorCommand | { type: 'stopServer' };

@@ -19,7 +19,9 @@ export type FlowerErrorCode =
   | 'server-failed'
   | 'protocol-mismatch'
   | 'agent-not-running'
-  | 'would-lose-work';
+  | 'would-lose-work'
+  | 'merge-locked'
+  | 'merge-failed';
 
 /** Exit codes the CLI uses; 2 for "you pointed me at the wrong place" mirrors git's own usage errors. */
 export const EXIT_CODES: Partial<Record<FlowerErrorCode, number>> = {

@@ -34,6 +34,7 @@ export async function openSupervisor(opts: { repo: RepoLocation; config: FlowerC
     supervisor.record({ actor: 'server', action: 'state.recover', target: opened.store.file, details: { movedTo: opened.movedAside, reason: opened.reason }, outcome: 'ok' });
     supervisor.notify(msg, 'error');
   }
+  await supervisor.startMonitor();
   const remembered = supervisor.prepareRestore();
   if (!remembered) {
     const { errors } = supervisor.startConfiguredAgents(opts.sizeHint);

@@ -14,6 +14,12 @@ import { TRACED, traceDetails } from './trace-details.js';
 import { planRestore } from './restore-plan.js';
 import { LaneManager } from './lanes/lane-manager.js';
 import { UsageMonitor } from './usage/usage-monitor.js';
+import { MergeCoordinator } from './merge/merge-coordinator.js';
+import { MainMonitor } from './monitor/main-monitor.js';
+import { isResultCommand, type ResultCommand } from './result-commands.js';
+
+/** The ops process shown in MAIN's pane. */
+const OPS_AGENT = 'MAIN/ops';
 import { Refresher } from './usage/refresher.js';
 import path from 'node:path';
 
@@ -53,7 +59,7 @@ export class Supervisor extends EventEmitter {
   private readonly env: NodeJS.ProcessEnv;
   private worktrees: WorktreeInfo[] = [];
   private readonly agents = new Map<string, Agent>();
-  private main: MainInfo = { branch: null, headShort: null, subject: null, changes: 0, error: null };
+  private main: MainInfo = { branch: null, headShort: null, subject: null, changes: 0, changed: [], error: null };
   private snapshotQueued = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
@@ -66,6 +72,8 @@ export class Supervisor extends EventEmitter {
   private notices: Notice[] = [];
   readonly lanes: LaneManager;
   readonly monitor: UsageMonitor;
+  readonly merges: MergeCoordinator;
+  readonly mainMonitor: MainMonitor;
   private readonly refresher: Refresher;
   private pendingRestore: PendingRestore[] = [];
 
@@ -77,6 +85,27 @@ export class Supervisor extends EventEmitter {
     this.store = opts.store ?? null;
     this.trace = opts.trace ?? null;
     this.lanes = new LaneManager(this, () => this.config);
+    const flowerDir = path.join(this.repo.commonDir, 'flower');
+    this.merges = new MergeCoordinator({
+      mainRoot: this.repo.mainRoot,
+      stateDir: flowerDir,
+      config: () => this.config,
+      worktrees: () => this.worktrees,
+      laneKind: (name) => this.stateWorktrees()[name]?.lane ?? 'standing',
+      record: (e) => this.record(e),
+      changed: () => {
+        if (!this.merges.view?.running) this.mainMonitor.loadMerges();
+        this.queueSnapshot();
+      },
+      refreshGit: () => this.refreshGit(),
+    });
+    this.mainMonitor = new MainMonitor({
+      mainRoot: this.repo.mainRoot,
+      stateDir: flowerDir,
+      config: () => this.config,
+      busy: () => Boolean(this.merges.view?.running),
+      changed: () => this.queueSnapshot(),
+    });
     this.monitor = new UsageMonitor(path.join(this.repo.commonDir, 'flower', 'sessions'), {
       waiting: (id) => {
         this.emit('event', { type: 'attention', agent: id, reason: 'waiting for input' });
@@ -131,6 +160,8 @@ export class Supervisor extends EventEmitter {
       notices: this.notices,
       pendingRestore: this.pendingRestore,
       savedFocus: this.store ? { lane: this.store.data.ui.focusLane, agent: this.store.data.ui.focusAgent } : null,
+      merge: this.merges.view,
+      monitor: this.mainMonitor.snapshot(this.main.changed, this.agents.has(OPS_AGENT) ? OPS_AGENT : null),
     };
   }
 
@@ -177,7 +208,7 @@ export class Supervisor extends EventEmitter {
    */
   async dispatch(cmd: SupervisorCommand, actor: TraceActor = 'operator'): Promise<AgentInfo | void> {
     // Lane commands trace their own steps (and return richer results): see LaneManager.
-    if (cmd.type === 'addWorktree' || cmd.type === 'removeWorktree' || cmd.type === 'checkRemoval' || cmd.type === 'retrySetup') {
+    if (isResultCommand(cmd)) {
       await this.laneCommand(cmd, actor);
       return;
     }
@@ -243,9 +274,10 @@ export class Supervisor extends EventEmitter {
         this.store?.update((s) => (s.ui = { focusLane: cmd.lane, focusAgent: cmd.agent }));
         return;
       case 'input':
-        this.requireAgent(cmd.agent).write(cmd.data);
+        this.requireWritable(cmd.agent).write(cmd.data);
         return;
       case 'send':
+        this.requireWritable(cmd.agent);
         await this.requireAgent(cmd.agent).sendText(cmd.text, { enter: cmd.enter, timeoutMs: cmd.timeoutMs });
         return;
       case 'resize':
@@ -254,6 +286,24 @@ export class Supervisor extends EventEmitter {
       case 'refreshWorktrees':
         await this.refreshGit();
         return;
+    }
+  }
+
+  /** Nothing typed ever reaches a process in MAIN (the ops process is shown, never driven). */
+  private requireWritable(id: string): Agent {
+    const a = this.requireAgent(id);
+    if (a.info.worktree === 'MAIN') throw new FlowerError('main-read-only', 'MAIN is read-only: nothing typed reaches its processes');
+    return a;
+  }
+
+  /** The MAIN monitor's health loop and the optional ops process (a profile run in MAIN, read-only for us). */
+  async startMonitor(): Promise<void> {
+    this.mainMonitor.start();
+    const ops = this.config.monitor.ops;
+    if (ops) {
+      const profile = this.config.profiles[ops];
+      if (!profile) this.notify(`monitor.ops: no profile "${ops}"`, 'error');
+      else await this.spawnInternal('MAIN', 'ops', profile);
     }
   }
 
@@ -293,11 +343,20 @@ export class Supervisor extends EventEmitter {
   }
 
   /** Lane commands with their results (what the CLI prints, what the TUI shows). */
-  async laneCommand(
-    cmd: Extract<SupervisorCommand, { type: 'addWorktree' | 'removeWorktree' | 'checkRemoval' | 'retrySetup' }>,
-    actor: TraceActor,
-  ): Promise<unknown> {
+  async laneCommand(cmd: ResultCommand, actor: TraceActor): Promise<unknown> {
     switch (cmd.type) {
+      case 'mergePreview':
+        return this.merges.preview(cmd.worktree);
+      case 'merge':
+        return this.merges.merge(cmd.worktree, actor, { commitMessage: cmd.commitMessage });
+      case 'cancelMerge':
+        return { cancelled: this.merges.cancel() };
+      case 'dismissMerge':
+        if (!this.merges.view?.running) this.merges.view = null;
+        this.queueSnapshot();
+        return null;
+      case 'diff':
+        return { diff: await this.merges.diff(cmd.worktree) };
       case 'addWorktree':
         return this.lanes.add(cmd, actor);
       case 'removeWorktree':
@@ -602,6 +661,8 @@ export class Supervisor extends EventEmitter {
     this.pollTimer = null;
     this.shuttingDown = true;
     this.monitor.stop();
+    this.mainMonitor.stop();
+    this.merges.cancel();
     await Promise.all([...this.agents.values()].map((a) => a.kill()));
     this.store?.flush();
     this.closed = true;

@@ -4,6 +4,8 @@
  * without the UI noticing.
  */
 
+import type { MergeView } from './merge/merge-coordinator.js';
+
 export interface WorktreeInfo {
   /** "MAIN" for the main worktree, else the branch (or directory name when detached). */
   name: string;
@@ -102,6 +104,8 @@ export interface MainInfo {
   headShort: string | null;
   subject: string | null;
   changes: number;
+  /** "XY path" of each change (at most 50): someone edited production directly. */
+  changed: string[];
   error: string | null;
 }
 
@@ -117,6 +121,19 @@ export interface Snapshot {
   pendingRestore: PendingRestore[];
   /** Where the operator's cockpit last had its focus (kept in state across restarts). */
   savedFocus: { lane: string | null; agent: string | null } | null;
+  /** The running (or last) merge, step by step. */
+  merge: MergeView | null;
+  /** MAIN's monitor: health checks, recent merges. */
+  monitor: MonitorView;
+}
+
+export interface MonitorView {
+  health: { command: string | null; state: 'ok' | 'failing' | 'unknown' | 'off'; lastOk: string | null; lastFailure: string | null; output: string[]; checkedAt: string | null };
+  /** Newest first, from the trace. */
+  merges: { ts: string; worktree: string; outcome: string; message: string | null }[];
+  /** Files changed in MAIN outside a merge ("XY path"): the dirty alarm. */
+  dirty: string[];
+  ops: string | null;
 }
 
 export type SupervisorCommand =
@@ -139,7 +156,12 @@ export type SupervisorCommand =
   | { type: 'checkRemoval'; name: string }
   | { type: 'retrySetup'; name: string }
   /** Recycle an agent whose context has rotted, per its profile's refresh action (never mid-turn). */
-  | { type: 'refresh'; agent: string };
+  | { type: 'refresh'; agent: string }
+  | { type: 'mergePreview'; worktree: string }
+  | { type: 'merge'; worktree: string; commitMessage?: string }
+  | { type: 'cancelMerge' }
+  | { type: 'dismissMerge' }
+  | { type: 'diff'; worktree: string };
 
 export type SupervisorEvent =
   | { type: 'snapshot'; snapshot: Snapshot }

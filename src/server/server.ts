@@ -146,9 +146,12 @@ export class FlowerServer {
         c.send({ t: 'event', event: { type: 'snapshot', snapshot: this.supervisor.snapshot() } });
         this.syncAll(c);
         return;
-      case 'input':
-        this.supervisor.agent(msg.agent)?.write(msg.data);
+      case 'input': {
+        // MAIN's processes are shown, never driven: keystrokes for them go nowhere.
+        const a = this.supervisor.agent(msg.agent);
+        if (a && a.info.worktree !== 'MAIN') a.write(msg.data);
         return;
+      }
       case 'req':
         void this.handleRequest(msg.req, c.actor).then(
           (result) => c.send({ t: 'res', id: msg.id, ok: true, result }),
@@ -179,6 +182,11 @@ export class FlowerServer {
       case 'removeWorktree':
       case 'checkRemoval':
       case 'retrySetup':
+      case 'mergePreview':
+      case 'merge':
+      case 'cancelMerge':
+      case 'dismissMerge':
+      case 'diff':
         return ((await this.supervisor.laneCommand(req, actor)) ?? null) as ServerResult;
       default:
         return (await this.supervisor.dispatch(req, actor)) ?? null;

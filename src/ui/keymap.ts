@@ -22,6 +22,8 @@ export const DEFAULT_KEYS: Record<KeyAction, string[]> = {
   newWorktree: ['w'],
   removeWorktree: ['W'],
   refresh: ['R'],
+  merge: ['m'],
+  diff: ['d'],
 };
 
 export const ACTION_HELP: Record<KeyAction, string> = {
@@ -44,6 +46,8 @@ export const ACTION_HELP: Record<KeyAction, string> = {
   newWorktree: 'new worktree (a lane): branch, provisioning, setup',
   removeWorktree: 'remove the focused worktree',
   refresh: 'refresh the focused agent (its context has rotted)',
+  merge: 'merge the focused worktree into MAIN (preview first)',
+  diff: 'diff of the focused worktree against MAIN',
 };
 
 export interface Keymap {

@@ -73,14 +73,17 @@ export interface MainStatus {
   subject: string | null;
   /** Count of changed or untracked paths (`git status --porcelain`), 0 = clean. */
   changes: number;
+  /** The changed paths themselves ("XY path"), at most 50: the dirty alarm lists them. */
+  changed: string[];
   error: string | null;
 }
 
 /** Parse `git status --porcelain=v2 --branch`: branch, HEAD and how many paths changed. Pure. */
-export function parseStatusV2(text: string): { branch: string | null; oid: string | null; changes: number } {
+export function parseStatusV2(text: string): { branch: string | null; oid: string | null; changes: number; changed: string[] } {
   let branch: string | null = null;
   let oid: string | null = null;
   let changes = 0;
+  const changed: string[] = [];
   for (const line of text.split('\n')) {
     if (line.startsWith('# branch.head ')) {
       const b = line.slice('# branch.head '.length);
@@ -90,9 +93,22 @@ export function parseStatusV2(text: string): { branch: string | null; oid: strin
       oid = o === '(initial)' ? null : o;
     } else if (line !== '' && !line.startsWith('#')) {
       changes++;
+      if (changed.length < 50) changed.push(statusV2Path(line));
     }
   }
-  return { branch, oid, changes };
+  return { branch, oid, changes, changed };
+}
+
+/** "1 .M N... 100644 100644 100644 <h> <h> src/a.ts" → " M src/a.ts"; "? x" → "?? x". */
+function statusV2Path(line: string): string {
+  if (line.startsWith('? ')) return `?? ${line.slice(2)}`;
+  if (line.startsWith('! ')) return `!! ${line.slice(2)}`;
+  const parts = line.split(' ');
+  const xy = (parts[1] ?? '..').replace(/\./g, ' ');
+  if (line.startsWith('1 ')) return `${xy} ${parts.slice(8).join(' ')}`;
+  if (line.startsWith('2 ')) return `${xy} ${parts.slice(9).join(' ').split('\t')[0]}`;
+  if (line.startsWith('u ')) return `UU ${parts.slice(10).join(' ')}`;
+  return line;
 }
 
 /** HEAD's subject, cached by commit: the log call is made only when HEAD moved. */
@@ -112,8 +128,8 @@ export async function readMainStatus(mainRoot: string): Promise<MainStatus> {
         subjectCache.set(st.oid, subject);
       }
     }
-    return { branch: st.branch, headShort: st.oid ? st.oid.slice(0, 7) : null, subject, changes: st.changes, error: null };
+    return { branch: st.branch, headShort: st.oid ? st.oid.slice(0, 7) : null, subject, changes: st.changes, changed: st.changed, error: null };
   } catch (e) {
-    return { branch: null, headShort: null, subject: null, changes: 0, error: describeError(e) };
+    return { branch: null, headShort: null, subject: null, changes: 0, changed: [], error: describeError(e) };
   }
 }

@@ -1,0 +1,183 @@
+import { FlowerError, describeError } from '../errors.js';
+import { acquireMergeLock } from './merge-lock.js';
+import { allChanges, gitStatus, headSha, revParse, trackedChanges } from './merge-git.js';
+import { previewMerge, type MergePreview } from './merge-preview.js';
+import { runCheck } from './run-check.js';
+
+export type MergeStep = 'preconditions' | 'baseline' | 'gate' | 'merge' | 'health' | 'rollback' | 'done';
+
+export interface MergeProgress {
+  step: MergeStep;
+  status: 'running' | 'ok' | 'failed' | 'skipped';
+  /** A line of output (gate/health), or what the step did. */
+  line?: string;
+}
+
+export type MergeOutcome = 'merged' | 'conflict' | 'gate-failed' | 'health-failed' | 'refused' | 'locked' | 'cancelled';
+
+export interface MergeResult {
+  outcome: MergeOutcome;
+  /** The one line the CLI prints and exits with. */
+  message: string;
+  worktree: string;
+  preMerge: string | null;
+  postMerge: string | null;
+  conflicts: string[];
+  preview: MergePreview | null;
+}
+
+export interface MergeSettings {
+  strategy: 'ff-only' | 'no-ff' | 'squash';
+  gate: string | null;
+  gateTimeoutMs: number;
+  health: string | null;
+  healthTimeoutMs: number;
+  baseline: boolean;
+  flagged: { pattern: string; message: string }[];
+}
+
+/**
+ * Bringing a worktree's branch into MAIN without ever leaving MAIN broken:
+ * preconditions → gate (in the worktree) → merge (in MAIN, of the exact commit the gate tested) →
+ * health (in MAIN) → rollback to the recorded pre-merge commit on failure. A conflict aborts the
+ * merge and leaves MAIN exactly as it was. One merge at a time, across processes.
+ */
+export async function runMerge(opts: {
+  mainRoot: string;
+  mainBranch: string | null;
+  stateDir: string;
+  worktree: { name: string; path: string; branch: string | null };
+  settings: MergeSettings;
+  onProgress: (p: MergeProgress) => void;
+  signal?: AbortSignal;
+  /** Commit the worktree's changes with this message first (the operator chose to, in the dialog). */
+  commitMessage?: string;
+}): Promise<MergeResult> {
+  const { mainRoot, settings, worktree } = opts;
+  const progress = opts.onProgress;
+  const base = { worktree: worktree.name, preMerge: null as string | null, postMerge: null as string | null, conflicts: [] as string[], preview: null as MergePreview | null };
+  let release: (() => Promise<void>) | null = null;
+  try {
+    release = await acquireMergeLock(opts.stateDir);
+  } catch (e) {
+    return { ...base, outcome: 'locked', message: describeError(e) };
+  }
+  try {
+    // 1. Preconditions.
+    progress({ step: 'preconditions', status: 'running' });
+    if (opts.commitMessage && (await allChanges(worktree.path)).length) {
+      await gitStatus(worktree.path, ['add', '-A']);
+      const c = await gitStatus(worktree.path, ['commit', '-m', opts.commitMessage]);
+      progress({ step: 'preconditions', status: 'running', line: c.code === 0 ? `committed the worktree's changes: ${opts.commitMessage}` : `commit failed: ${c.stderr.trim()}` });
+    }
+    const preview = await previewMerge({ mainRoot, mainBranch: opts.mainBranch, worktree, strategy: settings.strategy, flagged: settings.flagged });
+    base.preview = preview;
+    const refuse = (message: string): MergeResult => {
+      progress({ step: 'preconditions', status: 'failed', line: message });
+      return { ...base, outcome: 'refused', message };
+    };
+    if (preview.dirtyMain.length) return refuse(`MAIN has uncommitted changes (${preview.dirtyMain.map((l) => l.slice(3)).slice(0, 5).join(', ')}): someone edited production directly — resolve that first`);
+    if (preview.dirtyWorktree.length) return refuse(`${worktree.name} has uncommitted changes (${preview.dirtyWorktree.map((l) => l.slice(3)).slice(0, 5).join(', ')}): commit them first`);
+    if (preview.commits.length === 0) return refuse(`${worktree.name} has nothing to merge: no commits ahead of MAIN`);
+    if (settings.strategy === 'ff-only' && !preview.ffPossible) return refuse(`MAIN moved since ${worktree.name} forked: a fast-forward is impossible (rebase the lane, or use no-ff)`);
+    if (preview.conflicts && preview.conflicts.length) {
+      progress({ step: 'preconditions', status: 'failed', line: `conflicts predicted: ${preview.conflicts.join(', ')}` });
+      return { ...base, outcome: 'conflict', conflicts: preview.conflicts, message: `conflict: ${preview.conflicts.join(', ')} (merge MAIN into the lane and resolve there)` };
+    }
+    const tested = preview.branchSha;
+    progress({ step: 'preconditions', status: 'ok', line: `${preview.commits.length} commit(s), ${preview.files.length} file(s)` });
+
+    // 2. Baseline: is MAIN healthy before we touch it?
+    let baselineFailing = false;
+    if (settings.baseline && settings.health) {
+      progress({ step: 'baseline', status: 'running' });
+      const b = await runCheck(settings.health, { cwd: mainRoot, timeoutMs: settings.healthTimeoutMs, onLine: (line) => progress({ step: 'baseline', status: 'running', line }) });
+      baselineFailing = !b.ok;
+      progress({ step: 'baseline', status: b.ok ? 'ok' : 'failed', line: b.ok ? 'MAIN healthy before the merge' : 'MAIN was already failing its health check: a failing check after the merge will not roll back' });
+    }
+
+    // 3. Gate, in the worktree.
+    if (settings.gate) {
+      progress({ step: 'gate', status: 'running', line: `$ ${settings.gate}` });
+      const g = await runCheck(settings.gate, { cwd: worktree.path, timeoutMs: settings.gateTimeoutMs, signal: opts.signal, onLine: (line) => progress({ step: 'gate', status: 'running', line }) });
+      if (opts.signal?.aborted) {
+        progress({ step: 'gate', status: 'failed', line: 'cancelled' });
+        return { ...base, outcome: 'cancelled', message: 'cancelled before the merge: MAIN untouched' };
+      }
+      if (!g.ok) {
+        const why = g.timedOut ? `timed out after ${Math.round(settings.gateTimeoutMs / 1000)} s` : `exit ${g.code}`;
+        progress({ step: 'gate', status: 'failed', line: why });
+        const last = g.tail.filter((l) => l.trim()).slice(-1)[0];
+        return { ...base, outcome: 'gate-failed', message: `gate failed (${why}): MAIN untouched${last ? ` — ${last.trim()}` : ''}` };
+      }
+      // An agent may have kept working during the gate: what passed must be exactly what we merge.
+      const nowSha = await revParse(mainRoot, worktree.branch!);
+      const changes = await allChanges(worktree.path);
+      if (nowSha !== tested || changes.length) {
+        progress({ step: 'gate', status: 'failed', line: 'the worktree changed while the gate ran' });
+        return { ...base, outcome: 'refused', message: `${worktree.name} changed while the gate ran (${nowSha !== tested ? 'new commits' : 'uncommitted changes'}): run the merge again` };
+      }
+      progress({ step: 'gate', status: 'ok', line: `passed in ${Math.round(g.durationMs / 100) / 10} s` });
+    } else progress({ step: 'gate', status: 'skipped', line: 'no gate configured (merge.gate)' });
+
+    if (opts.signal?.aborted) return { ...base, outcome: 'cancelled', message: 'cancelled before the merge: MAIN untouched' };
+
+    // 4. Merge, in MAIN's worktree (git will not update a branch checked out elsewhere).
+    if ((await trackedChanges(mainRoot)).length) return refuse('MAIN changed while the gate ran: merge refused, MAIN untouched');
+    const pre = await headSha(mainRoot);
+    base.preMerge = pre;
+    progress({ step: 'merge', status: 'running', line: `${settings.strategy} of ${tested.slice(0, 12)} into ${preview.mainBranch} at ${pre.slice(0, 12)}` });
+    const message = `Merge ${worktree.name} (${preview.commits.length} commit${preview.commits.length === 1 ? '' : 's'}) via flower-tui`;
+    const args =
+      settings.strategy === 'ff-only'
+        ? ['merge', '--ff-only', tested]
+        : settings.strategy === 'no-ff'
+          ? ['merge', '--no-ff', '--no-edit', '-m', message, tested]
+          : ['merge', '--squash', tested];
+    const m = await gitStatus(mainRoot, args);
+    if (m.code !== 0) {
+      const conflicted = (await gitStatus(mainRoot, ['diff', '--name-only', '--diff-filter=U'])).stdout.split('\n').filter(Boolean);
+      // Back to exactly the pre-merge state: abort, and make sure HEAD and index are where they were.
+      await gitStatus(mainRoot, ['merge', '--abort']);
+      await gitStatus(mainRoot, ['reset', '--merge', pre]);
+      progress({ step: 'merge', status: 'failed', line: conflicted.length ? `conflict: ${conflicted.join(', ')}` : m.stderr.trim().split('\n').pop() });
+      return { ...base, outcome: 'conflict', conflicts: conflicted, message: conflicted.length ? `conflict: ${conflicted.join(', ')} — MAIN untouched` : `merge failed: ${m.stderr.trim().split('\n').pop()} — MAIN untouched` };
+    }
+    if (settings.strategy === 'squash') {
+      const c = await gitStatus(mainRoot, ['commit', '--no-verify', '-m', `${message}\n\n${preview.commits.map((l) => `* ${l}`).join('\n')}`]);
+      if (c.code !== 0) {
+        await gitStatus(mainRoot, ['reset', '--hard', pre]);
+        progress({ step: 'merge', status: 'failed', line: c.stderr.trim() });
+        return { ...base, outcome: 'refused', message: `squash commit failed: ${c.stderr.trim().split('\n').pop()} — MAIN untouched` };
+      }
+    }
+    const post = await headSha(mainRoot);
+    base.postMerge = post;
+    progress({ step: 'merge', status: 'ok', line: `MAIN ${pre.slice(0, 7)} → ${post.slice(0, 7)}` });
+
+    // 5. Health, in MAIN; failure rolls back to the recorded commit (never HEAD~1: a fast-forward may be many commits).
+    if (settings.health) {
+      progress({ step: 'health', status: 'running', line: `$ ${settings.health}` });
+      const h = await runCheck(settings.health, { cwd: mainRoot, timeoutMs: settings.healthTimeoutMs, onLine: (line) => progress({ step: 'health', status: 'running', line }) });
+      if (!h.ok) {
+        const why = h.timedOut ? `timed out after ${Math.round(settings.healthTimeoutMs / 1000)} s` : `exit ${h.code}`;
+        if (baselineFailing) {
+          progress({ step: 'health', status: 'failed', line: `${why}, as before the merge: not rolled back` });
+        } else {
+          progress({ step: 'health', status: 'failed', line: why });
+          progress({ step: 'rollback', status: 'running', line: `git reset --hard ${pre.slice(0, 12)}` });
+          const r = await gitStatus(mainRoot, ['reset', '--hard', pre]);
+          if (r.code !== 0) throw new FlowerError('merge-failed', `health failed and the rollback failed too: ${r.stderr.trim()} (MAIN is at ${post.slice(0, 12)}; reset it to ${pre.slice(0, 12)} by hand)`);
+          progress({ step: 'rollback', status: 'ok', line: `MAIN back at ${pre.slice(0, 7)}; ${worktree.branch} keeps its commits` });
+          const last = h.tail.filter((l) => l.trim()).slice(-1)[0];
+          return { ...base, outcome: 'health-failed', message: `health failed (${why}), rolled back to ${pre.slice(0, 7)}${last ? ` — ${last.trim()}` : ''}` };
+        }
+      } else progress({ step: 'health', status: 'ok', line: `healthy (${Math.round(h.durationMs / 100) / 10} s)` });
+    } else progress({ step: 'health', status: 'skipped', line: 'no health check configured (merge.health)' });
+
+    progress({ step: 'done', status: 'ok' });
+    return { ...base, outcome: 'merged', message: `merged ${worktree.name} into ${preview.mainBranch}: ${pre.slice(0, 7)} → ${post.slice(0, 7)}` };
+  } finally {
+    await release?.();
+  }
+}

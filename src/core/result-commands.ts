@@ -1,0 +1,9 @@
+import type { SupervisorCommand } from './types.js';
+
+/** Commands whose result the caller shows (a removal preview, a merge report, a diff). */
+export const RESULT_COMMANDS = ['addWorktree', 'removeWorktree', 'checkRemoval', 'retrySetup', 'mergePreview', 'merge', 'cancelMerge', 'dismissMerge', 'diff'] as const;
+export type ResultCommand = Extract<SupervisorCommand, { type: (typeof RESULT_COMMANDS)[number] }>;
+
+export function isResultCommand(cmd: SupervisorCommand): cmd is ResultCommand {
+  return (RESULT_COMMANDS as readonly string[]).includes(cmd.type);
+}
