@@ -322,7 +322,9 @@ export class Supervisor extends EventEmitter {
   /** A name unique within the worktree: "claude", then "claude-2", ... */
   private uniqueName(worktree: string, base: string): string {
     let name = base;
-    for (let i = 2; this.agents.has(`${worktree}/${name}`); i++) name = `${base}-${i}`;
+    // An agent waiting to be restored keeps its id: a new one must not take it (and its session).
+    const taken = (id: string) => this.agents.has(id) || this.pendingRestore.some((p) => p.id === id);
+    for (let i = 2; taken(`${worktree}/${name}`); i++) name = `${base}-${i}`;
     return name;
   }
 
@@ -529,7 +531,10 @@ export class Supervisor extends EventEmitter {
     this.pendingRestore = planRestore(this.store.data.agents, this.worktrees, this.config.profiles);
     if (this.pendingRestore.length === 0) return this.store.data.agents.length > 0;
     if (this.config.restore === 'auto') this.restore('server');
-    else if (this.config.restore === 'off') void this.dispatch({ type: 'restore', discard: true }, 'server');
+    else if (this.config.restore === 'off') {
+      void this.dispatch({ type: 'restore', discard: true }, 'server');
+      return false; // as on a first run: the configured agents start fresh
+    }
     else this.notify(`${this.pendingRestore.length} agent${this.pendingRestore.length === 1 ? ' was' : 's were'} running before the server stopped: restore?`);
     this.queueSnapshot();
     return true;

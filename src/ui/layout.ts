@@ -17,6 +17,10 @@ export interface LayoutInput {
   /** The focused worktree and agent, so windowing keeps them visible. */
   focusLane: string | null;
   focusAgent: string | null;
+  /** MAIN's strip height (border included); default MAIN_HEIGHT. The monitor asks for more when there is room. */
+  mainHeight?: number;
+  /** Show the ops process's screen inside MAIN's strip. */
+  ops?: string | null;
 }
 
 export interface AgentSlot {
@@ -43,6 +47,8 @@ export interface Layout {
   rows: number;
   tooSmall: { needCols: number; needRows: number } | null;
   main: Rect;
+  /** Where the ops process's screen goes inside MAIN's strip, when shown. */
+  ops: Rect | null;
   lanes: LanePane[];
   /** Lanes not drawn because they do not fit, before and after the visible window. */
   hiddenBefore: number;
@@ -133,9 +139,13 @@ export function layoutAgents(inner: Rect, agents: string[], focusAgent: string |
 export function computeLayout(input: LayoutInput): Layout {
   const { cols, rows } = input;
   const status: Rect = { x: 0, y: rows - 1, width: cols, height: 1 };
-  const main: Rect = { x: 0, y: 0, width: cols, height: MAIN_HEIGHT };
-  const laneArea: Rect = { x: 0, y: MAIN_HEIGHT, width: cols, height: Math.max(0, rows - MAIN_HEIGHT - 1) };
-  const empty: Layout = { cols, rows, tooSmall: null, main, lanes: [], hiddenBefore: 0, hiddenAfter: 0, laneArea, status };
+  const mh = Math.max(MAIN_HEIGHT, input.mainHeight ?? MAIN_HEIGHT);
+  const main: Rect = { x: 0, y: 0, width: cols, height: mh };
+  const laneArea: Rect = { x: 0, y: mh, width: cols, height: Math.max(0, rows - mh - 1) };
+  // The ops screen takes the right part of MAIN's strip when it is wide and tall enough to read.
+  const opsWidth = Math.floor((cols - 2) * 0.45);
+  const ops: Rect | null = input.ops && mh >= 5 && cols >= 100 ? { x: cols - 1 - opsWidth, y: 1, width: opsWidth, height: mh - 2 } : null;
+  const empty: Layout = { cols, rows, tooSmall: null, main, ops, lanes: [], hiddenBefore: 0, hiddenAfter: 0, laneArea, status };
   if (cols < MIN_COLS || rows < MIN_ROWS) return { ...empty, tooSmall: { needCols: MIN_COLS, needRows: MIN_ROWS } };
 
   const n = input.lanes.length;

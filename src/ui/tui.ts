@@ -28,6 +28,12 @@ export interface TuiOptions {
   initialMessage?: { text: string; level: 'info' | 'error' };
 }
 
+/** MAIN's strip grows with the terminal (and with a dirty alarm to show): the ops loop needs to see it. */
+export function mainHeightFor(rows: number, snapshot: Snapshot): number {
+  const base = rows >= 40 ? 7 : rows >= 24 ? 5 : 3;
+  return snapshot.main.changes > 0 && rows >= 20 ? Math.max(base, 5) : base;
+}
+
 /** Terminal modes the grid runs with; undone by TERMINAL_RESTORE on every exit path. */
 const GRID_MODES_BASE = '\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?2004h';
 const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
@@ -127,7 +133,7 @@ export class Tui {
 
   private computeLayout(): Layout {
     const { cols, rows } = this.size();
-    return computeLayout({ cols, rows, lanes: lanesOf(this.snapshot), focusLane: this.ui.focusLane, focusAgent: this.ui.focusAgent });
+    return computeLayout({ cols, rows, lanes: lanesOf(this.snapshot), focusLane: this.ui.focusLane, focusAgent: this.ui.focusAgent, mainHeight: mainHeightFor(rows, this.snapshot), ops: this.snapshot.monitor.ops });
   }
 
   /** Re-derive everything visible from state: layout, pty sizes, compositor placements, chrome. */
@@ -156,6 +162,18 @@ export class Tui {
           currentMatch: scroll?.current,
           focused: this.ui.focusAgent === slot.id,
         });
+      }
+    }
+    if (this.layout.ops && this.snapshot.monitor.ops) {
+      const ops = this.o.backend.agent(this.snapshot.monitor.ops);
+      const r = this.layout.ops;
+      if (ops) {
+        const want = `${r.width}x${r.height}`;
+        if (this.requestedSize.get(this.snapshot.monitor.ops) !== want) {
+          this.requestedSize.set(this.snapshot.monitor.ops, want);
+          ops.resize(r.width, r.height);
+        }
+        placements.push({ agent: this.snapshot.monitor.ops, rect: r, term: ops.screen.term, top: null, focused: false });
       }
     }
     const { cols, rows } = this.size();

@@ -19,7 +19,7 @@ export function fakeSnapshot(lanes: Record<string, string[]> = { 'feature-auth':
       ...Object.keys(lanes).map((name) => ({ name, path: `/repo-${name}`, branch: name, head: 'def', isMain: false, locked: false, prunable: false })),
     ],
     agents,
-    main: { branch: 'main', headShort: 'abc1234', subject: 'Merge feature-x', changes: 0, error: null },
+    main: { branch: 'main', headShort: 'abc1234', subject: 'Merge feature-x', changes: 0, changed: [], error: null },
     profiles: [
       { name: 'shell', command: '/bin/bash', description: 'your login shell' },
       { name: 'claude', command: 'claude', description: 'Claude Code' },
@@ -27,5 +27,12 @@ export function fakeSnapshot(lanes: Record<string, string[]> = { 'feature-auth':
     notices: [],
     pendingRestore: [],
     savedFocus: null,
+    merge: null,
+    monitor: {
+      health: { command: null, state: 'off', lastOk: null, lastFailure: null, output: [], checkedAt: null },
+      merges: [],
+      dirty: [],
+      ops: null,
+    },
   };
 }

@@ -46,7 +46,7 @@ describe('grid', () => {
       test('MAIN strip on top, labelled read-only, with git state', () => {
         assert.equal(colOf(r, 0, '1 MAIN · read-only'), 3);
         assert.match(r.lines[0]!, /^╭─ 1 MAIN · read-only /);
-        assert.match(r.lines[1]!, /⎇ main {2}abc1234 Merge feature-x {2}✓ clean/);
+        assert.match(r.lines[1]!, /⎇ main abc1234 Merge feature-x {2}✓ clean/);
         assert.match(r.lines[2]!, /^╰─+╯$/);
       });
 
@@ -116,14 +116,14 @@ describe('grid', () => {
   test('MAIN dirty indicator, git errors, detached HEAD', () => {
     const dirty = fakeSnapshot();
     dirty.main.changes = 3;
-    assert.match(renderApp({ snapshot: dirty }).lines[1]!, /⚠ dirty: 3 changed/);
+    assert.match(renderApp({ snapshot: dirty }).lines[1]!, /⚠ MAIN EDITED DIRECTLY: 3 changes/);
     assert.doesNotMatch(renderApp({ snapshot: dirty }).lines[1]!, /clean/);
     const broken = fakeSnapshot();
     broken.main.error = 'not a git repository';
     assert.match(renderApp({ snapshot: broken }).lines[1]!, /git: not a git repository/);
     const detached = fakeSnapshot();
-    detached.main = { branch: null, headShort: null, subject: null, changes: 0, error: null };
-    assert.match(renderApp({ snapshot: detached }).lines[1]!, /⎇ \(detached\) {2}\(no commits\)/);
+    detached.main = { branch: null, headShort: null, subject: null, changes: 0, changed: [], error: null };
+    assert.match(renderApp({ snapshot: detached }).lines[1]!, /⎇ \(detached\) \(no commits\)/);
   });
 
   test('lane whose branch differs from its name shows the branch; a missing worktree says so', () => {

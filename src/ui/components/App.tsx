@@ -45,7 +45,7 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0 }: App
   const newKey = keyLabel(keymap.bindings.newAgent[0] ?? 'n');
   return (
     <Box width={cols} height={rows}>
-      <MainPane rect={layout.main} main={snapshot.main} focused={ui.focusLane === MAIN_LANE} />
+      <MainPane rect={layout.main} snapshot={snapshot} focused={ui.focusLane === MAIN_LANE} ops={layout.ops} />
       {layout.lanes.length === 0 ? (
         <Positioned rect={{ x: 2, y: layout.laneArea.y + 1, width: Math.max(1, cols - 4), height: Math.max(1, layout.laneArea.height - 2) }} flexDirection="column">
           <Text color="gray" wrap="wrap">

@@ -1,34 +1,98 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { MainInfo } from '../../core/types.js';
+import type { Snapshot } from '../../core/types.js';
 import type { Rect } from '../layout.js';
 import { Positioned } from './Positioned.js';
 import { theme } from './theme.js';
 
-/** MAIN's read-only pane: what is checked out and whether anyone touched it. Nothing typed here goes anywhere. */
-export function MainPane({ rect, main, focused }: { rect: Rect; main: MainInfo; focused: boolean }) {
-  const colour = focused ? theme.mainFocus : theme.main;
+function ago(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
+}
+
+const OUTCOME_GLYPH: Record<string, string> = { merged: '✓', conflict: '✗', 'gate-failed': '✗', 'health-failed': '↺', refused: '–', locked: '–', cancelled: '–' };
+
+/**
+ * MAIN's read-only monitor: what is checked out, a loud alarm when anyone edited it directly, the
+ * health check, the last merges, every lane's distance from MAIN. Nothing typed here goes anywhere;
+ * the ops process (if any) is shown at the right, never driven.
+ */
+export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { rect: Rect; snapshot: Snapshot; focused: boolean; ops: Rect | null; now?: number }) {
+  const { main, monitor } = snapshot;
+  const dirty = main.changes > 0;
+  const colour = dirty ? theme.error : focused ? theme.mainFocus : theme.main;
+  const inner = Math.max(1, (ops ? ops.x - 1 : rect.width - 2) - 2);
+  const room = rect.height - 2;
+  const lines: React.ReactNode[] = [];
+  lines.push(
+    main.error ? (
+      <Text color={theme.error}>git: {main.error}</Text>
+    ) : (
+      <Text>
+        <Text color="magenta">⎇ {main.branch ?? '(detached)'}</Text> <Text color="yellow">{main.headShort ?? '(no commits)'}</Text> {main.subject ?? ''}{'  '}
+        {dirty ? (
+          <Text color="white" backgroundColor="red" bold>
+            {` ⚠ MAIN EDITED DIRECTLY: ${main.changes} change${main.changes === 1 ? '' : 's'} `}
+          </Text>
+        ) : (
+          <Text color={theme.ok}>✓ clean</Text>
+        )}
+      </Text>
+    ),
+  );
+  if (dirty) lines.push(<Text color={theme.error}>{main.changed.slice(0, 12).join(' · ')}{main.changed.length > 12 ? ' …' : ''}</Text>);
+  const h = monitor.health;
+  lines.push(
+    h.state === 'off' ? (
+      <Text color={theme.hint}>health: no check configured (merge.health)</Text>
+    ) : h.state === 'failing' ? (
+      <Text color={theme.error} bold>
+        health ✗ failing (since {h.lastFailure?.slice(11, 19)}; last ok {ago(h.lastOk, now)}): {h.output.slice(-1)[0] ?? ''}
+      </Text>
+    ) : (
+      <Text color={h.state === 'ok' ? theme.ok : theme.hint}>
+        health {h.state === 'ok' ? `✓ ok ${ago(h.lastOk, now)}` : 'checking…'} <Text color={theme.hint}>{h.command}</Text>
+      </Text>
+    ),
+  );
+  lines.push(
+    monitor.merges.length ? (
+      <Text>
+        <Text color={theme.hint}>merges </Text>
+        {monitor.merges.map((m, i) => (
+          <Text key={m.ts + m.worktree} color={m.outcome === 'merged' ? theme.ok : m.outcome === 'health-failed' || m.outcome === 'conflict' || m.outcome === 'gate-failed' ? theme.error : theme.hint}>
+            {i ? ' · ' : ''}
+            {OUTCOME_GLYPH[m.outcome] ?? '·'} {m.worktree} {m.outcome === 'merged' ? '' : `${m.outcome} `}
+            {m.ts.slice(11, 16)}
+          </Text>
+        ))}
+      </Text>
+    ) : (
+      <Text color={theme.hint}>merges: none yet</Text>
+    ),
+  );
+  const lanes = snapshot.worktrees.filter((w) => !w.isMain && w.lane);
+  if (lanes.length)
+    lines.push(
+      <Text color={theme.hint}>
+        lanes {lanes.map((w) => `${w.name} ↑${w.lane?.ahead ?? '?'}↓${w.lane?.behind ?? '?'}`).join(' · ')}
+      </Text>,
+    );
   return (
     <>
-      <Positioned rect={rect} borderStyle={focused ? 'double' : 'round'} borderColor={colour} paddingX={1}>
-        <Box width={rect.width - 4}>
-          {main.error ? (
-            <Text color={theme.error} wrap="truncate-end">git: {main.error}</Text>
-          ) : (
-            <Text wrap="truncate-end">
-              <Text color="magenta">⎇ {main.branch ?? '(detached)'}</Text>
-              {'  '}
-              <Text color="yellow">{main.headShort ?? '(no commits)'}</Text> {main.subject ?? ''}
-              {'  '}
-              {main.changes === 0 ? <Text color={theme.ok}>✓ clean</Text> : <Text color={theme.error} bold>⚠ dirty: {main.changes} changed</Text>}
-            </Text>
-          )}
-        </Box>
+      <Positioned rect={rect} borderStyle={focused ? 'double' : 'round'} borderColor={colour} paddingX={1} flexDirection="column">
+        {lines.slice(0, room).map((l, i) => (
+          <Box key={i} width={inner} height={1} flexShrink={0}>
+            <Text wrap="truncate-end">{l}</Text>
+          </Box>
+        ))}
       </Positioned>
       <Positioned rect={{ x: rect.x + 2, y: rect.y, width: Math.max(1, rect.width - 4), height: 1 }}>
         <Text wrap="truncate-end">
           <Text color={colour} bold inverse={focused}> 1 MAIN · read-only </Text>
           <Text color={theme.hint}> merges only · keys typed here reach nothing </Text>
+          {ops ? <Text color={theme.hint}>{' '.repeat(Math.max(0, ops.x - 62))}ops: {monitor.ops} (view only)</Text> : null}
         </Text>
       </Positioned>
     </>
