@@ -2,6 +2,7 @@ import React from 'react';
 import { PassThrough } from 'node:stream';
 import { render, type Instance } from 'ink';
 import type { BackendEvent, CockpitBackend, LaneCommand } from '../core/backend.js';
+import type { MergePreview } from '../core/merge/merge-preview.js';
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { describeError } from '../core/errors.js';
 import { agentStateLabel, type Snapshot, type SupervisorEvent } from '../core/types.js';
@@ -334,6 +335,8 @@ export class Tui {
       else if (e.type === 'attach') void this.startAttach(e.agent);
       else if (e.type === 'reconnect') void this.reconnect();
       else if (e.type === 'checkRemoval') void this.checkRemoval(e.worktree);
+      else if (e.type === 'mergePreview') void this.openMergePreview(e.worktree);
+      else if (e.type === 'diff') void this.openDiff(e.worktree);
       else if (e.type === 'lane') void this.laneCommand(e.cmd);
       else if (e.type === 'loadTrace') {
         this.loadTrace();
@@ -405,6 +408,27 @@ export class Tui {
     }, 40);
   };
 
+  private async openMergePreview(worktree: string): Promise<void> {
+    try {
+      const preview = (await this.o.backend.laneCommand({ type: 'mergePreview', worktree })) as MergePreview;
+      this.ui = { ...this.ui, message: null, dialog: { kind: 'merge-preview', preview } };
+    } catch (err) {
+      this.ui = { ...this.ui, message: { text: describeError(err), level: 'error' } };
+    }
+    this.update();
+  }
+
+  private async openDiff(worktree: string): Promise<void> {
+    try {
+      const { diff } = (await this.o.backend.laneCommand({ type: 'diff', worktree })) as { diff: string };
+      const lines = diff.replace(/\t/g, '    ').split('\n');
+      this.ui = { ...this.ui, message: null, dialog: { kind: 'diff', worktree, lines: diff.trim() ? lines : ['(no changes against MAIN)'], offset: 0 } };
+    } catch (err) {
+      this.ui = { ...this.ui, message: { text: describeError(err), level: 'error' } };
+    }
+    this.update();
+  }
+
   private async checkRemoval(worktree: string): Promise<void> {
     try {
       const c = (await this.o.backend.laneCommand({ type: 'checkRemoval', name: worktree })) as { unmerged: string[]; changes: string[]; agents: string[] };
@@ -429,6 +453,10 @@ export class Tui {
         if (!failed) this.ui = { ...this.ui, focusLane: cmd.name, focusAgent: null };
         this.ui = reconcileFocus(this.ui, this.snapshot);
       } else if (cmd.type === 'removeWorktree') this.setMessage(`removed ${cmd.name}`, 'info');
+      else if (cmd.type === 'merge') {
+        const m = r as unknown as { outcome: string; message: string } | null;
+        if (m) this.setMessage(m.message, m.outcome === 'merged' ? 'info' : 'error');
+      }
       this.update();
     } catch (err) {
       this.setMessage(describeError(err), 'error');

@@ -1,5 +1,6 @@
 import type { PendingRestore, Snapshot } from '../core/types.js';
 import type { TraceEntry } from '../core/store/trace.js';
+import type { MergePreview } from '../core/merge/merge-preview.js';
 
 /** What the UI shows over the grid. Exactly one at a time; keys go to it first. */
 export type Dialog =
@@ -12,6 +13,12 @@ export type Dialog =
   | { kind: 'confirm-stop'; running: string[] }
   /** The server died under us: restart it, or quit. */
   | { kind: 'server-gone'; reason: string }
+  /** What merging a worktree would do (`m`): confirm to run the pipeline. */
+  | { kind: 'merge-preview'; preview: MergePreview }
+  /** The running (or finished) merge, drawn from the snapshot's merge view. */
+  | { kind: 'merge' }
+  /** A worktree's diff against MAIN (`d`). */
+  | { kind: 'diff'; worktree: string; lines: string[]; offset: number }
   /** The new-worktree form (`w`). */
   | { kind: 'new-worktree'; field: number; name: string; lane: 'standing' | 'ephemeral'; served: boolean; base: string; agents: string; error: string | null }
   /** Removing a worktree (`W`): what would be lost; forcing needs the name typed. */

@@ -51,7 +51,7 @@ describe('help', () => {
     assert.match(text, /arrows +focus the pane that way/);
     assert.match(text, /Tab \/ Shift-Tab +focus next \/ previous agent/);
     assert.match(text, /w \/ W +new worktree \(a lane\) \/ remove the focused one/);
-    for (const a of KEY_ACTIONS.filter((x) => !['left', 'right', 'up', 'down', 'next', 'prev', 'newWorktree', 'removeWorktree', 'respawn', 'refresh'].includes(x))) {
+    for (const a of KEY_ACTIONS.filter((x) => !['left', 'right', 'up', 'down', 'next', 'prev', 'newWorktree', 'removeWorktree', 'respawn', 'refresh', 'merge', 'diff'].includes(x))) {
       const keys = r.keymap.bindings[a].map(keyLabel).join(' / ');
       assert.ok(lines.some((l) => l.startsWith(keys + ' ') && l.endsWith(ACTION_HELP[a])), `${a}: "${keys}" … "${ACTION_HELP[a]}" in\n${text}`);
     }

@@ -7,6 +7,7 @@ import type { Dialog } from '../ui-state.js';
 import { agentQuestion, helpLines } from './overlay.js';
 import { Positioned } from './Positioned.js';
 import { TraceView } from './TraceView.js';
+import { DiffView, MergePreviewView, MergeProgressView } from './MergeViews.js';
 
 /** Pad to the box's inner width so the dialog hides what is under it. */
 function Line({ width, children, ...rest }: { width: number; children?: React.ReactNode } & React.ComponentProps<typeof Text>) {
@@ -21,6 +22,9 @@ function Line({ width, children, ...rest }: { width: number; children?: React.Re
 
 export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; rect: Rect; snapshot: Snapshot; keymap: Keymap }) {
   if (dialog.kind === 'trace') return <TraceView dialog={dialog} rect={rect} />;
+  if (dialog.kind === 'merge-preview') return <MergePreviewView p={dialog.preview} rect={rect} />;
+  if (dialog.kind === 'merge') return <MergeProgressView m={snapshot.merge} rect={rect} />;
+  if (dialog.kind === 'diff') return <DiffView worktree={dialog.worktree} lines={dialog.lines} offset={dialog.offset} rect={rect} />;
   const inner = Math.max(1, rect.width - 4);
   let title = '';
   let body: React.ReactNode = null;

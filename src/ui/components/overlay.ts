@@ -9,7 +9,7 @@ import type { Dialog } from '../ui-state.js';
 export function helpLines(keymap: Keymap): [string, string][] {
   // Related actions share a line: the help must fit an 80×24 terminal whole.
   const k = (a: KeyAction) => keymap.bindings[a].map(keyLabel).join('/');
-  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree', 'respawn', 'refresh']);
+  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree', 'respawn', 'refresh', 'merge', 'diff']);
   const arrows = (['left', 'right', 'up', 'down'] as const).map(k);
   const lines: [string, string][] = [
     [`${k('next')} / ${k('prev')}`, 'focus next / previous agent'],
@@ -18,6 +18,7 @@ export function helpLines(keymap: Keymap): [string, string][] {
     ...KEY_ACTIONS.filter((a) => !merged.has(a)).map((a): [string, string] => [keymap.bindings[a].map(keyLabel).join(' / '), ACTION_HELP[a]]),
     [`${k('respawn')} / ${k('refresh')}`, 'respawn / refresh (new session + hand-off) the agent'],
     [`${k('newWorktree')} / ${k('removeWorktree')}`, 'new worktree (a lane) / remove the focused one'],
+    [`${k('merge')} / ${k('diff')}`, 'merge the worktree into MAIN (preview first) / its diff'],
   ];
   lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc']);
   lines.push(['mouse', 'click focuses · wheel scrolls']);
@@ -51,6 +52,12 @@ function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width
       return { width: 60, height: Math.min(dialog.running.length, 6) + 6 };
     case 'server-gone':
       return { width: 60, height: 7 };
+    case 'merge-preview':
+      return { width: 90, height: Math.min(dialog.preview.commits.length, 8) + dialog.preview.flagged.length + 12 };
+    case 'merge':
+      return { width: 96, height: 24 };
+    case 'diff':
+      return { width: 1000, height: 1000 };
     case 'new-worktree':
       return { width: 64, height: 12 };
     case 'remove-worktree':

@@ -21,6 +21,9 @@ export type Effect =
   /** Ask what removing a worktree would lose, then show the removal dialog. */
   | { type: 'checkRemoval'; worktree: string }
   | { type: 'lane'; cmd: LaneCommand }
+  /** Fetch a merge preview or a diff, then open its dialog. */
+  | { type: 'mergePreview'; worktree: string }
+  | { type: 'diff'; worktree: string }
   | { type: 'reconnect' };
 
 export interface KeyContext {
@@ -141,6 +144,43 @@ function handleDialogKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
   if (d.kind === 'help') return none(close);
   if (d.kind === 'trace') return handleTraceKey(ui, d, key, ctx);
   if (d.kind === 'new-worktree') return handleWorktreeFormKey(ui, d, key);
+  if (d.kind === 'merge-preview') {
+    const p = d.preview;
+    if (name === 'escape' || name === 'n' || name === 'q') return none(close);
+    const blocked = p.dirtyMain.length > 0 || p.commits.length === 0 || (p.conflicts?.length ?? 0) > 0 || (p.strategy === 'ff-only' && !p.ffPossible);
+    if ((name === 'y' || name === 'enter') && !blocked && p.dirtyWorktree.length === 0) {
+      return { ui: { ...close, dialog: { kind: 'merge' } }, effects: [{ type: 'lane', cmd: { type: 'merge', worktree: p.worktree } }] };
+    }
+    if (name === 'c' && !blocked && p.dirtyWorktree.length > 0) {
+      return { ui: { ...close, dialog: { kind: 'merge' } }, effects: [{ type: 'lane', cmd: { type: 'merge', worktree: p.worktree, commitMessage: `Commit ${p.worktree}'s changes before merging (flower-tui)` } }] };
+    }
+    return none(ui);
+  }
+  if (d.kind === 'merge') {
+    const m = ctx.snapshot.merge;
+    if (!m || !m.running) {
+      if (name === 'r' && m?.offerRemoval) return { ui: close, effects: [{ type: 'lane', cmd: { type: 'removeWorktree', name: m.worktree, force: false } }, { type: 'lane', cmd: { type: 'dismissMerge' } }] };
+      if (name === 'enter' || name === 'escape' || name === 'q' || name === 'n') return { ui: close, effects: [{ type: 'lane', cmd: { type: 'dismissMerge' } }] };
+      return none(ui);
+    }
+    // Stoppable until the merge step: the gate is killed, MAIN stays untouched.
+    if (name === 'escape' || name === 'ctrl-c') return { ui: { ...ui, message: { text: 'cancelling the merge (possible until the merge step)…', level: 'info' } }, effects: [{ type: 'lane', cmd: { type: 'cancelMerge' } }] };
+    return none(ui);
+  }
+  if (d.kind === 'diff') {
+    const page = Math.max(1, ctx.layout.rows - 6);
+    const max = Math.max(0, d.lines.length - page);
+    const at = (o: number) => none({ ...ui, dialog: { ...d, offset: Math.max(0, Math.min(max, o)) } });
+    if (key.kind === 'mouse') return key.button === 64 ? at(d.offset - 3) : key.button === 65 ? at(d.offset + 3) : none(ui);
+    if (name === 'escape' || name === 'q' || name === 'd') return none(close);
+    if (name === 'up' || name === 'k') return at(d.offset - 1);
+    if (name === 'down' || name === 'j') return at(d.offset + 1);
+    if (name === 'pageup') return at(d.offset - page);
+    if (name === 'pagedown' || name === ' ') return at(d.offset + page);
+    if (name === 'g' || name === 'home') return at(0);
+    if (name === 'G' || name === 'end') return at(max);
+    return none(ui);
+  }
   if (d.kind === 'remove-worktree') {
     const risky = d.unmerged.length > 0 || d.changes.length > 0;
     if (name === 'escape' || (!risky && name === 'n')) return none(close);
@@ -228,6 +268,13 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
     case 'refresh':
       if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
       return { ui: { ...ui, message: { text: `refreshing ${agent.id}…`, level: 'info' } }, effects: [{ type: 'command', cmd: { type: 'refresh', agent: agent.id } }] };
+    case 'merge':
+      if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to merge it into MAIN');
+      if (ctx.snapshot.merge?.running) return none({ ...ui, dialog: { kind: 'merge' } });
+      return { ui: { ...ui, message: { text: `preparing the merge preview of ${ui.focusLane}…`, level: 'info' } }, effects: [{ type: 'mergePreview', worktree: ui.focusLane }] };
+    case 'diff':
+      if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to see its diff against MAIN');
+      return { ui, effects: [{ type: 'diff', worktree: ui.focusLane }] };
     case 'newWorktree':
       return none({ ...ui, dialog: newWorktreeForm() });
     case 'removeWorktree':

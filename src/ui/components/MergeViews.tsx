@@ -1,0 +1,150 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { MergeView } from '../../core/merge/merge-coordinator.js';
+import type { MergePreview } from '../../core/merge/merge-preview.js';
+import type { Rect } from '../layout.js';
+import { Positioned } from './Positioned.js';
+
+function Row({ width, children, ...rest }: { width: number; children?: React.ReactNode } & React.ComponentProps<typeof Text>) {
+  return (
+    <Box width={width} height={1} flexShrink={0}>
+      <Text wrap="truncate-end" {...rest}>
+        {children}
+      </Text>
+    </Box>
+  );
+}
+
+function Frame({ rect, children }: { rect: Rect; children: React.ReactNode }) {
+  return (
+    <Positioned rect={rect} borderStyle="round" borderColor="cyan" paddingX={1} flexDirection="column" backgroundColor="black">
+      {children}
+    </Positioned>
+  );
+}
+
+/** `m`: everything the merge would bring and everything that would stop it, before anything runs. */
+export function MergePreviewView({ p, rect }: { p: MergePreview; rect: Rect }) {
+  const w = Math.max(1, rect.width - 4);
+  const blocked = p.dirtyMain.length > 0 || p.commits.length === 0 || (p.conflicts?.length ?? 0) > 0 || (p.strategy === 'ff-only' && !p.ffPossible);
+  const stat = p.stat.trim().split('\n').pop()?.trim() ?? '';
+  return (
+    <Frame rect={rect}>
+      <Row width={w} bold color="cyan">
+        Merge {p.worktree} into {p.mainBranch} ({p.strategy})
+      </Row>
+      <Row width={w}>
+        {p.commits.length} commit{p.commits.length === 1 ? '' : 's'} · {stat || 'no changes'}
+      </Row>
+      {p.commits.slice(0, 8).map((c) => (
+        <Row key={c} width={w} color="yellow">{`  ${c}`}</Row>
+      ))}
+      {p.commits.length > 8 ? <Row width={w}>{`  … and ${p.commits.length - 8} more`}</Row> : null}
+      <Row width={w} color={p.mainMoved ? 'yellow' : 'gray'}>
+        {p.mainMoved ? `MAIN moved since the branch forked (${p.behind} commit${p.behind === 1 ? '' : 's'} behind)` : 'MAIN has not moved since the branch forked'}
+      </Row>
+      <Row width={w} color={p.conflicts === null ? 'yellow' : p.conflicts.length ? 'red' : 'green'}>
+        {p.conflicts === null ? 'conflicts: this git cannot predict them' : p.conflicts.length ? `CONFLICTS: ${p.conflicts.join(', ')}` : '✓ no conflicts predicted'}
+      </Row>
+      {p.flagged.map((f) => (
+        <Row key={f.pattern} width={w} color="magenta">
+          ! {f.message}: {f.files.join(', ')}
+        </Row>
+      ))}
+      {p.dirtyMain.length ? (
+        <Row width={w} color="red" bold>
+          MAIN has uncommitted changes ({p.dirtyMain.map((l) => l.slice(3)).join(', ')}): resolve that first
+        </Row>
+      ) : null}
+      {p.dirtyWorktree.length ? (
+        <Row width={w} color="yellow">
+          {p.worktree} has uncommitted changes: {p.dirtyWorktree.map((l) => l.slice(3)).join(', ')}
+        </Row>
+      ) : null}
+      <Box flexGrow={1} />
+      <Row width={w} color="gray">
+        {blocked
+          ? 'Cannot merge as things stand · Esc close'
+          : p.dirtyWorktree.length
+            ? 'c commit those changes, then merge (gate → merge → health) · Esc cancel'
+            : 'y / Enter merge (gate → merge → health, rollback on failure) · Esc cancel'}
+      </Row>
+    </Frame>
+  );
+}
+
+const MARK: Record<string, [string, string]> = { running: ['…', 'yellow'], ok: ['✓', 'green'], failed: ['✗', 'red'], skipped: ['–', 'gray'] };
+
+/** The pipeline as it runs: each step's status, then the latest output. */
+export function MergeProgressView({ m, rect }: { m: MergeView | null; rect: Rect }) {
+  const w = Math.max(1, rect.width - 4);
+  if (!m) {
+    return (
+      <Frame rect={rect}>
+        <Row width={w} color="gray">
+          Starting the merge…
+        </Row>
+      </Frame>
+    );
+  }
+  const room = Math.max(1, rect.height - 5 - m.steps.length - (m.result ? 2 : 0));
+  const r = m.result;
+  return (
+    <Frame rect={rect}>
+      <Row width={w} bold color="cyan">
+        Merging {m.worktree} {m.running ? '…' : ''}
+      </Row>
+      {m.steps.map((s, i) => (
+        <Row key={`${s.step}-${i}`} width={w}>
+          <Text color={MARK[s.status]?.[1]}>{MARK[s.status]?.[0] ?? '·'} </Text>
+          <Text bold>{s.step.padEnd(14)}</Text>
+          <Text color="gray">{s.line ?? ''}</Text>
+        </Row>
+      ))}
+      {m.lines.slice(-room).map((l, i) => (
+        <Row key={`l${i}`} width={w} color="gray">
+          {`  ${l}`}
+        </Row>
+      ))}
+      <Box flexGrow={1} />
+      {r ? (
+        <Row width={w} bold color={r.outcome === 'merged' ? 'green' : 'red'}>
+          {r.message}
+        </Row>
+      ) : null}
+      <Row width={w} color="gray">
+        {m.running ? 'Esc stop (until the merge step: MAIN stays untouched)' : m.offerRemoval ? `r remove the ephemeral lane ${m.worktree} · Enter close` : 'Enter close'}
+      </Row>
+    </Frame>
+  );
+}
+
+function diffColour(l: string): string | undefined {
+  if (l.startsWith('+++') || l.startsWith('---') || l.startsWith('diff ') || l.startsWith('index ')) return 'white';
+  if (l.startsWith('+')) return 'green';
+  if (l.startsWith('-')) return 'red';
+  if (l.startsWith('@@')) return 'cyan';
+  return undefined;
+}
+
+/** `d`: the worktree's diff against where it forked from MAIN, coloured, scrollable. */
+export function DiffView({ worktree, lines, offset, rect }: { worktree: string; lines: string[]; offset: number; rect: Rect }) {
+  const w = Math.max(1, rect.width - 4);
+  const rows = Math.max(1, rect.height - 4);
+  return (
+    <Frame rect={rect}>
+      <Row width={w} bold color="cyan">
+        Diff of {worktree} against MAIN <Text color="gray">· lines {Math.min(lines.length, offset + 1)}–{Math.min(lines.length, offset + rows)} of {lines.length}</Text>
+      </Row>
+      {lines.slice(offset, offset + rows).map((l, i) => (
+        <Row key={offset + i} width={w} color={diffColour(l)} bold={l.startsWith('diff ')}>
+          {l || ' '}
+        </Row>
+      ))}
+      <Box flexGrow={1} />
+      <Row width={w} color="gray">
+        ↑↓ PgUp PgDn g G scroll · Esc close
+      </Row>
+    </Frame>
+  );
+}
