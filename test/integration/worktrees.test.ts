@@ -175,13 +175,16 @@ describe('readMainStatus', () => {
     const repo = makeRepo({ worktrees: ['lane'] });
     cleanups.push(repo.cleanup);
     const short = repo.git(['rev-parse', '--short', 'HEAD']).trim();
-    assert.deepEqual(await readMainStatus(repo.mainRoot), { branch: 'main', headShort: short, subject: 'Add app', changes: 0, error: null });
+    assert.deepEqual(await readMainStatus(repo.mainRoot), { branch: 'main', headShort: short, subject: 'Add app', changes: 0, changed: [], error: null });
 
     writeFileSync(path.join(repo.mainRoot, 'untracked.txt'), 'new\n');
     assert.equal((await readMainStatus(repo.mainRoot)).changes, 1);
 
     appendFileSync(path.join(repo.mainRoot, 'app.txt'), 'edited\n');
-    assert.equal((await readMainStatus(repo.mainRoot)).changes, 2);
+    const st = await readMainStatus(repo.mainRoot);
+    assert.equal(st.changes, 2);
+    // The dirty alarm lists the files, porcelain style.
+    assert.deepEqual([...st.changed].sort(), [' M app.txt', '?? untracked.txt']);
   });
 
   test('changes in a linked worktree do not count as MAIN changes', async () => {
@@ -214,7 +217,7 @@ describe('readMainStatus', () => {
     const empty = makeEmptyRepo();
     cleanups.push(empty.cleanup);
     const s = await readMainStatus(empty.mainRoot);
-    assert.deepEqual(s, { branch: 'main', headShort: null, subject: null, changes: 0, error: null });
+    assert.deepEqual(s, { branch: 'main', headShort: null, subject: null, changes: 0, changed: [], error: null });
     writeFileSync(path.join(empty.mainRoot, 'first.txt'), '1\n');
     assert.equal((await readMainStatus(empty.mainRoot)).changes, 1);
   });
