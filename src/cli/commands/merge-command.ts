@@ -53,14 +53,13 @@ export async function mergeCommand(args: RepoArgs & { worktree: string; yes?: bo
     for (const l of (snapshot.merge?.lines ?? []).slice(shown)) if (!args.json) process.stdout.write(`  ${l}\n`);
     if (result.outcome !== 'merged') {
       if (args.json) print(args, '', result);
-      throw new FlowerError('merge-failed', result.message);
+      throw Object.assign(new FlowerError('merge-failed', result.message), { outcome: result.outcome });
     }
     print(args, result.message + (snapshot.merge?.offerRemoval ? `\n${args.worktree} is an ephemeral lane: remove it with flower-tui worktree rm ${args.worktree}` : ''), result);
   }).catch((e) => {
     if (e instanceof FlowerError && e.code === 'merge-failed') {
       process.stderr.write(`flower-tui: ${e.message}\n`);
-      const outcome = /^conflict/.test(e.message) ? 'conflict' : /^gate failed/.test(e.message) ? 'gate-failed' : /^health failed/.test(e.message) ? 'health-failed' : 'refused';
-      process.exit(EXIT[outcome]);
+      process.exit(EXIT[(e as FlowerError & { outcome?: MergeResult['outcome'] }).outcome ?? 'refused']);
     }
     throw e;
   });

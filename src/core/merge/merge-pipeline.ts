@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { FlowerError, describeError } from '../errors.js';
 import { acquireMergeLock } from './merge-lock.js';
 import { allChanges, gitStatus, headSha, revParse, trackedChanges } from './merge-git.js';
@@ -34,6 +36,18 @@ export interface MergeSettings {
   healthTimeoutMs: number;
   baseline: boolean;
   flagged: { pattern: string; message: string }[];
+}
+
+/** git's reason for a failure in one line: its error lines and what they list, without the noise. */
+function gitWhy(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^(Aborting|Merge with strategy \S+ failed\.)$/.test(l));
+  return (lines.join(' ') || 'git failed without a word').slice(0, 300);
+}
+
+/** A failed squash leaves .git/SQUASH_MSG, which `reset --hard` keeps: the next commit in MAIN would pick it up. */
+async function dropSquashMessage(mainRoot: string): Promise<void> {
+  const p = (await gitStatus(mainRoot, ['rev-parse', '--git-path', 'SQUASH_MSG'])).stdout.trim();
+  if (p) rmSync(path.resolve(mainRoot, p), { force: true });
 }
 
 /**
@@ -140,21 +154,27 @@ export async function runMerge(opts: {
       // Back to exactly the pre-merge state: abort, and make sure HEAD and index are where they were.
       await gitStatus(mainRoot, ['merge', '--abort']);
       await gitStatus(mainRoot, ['reset', '--merge', pre]);
-      progress({ step: 'merge', status: 'failed', line: conflicted.length ? `conflict: ${conflicted.join(', ')}` : m.stderr.trim().split('\n').pop() });
-      return { ...base, outcome: 'conflict', conflicts: conflicted, message: conflicted.length ? `conflict: ${conflicted.join(', ')} — MAIN untouched` : `merge failed: ${m.stderr.trim().split('\n').pop()} — MAIN untouched` };
+      if (settings.strategy === 'squash') await dropSquashMessage(mainRoot);
+      const why = gitWhy(m.stderr || m.stdout);
+      progress({ step: 'merge', status: 'failed', line: conflicted.length ? `conflict: ${conflicted.join(', ')}` : why });
+      if (!conflicted.length) return { ...base, outcome: 'refused', message: `merge failed: ${why} — MAIN untouched` };
+      return { ...base, outcome: 'conflict', conflicts: conflicted, message: `conflict: ${conflicted.join(', ')} — MAIN untouched` };
     }
     if (settings.strategy === 'squash') {
       const c = await gitStatus(mainRoot, ['commit', '--no-verify', '-m', `${message}\n\n${preview.commits.map((l) => `* ${l}`).join('\n')}`]);
       if (c.code !== 0) {
         await gitStatus(mainRoot, ['reset', '--hard', pre]);
-        progress({ step: 'merge', status: 'failed', line: c.stderr.trim() });
-        return { ...base, outcome: 'refused', message: `squash commit failed: ${c.stderr.trim().split('\n').pop()} — MAIN untouched` };
+        await dropSquashMessage(mainRoot);
+        const why = gitWhy(c.stderr || c.stdout);
+        progress({ step: 'merge', status: 'failed', line: why });
+        return { ...base, outcome: 'refused', message: `squash commit failed: ${why} — MAIN untouched` };
       }
     }
     const post = await headSha(mainRoot);
     base.postMerge = post;
     progress({ step: 'merge', status: 'ok', line: `MAIN ${pre.slice(0, 7)} → ${post.slice(0, 7)}` });
 
+    let healthStillFailing = false;
     // 5. Health, in MAIN; failure rolls back to the recorded commit (never HEAD~1: a fast-forward may be many commits).
     if (settings.health) {
       progress({ step: 'health', status: 'running', line: `$ ${settings.health}` });
@@ -162,6 +182,7 @@ export async function runMerge(opts: {
       if (!h.ok) {
         const why = h.timedOut ? `timed out after ${Math.round(settings.healthTimeoutMs / 1000)} s` : `exit ${h.code}`;
         if (baselineFailing) {
+          healthStillFailing = true;
           progress({ step: 'health', status: 'failed', line: `${why}, as before the merge: not rolled back` });
         } else {
           progress({ step: 'health', status: 'failed', line: why });
@@ -176,7 +197,8 @@ export async function runMerge(opts: {
     } else progress({ step: 'health', status: 'skipped', line: 'no health check configured (merge.health)' });
 
     progress({ step: 'done', status: 'ok' });
-    return { ...base, outcome: 'merged', message: `merged ${worktree.name} into ${preview.mainBranch}: ${pre.slice(0, 7)} → ${post.slice(0, 7)}` };
+    const still = healthStillFailing ? ' — health still failing, as before the merge: not rolled back' : '';
+    return { ...base, outcome: 'merged', message: `merged ${worktree.name} into ${preview.mainBranch}: ${pre.slice(0, 7)} → ${post.slice(0, 7)}${still}` };
   } finally {
     await release?.();
   }

@@ -25,13 +25,26 @@ export async function runCheck(command: string, opts: { cwd: string; timeoutMs: 
     cwd: opts.cwd,
     reject: false,
     all: true,
-    timeout: opts.timeoutMs,
-    killSignal: 'SIGKILL',
     detached: true, // its own process group, so a timeout kills what it started too
     env: { ...process.env, ...opts.env },
     stdin: 'ignore',
-    cancelSignal: opts.signal,
   });
+  // Timeout and cancel kill the whole group at once: a grandchild (the shell's `sleep`, npm's node)
+  // holds the output pipe, and `await child` would otherwise wait for it to end by itself.
+  let timedOut = false;
+  const killGroup = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, opts.timeoutMs);
+  if (opts.signal?.aborted) killGroup();
+  else opts.signal?.addEventListener('abort', killGroup, { once: true });
   let partial = '';
   child.all?.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString('utf8')).split(/\r?\n/);
@@ -39,13 +52,8 @@ export async function runCheck(command: string, opts: { cwd: string; timeoutMs: 
     for (const l of lines) push(l);
   });
   const r = await child;
+  clearTimeout(timer);
+  opts.signal?.removeEventListener('abort', killGroup);
   if (partial) push(partial);
-  if ((r.timedOut || r.isCanceled) && child.pid) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  return { ok: r.exitCode === 0 && !r.timedOut, code: r.exitCode ?? null, timedOut: Boolean(r.timedOut), tail, durationMs: Date.now() - started };
+  return { ok: r.exitCode === 0 && !timedOut && !opts.signal?.aborted, code: r.exitCode ?? null, timedOut, tail, durationMs: Date.now() - started };
 }
