@@ -37,7 +37,7 @@ export function renderHandoff(h: {
     section(`The lane's brief (${h.briefFile})`, h.brief ?? `(no ${h.briefFile} in this worktree)`),
     section(`Branch`, h.branch ?? '(detached HEAD)'),
     section('Commits on this branch not yet in MAIN', '```\n' + (h.log.trim() || '(none)') + '\n```'),
-    section('Uncommitted changes', '```\n' + (h.status.trim() || '(clean)') + '\n```'),
+    section('Uncommitted changes', '```\n' + (h.status.replace(/\s+$/, '').replace(/^\n+/, '') || '(clean)') + '\n```'),
     section("The previous session's last screen", '```\n' + h.screen.join('\n').replace(/\s+$/, '') + '\n```'),
   ].join('\n');
 }

@@ -35,10 +35,18 @@ export function findClaudeTranscript(configDir: string, sessionId: string): stri
 function firstLine(file: string): string {
   const fd = openSync(file, 'r');
   try {
+    // session_meta carries the instructions: it can be long. Read up to its newline (at most 4 MiB).
+    const chunks: Buffer[] = [];
     const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    return text.split('\n')[0] ?? '';
+    for (let pos = 0; pos < 4 * 1024 * 1024; ) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n <= 0) break;
+      const nl = buf.subarray(0, n).indexOf(0x0a);
+      chunks.push(Buffer.from(buf.subarray(0, nl === -1 ? n : nl)));
+      if (nl !== -1) break;
+      pos += n;
+    }
+    return Buffer.concat(chunks).toString('utf8');
   } finally {
     closeSync(fd);
   }
@@ -86,10 +94,29 @@ export function findCodexRollout(home: string, cwd: string, since: number, claim
   candidates.sort((a, b) => b.mtime - a.mtime);
   for (const c of candidates) {
     try {
-      if (isOurRollout(firstLine(c.file), real) || isOurRollout(firstLine(c.file), cwd)) return c.file;
+      const first = firstLine(c.file);
+      if (isOurRollout(first, real) || isOurRollout(first, cwd)) return c.file;
     } catch {
       /* unreadable: skip */
     }
   }
+  return null;
+}
+
+/** A known session's rollout, wherever its date folder is: `codex resume <id>` appends to the original file. */
+export function findCodexRolloutById(home: string, sessionId: string): string | null {
+  const ls = (d: string): string[] => {
+    try {
+      return readdirSync(d);
+    } catch {
+      return [];
+    }
+  };
+  const root = path.join(home, 'sessions');
+  const suffix = `-${sessionId}.jsonl`;
+  for (const y of ls(root))
+    for (const m of ls(path.join(root, y)))
+      for (const d of ls(path.join(root, y, m)))
+        for (const n of ls(path.join(root, y, m, d))) if (n.startsWith('rollout-') && n.endsWith(suffix)) return path.join(root, y, m, d, n);
   return null;
 }

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { Agent } from '../agents/agent.js';
 import { FileTailer } from '../tail/file-tailer.js';
 import { ClaudeTranscriptReader } from './claude-transcript.js';
 import { CodexRolloutReader } from './codex-rollout.js';
 import { readScreenUsage } from './screen-usage.js';
-import { claudeConfigDir, codexHome, findClaudeTranscript, findCodexRollout } from './transcript-locator.js';
+import { claudeConfigDir, codexHome, findClaudeTranscript, findCodexRollout, findCodexRolloutById } from './transcript-locator.js';
 
 /** What a probe knows right now. */
 export interface ProbeReading {
@@ -46,7 +47,8 @@ export class UsageProbe {
 
   start(): void {
     const source = this.agent.profile.usage?.source ?? 'none';
-    if (this.opts.sessionFile && this.agent.info.sessionId === null) rmSync(this.opts.sessionFile, { force: true });
+    // A SessionStart file left by an earlier agent of the same id names that agent's session: the new process's hook rewrites it.
+    if (this.opts.sessionFile) rmSync(this.opts.sessionFile, { force: true });
     if (source === 'claude' || source === 'codex') {
       this.locate();
       this.timer = setInterval(() => this.locate(), 1500);
@@ -72,7 +74,10 @@ export class UsageProbe {
     if (this.opts.sessionFile) rmSync(this.opts.sessionFile, { force: true });
     this.tailer?.stop();
     this.tailer = null;
-    if (this.reading.file) this.opts.claimed.delete(this.reading.file);
+    if (this.reading.file) {
+      this.opts.claimed.delete(this.reading.file);
+      this.left.add(this.reading.file);
+    }
     this.reading = EMPTY;
     this.opts.onChange();
   }
@@ -94,11 +99,21 @@ export class UsageProbe {
       const sessionId = hooked?.sessionId ?? this.agent.info.sessionId;
       file = hooked?.transcript ?? (sessionId ? findClaudeTranscript(claudeConfigDir(env), sessionId) : null);
       if (hooked?.sessionId && hooked.sessionId !== this.reading.sessionId) this.set({ sessionId: hooked.sessionId });
+      if (!file && sessionId && this.reading.file && path.basename(this.reading.file, '.jsonl') !== sessionId) {
+        // A new conversation (/clear) whose transcript is not written yet: the old one's figure is not its.
+        this.tailer?.stop();
+        this.tailer = null;
+        this.opts.claimed.delete(this.reading.file);
+        this.set({ ...EMPTY, sessionId: this.reading.sessionId });
+        return;
+      }
     } else if (source === 'codex') {
-      if (this.reading.file && !this.tailer) file = this.reading.file;
-      const newer = findCodexRollout(codexHome(env), this.agent.info.cwd, this.agent.info.startedAt, this.opts.claimed);
-      if (newer) file = newer; // a newer one of ours: /new started another session in the same process
-      else file = this.reading.file;
+      const skip = this.left.size ? new Set([...this.opts.claimed, ...this.left]) : this.opts.claimed;
+      // A newer one of ours: /new started another session in the same process.
+      const newer = findCodexRollout(codexHome(env), this.agent.info.cwd, this.agent.info.startedAt, skip);
+      // `codex resume <id>` appends to the session's original rollout, whatever its date folder.
+      const resumed = !newer && !this.reading.file && this.agent.info.sessionId ? findCodexRolloutById(codexHome(env), this.agent.info.sessionId) : null;
+      file = newer ?? (resumed && !skip.has(resumed) ? resumed : null) ?? this.reading.file;
     }
     if (!file || (file === this.reading.file && this.tailer)) {
       this.tailer?.poll();
@@ -126,9 +141,15 @@ export class UsageProbe {
     }
   }
 
+  /** Rollouts this probe stopped following (/new, a refresh): never picked again as the newer one. */
+  private readonly left = new Set<string>();
+
   private follow(file: string, reader: ClaudeTranscriptReader | CodexRolloutReader): void {
     this.tailer?.stop();
-    if (this.reading.file) this.opts.claimed.delete(this.reading.file);
+    if (this.reading.file) {
+      this.opts.claimed.delete(this.reading.file);
+      this.left.add(this.reading.file);
+    }
     this.opts.claimed.add(file);
     this.set({ ...EMPTY, file, sessionId: this.reading.sessionId });
     const apply = () => {
