@@ -1,0 +1,329 @@
+// A stand-in for the Anthropic Messages API on 127.0.0.1, for driving the real Claude Code CLI
+// offline. The test chooses the usage of every reply, so the transcript the CLI writes can be
+// checked against known numbers.
+//
+// What Claude Code 2.1.330 asks of it (seen in `requests`): only `POST /v1/messages?beta=true`,
+// streamed, with `authorization: Bearer <ANTHROPIC_AUTH_TOKEN>` and `x-claude-code-session-id`; no
+// count_tokens, no model listing, no HEAD probe at start (they are answered anyway). One main request
+// per user prompt (13 tools, model claude-opus-5-5 by default). Unless
+// CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC is set, each user prompt also sends a title-generation
+// side request (same model, `tools: []`, `output_config.format` json_schema `{title}`). Only main
+// responses become `assistant` lines of the transcript; side usage is never written there.
+//
+// It also acts as the run's HTTP(S) proxy (see `proxyEnv`): a CLI pointed at it that tries to reach
+// any other host sends a CONNECT (or an absolute-URI request) here, which is refused and recorded in
+// `external`, so nothing leaves the machine and a test can assert that nothing tried to.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+
+export interface AnthropicUsage {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  output_tokens: number;
+}
+
+/** Which conversation a POST /v1/messages belongs to (see `classifyAnthropicRequest`). */
+export type MessageKind = 'main' | 'side';
+
+export interface MockAnthropicRequest {
+  /** Order of arrival over all requests, from 1. */
+  seq: number;
+  method: string;
+  /** Path with query string, as sent. */
+  path: string;
+  headers: IncomingMessage['headers'];
+  /** Parsed JSON body, or the raw text when it is not JSON, or null when empty. */
+  body: any;
+  /** For POST /v1/messages only. */
+  kind?: MessageKind;
+  /** For main requests: their number among main requests, from 1 (the `n` given to `usage`/`reply`). */
+  n?: number;
+  /** For side requests: what they are for, when recognised ('title': session title generation). */
+  purpose?: 'title' | 'quota' | 'other';
+  /** Claude Code's `x-claude-code-session-id` header: the session the request belongs to. */
+  sessionId?: string;
+  model?: string;
+  stream?: boolean;
+  /** The usage this request was answered with (messages only). */
+  usage?: AnthropicUsage;
+  /** The text this request was answered with (messages only). */
+  reply?: string;
+  at: number;
+}
+
+export interface MockAnthropicOptions {
+  /** Usage of the n-th main-conversation reply (n from 1). */
+  usage?: (n: number, body: any) => AnthropicUsage;
+  /** Text of the n-th main-conversation reply. */
+  reply?: (n: number, body: any) => string;
+  /** Usage of side requests (title generation, quota checks, …): small and distinct by default. */
+  sideUsage?: (body: any) => AnthropicUsage;
+  sideReply?: (body: any) => string;
+  /** Override the main/side classification. */
+  classify?: (body: any) => MessageKind;
+  /**
+   * Output tokens reported in `message_start` of a stream; the final figure comes in
+   * `message_delta`, as the real API does (it reports 1–few tokens at the start). Default 1.
+   */
+  startOutputTokens?: number;
+  /** Called with one line per request (path, kind, model), for seeing what a CLI asks for. */
+  log?: (line: string) => void;
+}
+
+export interface MockAnthropic {
+  /** Base URL for ANTHROPIC_BASE_URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  port: number;
+  /** Every request, in arrival order. */
+  requests: MockAnthropicRequest[];
+  /** The POST /v1/messages requests of the main conversation. */
+  mainRequests(): MockAnthropicRequest[];
+  /** Hosts (host:port, or absolute URLs) that something tried to reach through the proxy. */
+  external: string[];
+  /** HTTPS_PROXY/HTTP_PROXY/NO_PROXY (both cases) pointing at this server. */
+  proxyEnv(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SIDE_USAGE: AnthropicUsage = { input_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 3 };
+
+function systemText(body: any): string {
+  const s = body?.system;
+  if (typeof s === 'string') return s;
+  if (Array.isArray(s)) return s.map((b: any) => (typeof b?.text === 'string' ? b.text : '')).join('\n');
+  return '';
+}
+
+/**
+ * Main conversation vs side request. Both start their system prompt with "You are Claude Code…" and
+ * use the same model, but the main conversation sends its tool list (13 tools in 2.1.330) while side
+ * requests (session title generation, sent with every user prompt unless nonessential traffic is
+ * disabled; older versions' haiku quota probe with `max_tokens: 1`) send `tools: []`.
+ */
+export function classifyAnthropicRequest(body: any): MessageKind {
+  if (!body || typeof body !== 'object') return 'side';
+  if (body.max_tokens === 1) return 'side';
+  const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
+  return hasTools ? 'main' : 'side';
+}
+
+/**
+ * A value satisfying a simple JSON schema (strings become `text`), for side requests that ask for
+ * structured output (Claude Code's title generation asks for `{"title": string}`).
+ */
+export function fillJsonSchema(schema: any, text: string): unknown {
+  if (!schema || typeof schema !== 'object') return text;
+  switch (schema.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(schema.properties ?? {})) out[k] = fillJsonSchema(v, text);
+      return out;
+    }
+    case 'array':
+      return [];
+    case 'boolean':
+      return false;
+    case 'number':
+    case 'integer':
+      return 0;
+    default:
+      return Array.isArray(schema.enum) ? schema.enum[0] : text;
+  }
+}
+
+function sidePurpose(body: any): 'title' | 'quota' | 'other' {
+  if (/naming a coding session|title/i.test(systemText(body))) return 'title';
+  const first = body?.messages?.[0]?.content;
+  const text = typeof first === 'string' ? first : Array.isArray(first) ? first.map((b: any) => b?.text ?? '').join('') : '';
+  if (body?.max_tokens === 1 || /^quota$/i.test(text.trim())) return 'quota';
+  return 'other';
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, obj: unknown): void {
+  const text = JSON.stringify(obj);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'request-id': `req_mock_${randomBytes(6).toString('hex')}` });
+  res.end(text);
+}
+
+function notFound(res: ServerResponse, what: string): void {
+  json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `mock-anthropic: no ${what}` } });
+}
+
+const MODELS = [
+  { id: 'claude-opus-4-1-20250805', display_name: 'Claude Opus 4.1' },
+  { id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5' },
+  { id: 'claude-haiku-4-5-20251001', display_name: 'Claude Haiku 4.5' },
+];
+
+export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promise<MockAnthropic> {
+  const requests: MockAnthropicRequest[] = [];
+  const external: string[] = [];
+  const sockets = new Set<Duplex>();
+  let seq = 0;
+  let mainCount = 0;
+  const log = opts.log ?? (() => {});
+  const usageOf = opts.usage ?? ((n: number) => ({ input_tokens: 100, cache_creation_input_tokens: 1000 * n, cache_read_input_tokens: 40000, output_tokens: 50 }));
+  const replyOf = opts.reply ?? ((n: number) => `Mock reply number ${n}.`);
+  const sideUsageOf = opts.sideUsage ?? (() => DEFAULT_SIDE_USAGE);
+  const sideReplyOf = opts.sideReply ?? (() => 'Mock side reply');
+  const classify = opts.classify ?? classifyAnthropicRequest;
+  const startOutput = opts.startOutputTokens ?? 1;
+
+  function messages(req: IncomingMessage, res: ServerResponse, rec: MockAnthropicRequest): void {
+    const body = rec.body && typeof rec.body === 'object' ? rec.body : {};
+    const kind = classify(body);
+    rec.kind = kind;
+    rec.model = typeof body.model === 'string' ? body.model : 'claude-mock';
+    rec.stream = body.stream === true;
+    const sid = req.headers['x-claude-code-session-id'];
+    if (typeof sid === 'string') rec.sessionId = sid;
+    let usage: AnthropicUsage;
+    let text: string;
+    if (kind === 'main') {
+      rec.n = ++mainCount;
+      usage = usageOf(rec.n, body);
+      text = replyOf(rec.n, body);
+    } else {
+      usage = sideUsageOf(body);
+      text = sideReplyOf(body);
+      rec.purpose = sidePurpose(body);
+      const format = body.output_config?.format;
+      if (format?.type === 'json_schema' && format.schema) text = JSON.stringify(fillJsonSchema(format.schema, text));
+    }
+    rec.usage = usage;
+    rec.reply = text;
+    log(`${rec.seq} POST ${rec.path} ${kind}${rec.n ? ` #${rec.n}` : ''}${rec.purpose ? ` (${rec.purpose})` : ''} model=${rec.model} stream=${rec.stream} max_tokens=${body.max_tokens} tools=${Array.isArray(body.tools) ? body.tools.length : 0}`);
+    const id = `msg_mock_${randomBytes(8).toString('hex')}`;
+    const model = rec.model!;
+    if (!rec.stream) {
+      json(res, 200, {
+        id, type: 'message', role: 'assistant', model,
+        content: [{ type: 'text', text }],
+        stop_reason: 'end_turn', stop_sequence: null, usage,
+      });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'request-id': `req_mock_${randomBytes(6).toString('hex')}`,
+    });
+    const send = (event: string, data: unknown): void => {
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    send('message_start', {
+      type: 'message_start',
+      message: {
+        id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null,
+        usage: { ...usage, output_tokens: Math.min(startOutput, usage.output_tokens) },
+      },
+    });
+    send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    send('ping', { type: 'ping' });
+    const half = Math.ceil(text.length / 2);
+    for (const part of [text.slice(0, half), text.slice(half)]) {
+      if (part) send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: part } });
+    }
+    send('content_block_stop', { type: 'content_block_stop', index: 0 });
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage });
+    send('message_stop', { type: 'message_stop' });
+    res.end();
+  }
+
+  const server = createServer(async (req, res) => {
+    const raw = await readBody(req).catch(() => '');
+    let body: any = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const rec: MockAnthropicRequest = { seq: ++seq, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, at: Date.now() };
+    requests.push(rec);
+    // An absolute URI means we are being used as a plain-HTTP proxy for some other host: refuse.
+    if (/^[a-z]+:\/\//i.test(rec.path)) {
+      external.push(rec.path);
+      log(`${rec.seq} REFUSED proxy ${rec.method} ${rec.path}`);
+      res.writeHead(403, { 'content-type': 'text/plain' });
+      res.end('mock-anthropic: no external traffic in tests\n');
+      return;
+    }
+    const pathname = rec.path.split('?')[0]!;
+    if (rec.method === 'POST' && pathname === '/v1/messages') return messages(req, res, rec);
+    log(`${rec.seq} ${rec.method} ${rec.path}`);
+    if (rec.method === 'POST' && pathname === '/v1/messages/count_tokens') {
+      // A rough count, as the real endpoint returns only this one number.
+      return json(res, 200, { input_tokens: Math.max(1, Math.ceil(raw.length / 4)) });
+    }
+    if (rec.method === 'GET' && pathname === '/v1/models') {
+      return json(res, 200, {
+        data: MODELS.map((m) => ({ type: 'model', id: m.id, display_name: m.display_name, created_at: '2025-01-01T00:00:00Z' })),
+        has_more: false, first_id: MODELS[0]!.id, last_id: MODELS[MODELS.length - 1]!.id,
+      });
+    }
+    const model = /^\/v1\/models\/([^/]+)$/.exec(pathname);
+    if (rec.method === 'GET' && model) {
+      return json(res, 200, { type: 'model', id: decodeURIComponent(model[1]!), display_name: decodeURIComponent(model[1]!), created_at: '2025-01-01T00:00:00Z' });
+    }
+    if ((rec.method === 'HEAD' || rec.method === 'GET') && pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(rec.method === 'HEAD' ? undefined : 'mock-anthropic\n');
+      return;
+    }
+    notFound(res, `${rec.method} ${pathname}`);
+  });
+
+  // HTTPS through the proxy: CONNECT host:port. Refused and recorded.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    const target = req.url ?? '?';
+    external.push(target);
+    requests.push({ seq: ++seq, method: 'CONNECT', path: target, headers: req.headers, body: null, at: Date.now() });
+    log(`${seq} REFUSED CONNECT ${target}`);
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 1000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    requests,
+    external,
+    mainRequests: () => requests.filter((r) => r.kind === 'main'),
+    proxyEnv: () => ({
+      HTTPS_PROXY: url, https_proxy: url, HTTP_PROXY: url, http_proxy: url,
+      ALL_PROXY: url, all_proxy: url,
+      NO_PROXY: '127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1',
+    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

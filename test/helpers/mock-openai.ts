@@ -1,0 +1,254 @@
+// A stand-in for the OpenAI Responses API on 127.0.0.1, for driving the real Codex CLI offline
+// through a custom `model_providers` entry with `wire_api = "responses"` (see makeCodexHome in claude-home.ts). The
+// test chooses the usage of every reply, so the rollout's `token_count` events can be checked.
+//
+// What Codex 0.169 asks of it (with makeCodexHome's config): only `POST /v1/responses`, streamed. One
+// main request per turn (13 tools); with the first turn of each thread, one thread-naming side request
+// (`tools: []`) whose text becomes the thread name. Only main responses produce `token_count` events.
+//
+// Like mock-anthropic.ts, it doubles as the run's HTTP(S) proxy: attempts to reach any other host
+// are refused and recorded in `external`.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import * as zlib from 'node:zlib';
+import { fillJsonSchema } from './mock-anthropic.js';
+
+/** The usage figures the test picks; `total_tokens` is input + output, as the API computes it. */
+export interface ResponsesUsage {
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_output_tokens: number;
+}
+
+export type ResponsesKind = 'main' | 'side';
+
+export interface MockOpenAIRequest {
+  seq: number;
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: any;
+  kind?: ResponsesKind;
+  /** Main requests: their number among main requests, from 1. */
+  n?: number;
+  model?: string;
+  usage?: ResponsesUsage;
+  reply?: string;
+  at: number;
+}
+
+export interface MockOpenAIOptions {
+  usage?: (n: number, body: any) => ResponsesUsage;
+  reply?: (n: number, body: any) => string;
+  sideUsage?: (body: any) => ResponsesUsage;
+  sideReply?: (body: any) => string;
+  /** Main conversation vs helper request (default: main when the request carries tools). */
+  classify?: (body: any) => ResponsesKind;
+  log?: (line: string) => void;
+}
+
+export interface MockOpenAI {
+  /** Origin, e.g. http://127.0.0.1:41234 (the provider's base_url is `${url}/v1`). */
+  url: string;
+  port: number;
+  requests: MockOpenAIRequest[];
+  mainRequests(): MockOpenAIRequest[];
+  external: string[];
+  proxyEnv(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SIDE_USAGE: ResponsesUsage = { input_tokens: 9, cached_input_tokens: 0, output_tokens: 4, reasoning_output_tokens: 0 };
+
+export function classifyResponsesRequest(body: any): ResponsesKind {
+  if (!body || typeof body !== 'object') return 'side';
+  return Array.isArray(body.tools) && body.tools.length > 0 ? 'main' : 'side';
+}
+
+function decode(buf: Buffer, encoding: string | undefined): string {
+  try {
+    switch ((encoding ?? '').toLowerCase()) {
+      case 'gzip':
+        return zlib.gunzipSync(buf).toString('utf8');
+      case 'deflate':
+        return zlib.inflateSync(buf).toString('utf8');
+      case 'br':
+        return zlib.brotliDecompressSync(buf).toString('utf8');
+      case 'zstd': {
+        // zstd in node:zlib exists from Node 22.15 / 23.8; absent on Node 20.
+        const z = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
+        return z ? z(buf).toString('utf8') : '';
+      }
+      default:
+        return buf.toString('utf8');
+    }
+  } catch {
+    return buf.toString('utf8');
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(decode(Buffer.concat(chunks), req.headers['content-encoding'] as string | undefined)));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, obj: unknown): void {
+  const text = JSON.stringify(obj);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': `req_mock_${randomBytes(6).toString('hex')}` });
+  res.end(text);
+}
+
+function apiUsage(u: ResponsesUsage): Record<string, unknown> {
+  return {
+    input_tokens: u.input_tokens,
+    input_tokens_details: { cached_tokens: u.cached_input_tokens },
+    output_tokens: u.output_tokens,
+    output_tokens_details: { reasoning_tokens: u.reasoning_output_tokens },
+    total_tokens: u.input_tokens + u.output_tokens,
+  };
+}
+
+export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<MockOpenAI> {
+  const requests: MockOpenAIRequest[] = [];
+  const external: string[] = [];
+  const sockets = new Set<Duplex>();
+  let seq = 0;
+  let mainCount = 0;
+  const log = opts.log ?? (() => {});
+  const usageOf = opts.usage ?? ((n: number) => ({ input_tokens: 20000 + 1000 * n, cached_input_tokens: 15000, output_tokens: 300, reasoning_output_tokens: 0 }));
+  const replyOf = opts.reply ?? ((n: number) => `Mock codex reply number ${n}.`);
+  const sideUsageOf = opts.sideUsage ?? (() => DEFAULT_SIDE_USAGE);
+  const sideReplyOf = opts.sideReply ?? (() => 'Mock side reply');
+  const classify = opts.classify ?? classifyResponsesRequest;
+
+  function responses(res: ServerResponse, rec: MockOpenAIRequest): void {
+    const body = rec.body && typeof rec.body === 'object' ? rec.body : {};
+    const kind = classify(body);
+    rec.kind = kind;
+    rec.model = typeof body.model === 'string' ? body.model : 'mock-model';
+    let usage: ResponsesUsage;
+    let text: string;
+    if (kind === 'main') {
+      rec.n = ++mainCount;
+      usage = usageOf(rec.n, body);
+      text = replyOf(rec.n, body);
+    } else {
+      usage = sideUsageOf(body);
+      text = sideReplyOf(body);
+      const schema = body.text?.format?.schema;
+      if (body.text?.format?.type === 'json_schema' && schema) text = JSON.stringify(fillJsonSchema(schema, text));
+    }
+    rec.usage = usage;
+    rec.reply = text;
+    log(`${rec.seq} POST ${rec.path} ${kind}${rec.n ? ` #${rec.n}` : ''} model=${rec.model} stream=${body.stream} tools=${Array.isArray(body.tools) ? body.tools.length : 0}`);
+    const respId = `resp_mock_${randomBytes(8).toString('hex')}`;
+    const itemId = `msg_mock_${randomBytes(8).toString('hex')}`;
+    const created = Math.floor(Date.now() / 1000);
+    const base = { id: respId, object: 'response', created_at: created, model: rec.model };
+    const item = { type: 'message', id: itemId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+    if (body.stream === false) {
+      json(res, 200, { ...base, status: 'completed', output: [item], usage: apiUsage(usage) });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': `req_mock_${randomBytes(6).toString('hex')}` });
+    let sn = 0;
+    const send = (type: string, data: Record<string, unknown>): void => {
+      res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sn++, ...data })}\n\n`);
+    };
+    send('response.created', { response: { ...base, status: 'in_progress', output: [] } });
+    send('response.in_progress', { response: { ...base, status: 'in_progress', output: [] } });
+    send('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } });
+    send('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+    const half = Math.ceil(text.length / 2);
+    for (const part of [text.slice(0, half), text.slice(half)]) {
+      if (part) send('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: part });
+    }
+    send('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text });
+    send('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } });
+    send('response.output_item.done', { output_index: 0, item });
+    send('response.completed', { response: { ...base, status: 'completed', output: [item], usage: apiUsage(usage) } });
+    res.end();
+  }
+
+  const server = createServer(async (req, res) => {
+    const raw = await readBody(req).catch(() => '');
+    let body: any = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const rec: MockOpenAIRequest = { seq: ++seq, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, at: Date.now() };
+    requests.push(rec);
+    if (/^[a-z]+:\/\//i.test(rec.path)) {
+      external.push(rec.path);
+      log(`${rec.seq} REFUSED proxy ${rec.method} ${rec.path}`);
+      res.writeHead(403, { 'content-type': 'text/plain' });
+      res.end('mock-openai: no external traffic in tests\n');
+      return;
+    }
+    const pathname = rec.path.split('?')[0]!;
+    if (rec.method === 'POST' && /\/responses$/.test(pathname)) return responses(res, rec);
+    log(`${rec.seq} ${rec.method} ${rec.path}`);
+    if (rec.method === 'GET' && /\/models$/.test(pathname)) {
+      // Both shapes: OpenAI's {object: list, data} and Codex's own {models: []} (an empty list
+      // makes Codex fall back to its built-in model info).
+      return json(res, 200, { object: 'list', data: [{ id: 'mock-model', object: 'model', created: 0, owned_by: 'mock' }], models: [] });
+    }
+    json(res, 404, { error: { message: `mock-openai: no ${rec.method} ${pathname}`, type: 'invalid_request_error', code: 'not_found' } });
+  });
+
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    const target = req.url ?? '?';
+    external.push(target);
+    requests.push({ seq: ++seq, method: 'CONNECT', path: target, headers: req.headers, body: null, at: Date.now() });
+    log(`${seq} REFUSED CONNECT ${target}`);
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
+  // WebSocket upgrades (Codex can stream Responses over a websocket): refuse, so it falls back to HTTP.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    requests.push({ seq: ++seq, method: 'UPGRADE', path: req.url ?? '/', headers: req.headers, body: null, at: Date.now() });
+    log(`${seq} REFUSED UPGRADE ${req.url}`);
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 426 Upgrade Required\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 1000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    requests,
+    external,
+    mainRequests: () => requests.filter((r) => r.kind === 'main'),
+    proxyEnv: () => ({
+      HTTPS_PROXY: url, https_proxy: url, HTTP_PROXY: url, http_proxy: url,
+      ALL_PROXY: url, all_proxy: url,
+      NO_PROXY: '127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1',
+    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
