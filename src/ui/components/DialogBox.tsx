@@ -6,19 +6,10 @@ import type { Rect } from '../layout.js';
 import type { Dialog } from '../ui-state.js';
 import { agentQuestion, helpLines } from './overlay.js';
 import { Positioned } from './Positioned.js';
+import { Line } from './Line.js';
 import { TraceView } from './TraceView.js';
 import { DiffView, MergePreviewView, MergeProgressView } from './MergeViews.js';
 
-/** Pad to the box's inner width so the dialog hides what is under it. */
-function Line({ width, children, ...rest }: { width: number; children?: React.ReactNode } & React.ComponentProps<typeof Text>) {
-  return (
-    <Box width={width} height={1} flexShrink={0}>
-      <Text wrap="truncate-end" {...rest}>
-        {children}
-      </Text>
-    </Box>
-  );
-}
 
 export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; rect: Rect; snapshot: Snapshot; keymap: Keymap }) {
   if (dialog.kind === 'trace') return <TraceView dialog={dialog} rect={rect} />;

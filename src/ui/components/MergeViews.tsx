@@ -4,16 +4,8 @@ import type { MergeView } from '../../core/merge/merge-coordinator.js';
 import type { MergePreview } from '../../core/merge/merge-preview.js';
 import type { Rect } from '../layout.js';
 import { Positioned } from './Positioned.js';
+import { Line } from './Line.js';
 
-function Row({ width, children, ...rest }: { width: number; children?: React.ReactNode } & React.ComponentProps<typeof Text>) {
-  return (
-    <Box width={width} height={1} flexShrink={0}>
-      <Text wrap="truncate-end" {...rest}>
-        {children}
-      </Text>
-    </Box>
-  );
-}
 
 function Frame({ rect, children }: { rect: Rect; children: React.ReactNode }) {
   return (
@@ -30,45 +22,45 @@ export function MergePreviewView({ p, rect }: { p: MergePreview; rect: Rect }) {
   const stat = p.stat.trim().split('\n').pop()?.trim() ?? '';
   return (
     <Frame rect={rect}>
-      <Row width={w} bold color="cyan">
+      <Line width={w} bold color="cyan">
         Merge {p.worktree} into {p.mainBranch} ({p.strategy})
-      </Row>
-      <Row width={w}>
+      </Line>
+      <Line width={w}>
         {p.commits.length} commit{p.commits.length === 1 ? '' : 's'} · {stat || 'no changes'}
-      </Row>
+      </Line>
       {p.commits.slice(0, 8).map((c) => (
-        <Row key={c} width={w} color="yellow">{`  ${c}`}</Row>
+        <Line key={c} width={w} color="yellow">{`  ${c}`}</Line>
       ))}
-      {p.commits.length > 8 ? <Row width={w}>{`  … and ${p.commits.length - 8} more`}</Row> : null}
-      <Row width={w} color={p.mainMoved ? 'yellow' : 'gray'}>
+      {p.commits.length > 8 ? <Line width={w}>{`  … and ${p.commits.length - 8} more`}</Line> : null}
+      <Line width={w} color={p.mainMoved ? 'yellow' : 'gray'}>
         {p.mainMoved ? `MAIN moved since the branch forked (${p.behind} commit${p.behind === 1 ? '' : 's'} behind)` : 'MAIN has not moved since the branch forked'}
-      </Row>
-      <Row width={w} color={p.conflicts === null ? 'yellow' : p.conflicts.length ? 'red' : 'green'}>
+      </Line>
+      <Line width={w} color={p.conflicts === null ? 'yellow' : p.conflicts.length ? 'red' : 'green'}>
         {p.conflicts === null ? 'conflicts: this git cannot predict them' : p.conflicts.length ? `CONFLICTS: ${p.conflicts.join(', ')}` : '✓ no conflicts predicted'}
-      </Row>
+      </Line>
       {p.flagged.map((f) => (
-        <Row key={f.pattern} width={w} color="magenta">
+        <Line key={f.pattern} width={w} color="magenta">
           ! {f.message}: {f.files.join(', ')}
-        </Row>
+        </Line>
       ))}
       {p.dirtyMain.length ? (
-        <Row width={w} color="red" bold>
+        <Line width={w} color="red" bold>
           MAIN has uncommitted changes ({p.dirtyMain.map((l) => l.slice(3)).join(', ')}): resolve that first
-        </Row>
+        </Line>
       ) : null}
       {p.dirtyWorktree.length ? (
-        <Row width={w} color="yellow">
+        <Line width={w} color="yellow">
           {p.worktree} has uncommitted changes: {p.dirtyWorktree.map((l) => l.slice(3)).join(', ')}
-        </Row>
+        </Line>
       ) : null}
       <Box flexGrow={1} />
-      <Row width={w} color="gray">
+      <Line width={w} color="gray">
         {blocked
           ? 'Cannot merge as things stand · Esc close'
           : p.dirtyWorktree.length
             ? 'c commit those changes, then merge (gate → merge → health) · Esc cancel'
             : 'y / Enter merge (gate → merge → health, rollback on failure) · Esc cancel'}
-      </Row>
+      </Line>
     </Frame>
   );
 }
@@ -81,9 +73,9 @@ export function MergeProgressView({ m, rect }: { m: MergeView | null; rect: Rect
   if (!m) {
     return (
       <Frame rect={rect}>
-        <Row width={w} color="gray">
+        <Line width={w} color="gray">
           Starting the merge…
-        </Row>
+        </Line>
       </Frame>
     );
   }
@@ -91,30 +83,30 @@ export function MergeProgressView({ m, rect }: { m: MergeView | null; rect: Rect
   const r = m.result;
   return (
     <Frame rect={rect}>
-      <Row width={w} bold color="cyan">
+      <Line width={w} bold color="cyan">
         Merging {m.worktree} {m.running ? '…' : ''}
-      </Row>
+      </Line>
       {m.steps.map((s, i) => (
-        <Row key={`${s.step}-${i}`} width={w}>
+        <Line key={`${s.step}-${i}`} width={w}>
           <Text color={MARK[s.status]?.[1]}>{MARK[s.status]?.[0] ?? '·'} </Text>
           <Text bold>{s.step.padEnd(14)}</Text>
           <Text color="gray">{s.line ?? ''}</Text>
-        </Row>
+        </Line>
       ))}
       {m.lines.slice(-room).map((l, i) => (
-        <Row key={`l${i}`} width={w} color="gray">
+        <Line key={`l${i}`} width={w} color="gray">
           {`  ${l}`}
-        </Row>
+        </Line>
       ))}
       <Box flexGrow={1} />
       {r ? (
-        <Row width={w} bold color={r.outcome === 'merged' ? 'green' : 'red'}>
+        <Line width={w} bold color={r.outcome === 'merged' ? 'green' : 'red'}>
           {r.message}
-        </Row>
+        </Line>
       ) : null}
-      <Row width={w} color="gray">
+      <Line width={w} color="gray">
         {m.running ? 'Esc stop (until the merge step: MAIN stays untouched)' : m.offerRemoval ? `r remove the ephemeral lane ${m.worktree} · Enter close` : 'Enter close'}
-      </Row>
+      </Line>
     </Frame>
   );
 }
@@ -133,18 +125,18 @@ export function DiffView({ worktree, lines, offset, rect }: { worktree: string; 
   const rows = Math.max(1, rect.height - 4);
   return (
     <Frame rect={rect}>
-      <Row width={w} bold color="cyan">
+      <Line width={w} bold color="cyan">
         Diff of {worktree} against MAIN <Text color="gray">· lines {Math.min(lines.length, offset + 1)}–{Math.min(lines.length, offset + rows)} of {lines.length}</Text>
-      </Row>
+      </Line>
       {lines.slice(offset, offset + rows).map((l, i) => (
-        <Row key={offset + i} width={w} color={diffColour(l)} bold={l.startsWith('diff ')}>
+        <Line key={offset + i} width={w} color={diffColour(l)} bold={l.startsWith('diff ')}>
           {l || ' '}
-        </Row>
+        </Line>
       ))}
       <Box flexGrow={1} />
-      <Row width={w} color="gray">
+      <Line width={w} color="gray">
         ↑↓ PgUp PgDn g G scroll · Esc close
-      </Row>
+      </Line>
     </Frame>
   );
 }
