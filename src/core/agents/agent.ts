@@ -168,6 +168,11 @@ export class Agent extends EventEmitter implements AgentView {
     return { ...agentEnv(this.spec.baseEnv, this.spec.profile.env, { agent: this.spec.id, worktree: this.spec.worktree }), ...(this.spec.extraEnv ?? {}) };
   }
 
+  /** A line of flower-tui's own in this agent's screen (and its mirrors), e.g. how a lane setup ended. */
+  showNote(text: string): void {
+    this.feed(text);
+  }
+
   /**
    * Everything shown in the emulator goes through here and is also emitted as 'output', so mirrors of
    * this screen (a server's clients) see exactly the same byte stream.

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { FlowerConfig } from '../../config/config.js';
 import { agentsForWorktree, agentSpecProfile } from '../../config/config.js';
@@ -49,6 +52,10 @@ export const SETUP_AGENT = 'setup';
  */
 export class LaneManager {
   private readonly setups = new Map<string, LaneSetup>();
+  /** Ports handed to lanes still being created (not yet in state): concurrent adds must not reuse them. */
+  private readonly reservedPorts = new Set<number>();
+  /** The prompt of an add whose setup failed, for the first agent once a retry succeeds. */
+  private readonly pendingPrompts = new Map<string, string>();
 
   constructor(
     private readonly sup: Supervisor,
@@ -71,9 +78,10 @@ export class LaneManager {
     const branch = `${cfg.branchPrefix}${name}`;
     const record = (action: string, outcome: string, details?: Record<string, unknown>, error?: string) =>
       this.sup.record({ actor, action, target: name, details, outcome, error });
+    let port: number | null = null;
     try {
       await validateLaneName(this.sup.repo.mainRoot, name, branch);
-      if (name === 'MAIN' || this.sup.snapshot().worktrees.some((w) => w.name === name)) throw new FlowerError('bad-usage', `a worktree named "${name}" already exists`);
+      if (name === 'MAIN' || this.sup.snapshot().worktrees.some((w) => w.name === name || w.name === branch)) throw new FlowerError('bad-usage', `a worktree named "${name}" already exists`);
       const main = this.sup.snapshot().worktrees.find((w) => w.isMain);
       if (main && main.branch === null) throw new FlowerError('bad-usage', 'MAIN is on a detached HEAD: check out its branch first (lanes branch from it and merge back into it)');
       const lanePath = this.lanePath(name);
@@ -81,11 +89,16 @@ export class LaneManager {
       const lane = opts.lane ?? cfg.defaultLane;
       const kind = opts.kind ?? cfg.defaultKind;
       const used = Object.values(this.sup.stateWorktrees()).map((w) => w.port).filter((p): p is number => typeof p === 'number');
-      const port = kind === 'served' ? allocatePort(cfg.served.portRange, used) : null;
+      port = kind === 'served' ? allocatePort(cfg.served.portRange, [...used, ...this.reservedPorts]) : null;
+      if (port !== null) this.reservedPorts.add(port);
       if (kind === 'served' && port === null) throw new FlowerError('bad-usage', `no free port left in lanes.served.portRange ${cfg.served.portRange.join('–')}`);
       await addWorktree(this.sup.repo.mainRoot, { branch, path: lanePath, base });
       const agents = opts.agents ?? (cfg.agents.length ? cfg.agents : agentsForWorktree(this.config(), { name, branch }).map(agentSpecProfile));
-      this.sup.rememberLane(name, { lane, path: lanePath, branch, kind, port, agents, promptFile: null });
+      // A refresh that listed the worktrees before this one existed must end before the record is
+      // written: it would replace state.worktrees without it.
+      await this.sup.refreshGit();
+      const wtName = this.sup.snapshot().worktrees.find((w) => w.path === lanePath)?.name ?? branch;
+      this.sup.rememberLane(wtName, { lane, path: lanePath, branch, kind, port, agents, promptFile: null });
       record('worktree.add', 'ok', { branch, path: lanePath, base: base.slice(0, 12), lane, kind, port });
       await this.sup.refreshGit();
       const provision = provisionLane({
@@ -99,13 +112,16 @@ export class LaneManager {
         secretPatterns: cfg.secretPatterns,
       });
       record('worktree.provision', 'ok', { copied: provision.copied, overridden: provision.overridden, stripped: provision.stripped });
-      const setup = await this.runSetup(name, actor);
+      const setup = await this.runSetup(wtName, actor);
       let started: AgentInfo[] = [];
-      if (setup !== 'failed') started = await this.startAgents(name, agents, opts.prompt, actor);
-      return { worktree: name, path: lanePath, branch, port, provision, setup, agents: started.map((a) => a.id) };
+      if (setup !== 'failed') started = await this.startAgents(wtName, agents, opts.prompt, actor);
+      else if (opts.prompt) this.pendingPrompts.set(wtName, opts.prompt);
+      return { worktree: wtName, path: lanePath, branch, port, provision, setup, agents: started.map((a) => a.id) };
     } catch (e) {
       record('worktree.add', 'error', { branch }, describeError(e));
       throw e;
+    } finally {
+      if (port !== null) this.reservedPorts.delete(port);
     }
   }
 
@@ -123,10 +139,11 @@ export class LaneManager {
     this.setups.set(name, state);
     this.sup.changed();
     this.sup.record({ actor, action: 'worktree.setup', target: name, details: { commands }, outcome: 'started' });
+    const stepFile = path.join(os.tmpdir(), `flower-setup-${randomUUID()}.step`);
     const profile = {
       command: '/bin/sh',
       args: ['-c', setupScript(commands)],
-      env: { FLOWER_LANE: name, FLOWER_PORT: rec?.port ? String(rec.port) : '' },
+      env: { FLOWER_LANE: name, FLOWER_PORT: rec?.port ? String(rec.port) : '', FLOWER_SETUP_STEP_FILE: stepFile },
       description: 'lane setup',
     };
     const agent = await this.sup.spawnInternal(name, SETUP_AGENT, profile);
@@ -148,6 +165,14 @@ export class LaneManager {
       agent.on('change', check);
       check();
     });
+    // The step that ran last, from the script's side channel: the pty may lose its last output.
+    try {
+      const step = Number(readFileSync(stepFile, 'utf8'));
+      if (step >= 1 && step <= commands.length) this.setups.set(name, { ...(this.setups.get(name) ?? state), step, command: commands[step - 1]! });
+    } catch {
+      /* no step started */
+    }
+    rmSync(stepFile, { force: true });
     osc.dispose();
     const now = this.setups.get(name) ?? state;
     if (code === 0) {
@@ -158,6 +183,8 @@ export class LaneManager {
       this.sup.changed();
       return 'done';
     }
+    // Said by flower-tui, not the script: a program's last output can be lost when it exits.
+    agent.showNote(`\x1b[1;31m✗ [${now.step}/${commands.length}] failed (exit ${code})\x1b[0m\r\n`);
     this.setups.set(name, { ...now, state: 'failed', exitCode: code });
     this.sup.record({ actor, action: 'worktree.setup', target: name, details: { step: now.step, command: now.command, exitCode: code }, outcome: 'error', error: `"${now.command}" exited ${code}` });
     this.sup.changed();
@@ -170,7 +197,16 @@ export class LaneManager {
     const result = await this.runSetup(name, actor);
     if (result !== 'failed') {
       const rec = this.sup.stateWorktrees()[name];
-      await this.startAgents(name, rec?.agents ?? [], undefined, actor);
+      // Only the agents not already there (a re-run of a successful setup must not double them).
+      const have = this.sup.snapshot().agents.filter((a) => a.worktree === name && a.name !== SETUP_AGENT).map((a) => a.profile);
+      const todo = (rec?.agents ?? []).filter((p) => {
+        const i = have.indexOf(p);
+        if (i === -1) return true;
+        have.splice(i, 1);
+        return false;
+      });
+      await this.startAgents(name, todo, this.pendingPrompts.get(name), actor);
+      this.pendingPrompts.delete(name);
     }
     return result;
   }
@@ -199,7 +235,8 @@ export class LaneManager {
 
   private requireLane(name: string): WorktreeInfo {
     if (name === 'MAIN') throw new FlowerError('main-read-only', 'MAIN can never be removed');
-    const wt = this.sup.snapshot().worktrees.find((w) => w.name === name || w.path === name);
+    const prefixed = `${this.config().lanes.branchPrefix}${name}`;
+    const wt = this.sup.snapshot().worktrees.find((w) => w.name === name || w.path === name) ?? this.sup.snapshot().worktrees.find((w) => !w.isMain && w.branch === prefixed);
     if (!wt) throw new FlowerError('unknown-worktree', `no worktree "${name}"`);
     if (wt.isMain) throw new FlowerError('main-read-only', 'MAIN can never be removed');
     return wt;
@@ -232,6 +269,7 @@ export class LaneManager {
       throw e;
     }
     this.setups.delete(wt.name);
+    this.pendingPrompts.delete(wt.name);
     this.sup.forgetLane(wt.name);
     this.sup.record({ actor, action: 'worktree.rm', target: wt.name, details: { path: wt.path, branch: wt.branch, branchDeleted, forced: force, agentsStopped: check.agents }, outcome: 'ok' });
     await this.sup.refreshGit();

@@ -56,16 +56,15 @@ const ENV_LINE = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/;
 
 /** Set keys in .env text: replace existing assignments in place, append the rest. Pure. */
 export function applyEnvOverrides(text: string, overrides: Record<string, string>): string {
-  const left = new Map(Object.entries(overrides));
+  const seen = new Set<string>();
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   const out = lines.map((line) => {
     const m = ENV_LINE.exec(line);
-    if (!m || !left.has(m[2]!)) return line;
-    const v = left.get(m[2]!)!;
-    left.delete(m[2]!);
-    return `${m[1]}${m[2]}${m[3]}${quoteEnv(v)}`;
+    if (!m || !Object.hasOwn(overrides, m[2]!)) return line;
+    seen.add(m[2]!);
+    return `${m[1]}${m[2]}${m[3]}${quoteEnv(overrides[m[2]!]!)}`;
   });
-  for (const [k, v] of left) out.push(`${k}=${quoteEnv(v)}`);
+  for (const [k, v] of Object.entries(overrides)) if (!seen.has(k)) out.push(`${k}=${quoteEnv(v)}`);
   return out.join('\n') + '\n';
 }
 
@@ -77,12 +76,25 @@ function quoteEnv(v: string): string {
 export function stripSecrets(text: string, patterns: string[]): { text: string; stripped: string[] } {
   const res = patterns.map(globToRegExp);
   const stripped: string[] = [];
-  const out = text.split('\n').map((line) => {
+  const out: string[] = [];
+  // A stripped value opened with a quote that does not close on its line: drop lines up to the closing one.
+  let open: string | null = null;
+  for (const line of text.split('\n')) {
+    if (open) {
+      if (line.includes(open)) open = null;
+      continue;
+    }
     const m = ENV_LINE.exec(line);
-    if (!m || !res.some((r) => r.test(m[2]!))) return line;
+    if (!m || !res.some((r) => r.test(m[2]!))) {
+      out.push(line);
+      continue;
+    }
     stripped.push(m[2]!);
-    return `${m[1]}${m[2]}${m[3]}`;
-  });
+    out.push(`${m[1]}${m[2]}${m[3]}`);
+    const v = m[4]!.trimStart();
+    const q = v[0];
+    if ((q === '"' || q === "'" || q === '`') && !v.slice(1).includes(q)) open = q;
+  }
   return { text: out.join('\n'), stripped };
 }
 

@@ -15,10 +15,12 @@ export function setupScript(commands: string[]): string {
   const lines = ['set -e'];
   commands.forEach((cmd, i) => {
     const safe = cmd.replaceAll('{name}', '"$FLOWER_LANE"').replaceAll('{port}', '"$FLOWER_PORT"');
+    // Also outside the pty: a program that exits may take its last output with it.
+    lines.push(`if [ -n "\${FLOWER_SETUP_STEP_FILE:-}" ]; then printf '%s' ${i + 1} > "$FLOWER_SETUP_STEP_FILE"; fi`);
     lines.push(`printf '\\033]${SETUP_STEP_OSC};%s\\007\\033[1;36m▶ [%s/%s] %s\\033[0m\\r\\n' ${i + 1} ${i + 1} ${commands.length} ${shQuote(cmd)}`);
     // Braces, not a subshell: a step may `cd` or export for the next one.
     lines.push(`{ ${safe}
-} || { c=$?; printf '\\033[1;31m✗ [%s/%s] failed (exit %s)\\033[0m\\r\\n' ${i + 1} ${commands.length} "$c"; exit "$c"; }`);
+} || exit $?`);
   });
   lines.push(`printf '\\033[1;32m✓ setup done\\033[0m\\r\\n'`);
   return lines.join('\n');
