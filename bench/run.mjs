@@ -1159,7 +1159,7 @@ async function sectionMemory() {
   const perAgent = (fFilled - fBase) / 16;
   const tBaseSum = tBase.srv + tBase.client;
   const tFilledSum = tFilled.srv + tFilled.client;
-  result('memory', 'base RSS, no agents (server+TUI | tmux server+client, 1 pane)', fBase, tBaseSum, { unit: ' MB', digits: 1, target: '≤ 60 MB', met: fBase <= 60 });
+  result('memory', 'base RSS, no agents (flower: server+TUI; tmux: server+client, 1 pane)', fBase, tBaseSum, { unit: ' MB', digits: 1, target: '≤ 60 MB', met: fBase <= 60 });
   result('memory', '16 agents started, nothing printed', idle.tui + idle.srv, tIdle.srv + tIdle.client, { unit: ' MB', digits: 1 });
   result('memory', `16 agents × ${SIZE.memLines} lines printed`, fFilled, tFilledSum, { unit: ' MB', digits: 1, target: `≤ ${60 + 8 * 16} MB`, met: fFilled <= 60 + 8 * 16 });
   result('memory', 'per agent ((filled − base) / 16)', perAgent, (tFilledSum - tBaseSum) / 16, { unit: ' MB', digits: 2, target: '≤ 8 MB', met: perAgent <= 8 });
