@@ -1,5 +1,17 @@
 import type { Profile } from './schema.js';
 
+/** Agents' refresh defaults: warn at 70 % of the window, mark ROT at 85 %, refresh by hand. */
+const BUILTIN_REFRESH: NonNullable<Profile['refresh']> = {
+  warnAt: 0.7,
+  refreshAt: 0.85,
+  mode: 'manual',
+  action: 'respawn',
+  command: '/compact',
+  cooldownMs: 600_000,
+  maxPerHour: 3,
+  briefFile: 'BRIEF.md',
+};
+
 /**
  * Profiles every installation has. A user's profile of the same name replaces the built-in one
  * whole (no deep merge: half of a built-in command line mixed with half of the user's is a trap).
@@ -14,7 +26,7 @@ export function builtinProfiles(env: NodeJS.ProcessEnv = process.env): Record<st
       description: 'Claude Code',
       session: { newArgs: ['--session-id', '{sessionId}'], resumeArgs: ['--resume', '{sessionId}'] },
       usage: { source: 'claude', patternKind: 'percentLeft' },
-      refresh: { warnAt: 0.7, refreshAt: 0.85, mode: 'manual', action: 'respawn', command: '/compact', cooldownMs: 600_000, maxPerHour: 3, briefFile: 'BRIEF.md' },
+      refresh: BUILTIN_REFRESH,
     },
     // Codex has no flag to choose a session id: the id is learnt from its rollout file, then resumable.
     codex: {
@@ -24,7 +36,7 @@ export function builtinProfiles(env: NodeJS.ProcessEnv = process.env): Record<st
       description: 'OpenAI Codex CLI',
       session: { resumeArgs: ['resume', '{sessionId}'] },
       usage: { source: 'codex', patternKind: 'percentLeft' },
-      refresh: { warnAt: 0.7, refreshAt: 0.85, mode: 'manual', action: 'respawn', command: '/compact', cooldownMs: 600_000, maxPerHour: 3, briefFile: 'BRIEF.md' },
+      refresh: BUILTIN_REFRESH,
     },
     gemini: {
       command: 'gemini',
@@ -32,7 +44,7 @@ export function builtinProfiles(env: NodeJS.ProcessEnv = process.env): Record<st
       env: {},
       description: 'Gemini CLI',
       usage: { source: 'gemini', window: 1_048_576, pattern: '\\((\\d+)% context left\\)', patternKind: 'percentLeft' },
-      refresh: { warnAt: 0.7, refreshAt: 0.85, mode: 'manual', action: 'command', command: '/compress', cooldownMs: 600_000, maxPerHour: 3, briefFile: 'BRIEF.md' },
+      refresh: { ...BUILTIN_REFRESH, action: 'command', command: '/compress' },
     },
   };
 }

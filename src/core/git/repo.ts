@@ -3,7 +3,7 @@ import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { FlowerError, describeError } from '../errors.js';
 import { parseWorktreePorcelain } from './worktree-porcelain.js';
-import type { WorktreeInfo } from '../types.js';
+import type { MainInfo, WorktreeInfo } from '../types.js';
 
 /** The repository flower-tui runs on: where MAIN is and where its shared git dir lives. */
 export interface RepoLocation {
@@ -66,17 +66,8 @@ export async function listWorktrees(repo: RepoLocation): Promise<WorktreeInfo[]>
   return out;
 }
 
-/** MAIN's branch, HEAD and whether it has changes: what its read-only pane shows. */
-export interface MainStatus {
-  branch: string | null;
-  headShort: string | null;
-  subject: string | null;
-  /** Count of changed or untracked paths (`git status --porcelain`), 0 = clean. */
-  changes: number;
-  /** The changed paths themselves ("XY path"), at most 50: the dirty alarm lists them. */
-  changed: string[];
-  error: string | null;
-}
+/** MAIN's branch, HEAD and whether it has changes: what its read-only pane shows (the snapshot's MainInfo). */
+export type MainStatus = MainInfo;
 
 /** Parse `git status --porcelain=v2 --branch`: branch, HEAD and how many paths changed. Pure. */
 export function parseStatusV2(text: string): { branch: string | null; oid: string | null; changes: number; changed: string[] } {
