@@ -243,4 +243,53 @@ describe('TerminalScreen', () => {
       s.dispose();
     }
   });
+  test('a write with nothing queued is parsed before write() returns; queued writes stay in order', () => {
+    const s = new TerminalScreen(20, 3, 10);
+    try {
+      // If this fails after an @xterm/headless upgrade, the internals TerminalScreen.write reuses moved.
+      assert.equal(s.parsesSynchronously, true);
+      let done = false;
+      s.write('now', () => (done = true));
+      assert.equal(done, true);
+      assert.equal(s.visibleText()[0], 'now');
+      assert.equal(s.backlog, 0);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  test('many writes, large and small, parse in order with their callbacks', async () => {
+    const s = new TerminalScreen(20, 3, 10);
+    try {
+      let order = '';
+      s.write(Buffer.from('x'.repeat(2 * 1024 * 1024) + '\r\nEND'), () => (order += 'a'));
+      s.write('\r\nMID', () => (order += 'b'));
+      s.write(Buffer.from('\r\nLAST'), () => (order += 'c'));
+      await write(s, '');
+      assert.equal(order, 'abc');
+      assert.equal(s.backlog, 0);
+      assert.deepEqual(s.visibleText(), ['END', 'MID', 'LAST']);
+    } finally {
+      s.dispose();
+    }
+  });
+  test('a screen asked for no scrollback survives any mix of resizes and writes (xterm 6 throws with 0)', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    for (let run = 0; run < 300; run++) {
+      const s = new TerminalScreen(40, 10, 0);
+      try {
+        for (let step = 0; step < 40; step++) {
+          const k = rnd(5);
+          if (k === 0) s.resize(2 + rnd(80), 1 + rnd(30));
+          else if (k === 1) s.write('x'.repeat(rnd(200)) + '\r\n');
+          else if (k === 2) s.write(`\x1b[${1 + rnd(30)};${1 + rnd(80)}Hhello`);
+          else if (k === 3) s.write(rnd(2) ? '\x1b[?1049h' : '\x1b[?1049l');
+          else s.write('\x1b[2J\x1b[H' + 'y\r\n'.repeat(rnd(40)));
+        }
+      } finally {
+        s.dispose();
+      }
+    }
+  });
 });

@@ -6,6 +6,13 @@ const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
 export type XTerm = InstanceType<typeof Terminal>;
 
+/** xterm's write queue (internal): how much is waiting, and its own switch for parsing at once. */
+interface XtermWriteQueue {
+  _writeBuffer: unknown[];
+  _pendingData: number;
+  _didUserInput: boolean;
+}
+
 /**
  * One agent's terminal emulator: every byte its pty prints goes through here, so the screen is
  * right (colours, cursor addressing, alternate screen) whether or not anyone is looking at it.
@@ -13,13 +20,17 @@ export type XTerm = InstanceType<typeof Terminal>;
 export class TerminalScreen {
   readonly term: XTerm;
   private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private readonly queue: XtermWriteQueue | null;
 
   constructor(cols: number, rows: number, scrollback: number, opts: { convertEol?: boolean } = {}) {
     // allowProposedApi: reading term.buffer throws without it. logLevel off: parser warnings would
-    // otherwise be printed with console.* straight into the UI.
-    this.term = new Terminal({ cols: Math.max(1, cols), rows: Math.max(1, rows), scrollback, allowProposedApi: true, logLevel: 'off', convertEol: opts.convertEol ?? false });
+    // otherwise be printed with console.* straight into the UI. Scrollback at least 1: with 0,
+    // xterm 6 can throw mid-parse after a resize (found by fuzzing resizes and writes).
+    this.term = new Terminal({ cols: Math.max(1, cols), rows: Math.max(1, rows), scrollback: Math.max(1, scrollback), allowProposedApi: true, logLevel: 'off', convertEol: opts.convertEol ?? false });
     this.serializer = new SerializeAddon();
     this.term.loadAddon(this.serializer);
+    const q = (this.term as unknown as { _core?: { _writeBuffer?: Partial<XtermWriteQueue> } })._core?._writeBuffer;
+    this.queue = q && Array.isArray(q._writeBuffer) && typeof q._pendingData === 'number' && typeof q._didUserInput === 'boolean' ? (q as XtermWriteQueue) : null;
   }
 
   get cols(): number {
@@ -29,8 +40,26 @@ export class TerminalScreen {
     return this.term.rows;
   }
 
+  /**
+   * Parse `data`. When nothing is queued it is parsed now, in this call (and `done` runs before it
+   * returns): xterm would otherwise wait for a timer (≥ 1 ms in Node) on every write, which is most
+   * of a keystroke's echo latency and a timer per spinner frame. xterm does exactly this itself for
+   * writes that follow user input; we reuse that switch. Writes while others are queued, and the
+   * rest of a write too large for one 12 ms slice, go the usual asynchronous way, in order.
+   */
   write(data: string | Uint8Array, done?: () => void): void {
+    if (this.queue && this.queue._writeBuffer.length === 0) this.queue._didUserInput = true;
     this.term.write(data, done);
+  }
+
+  /** Bytes (or UTF-16 units) written but not parsed yet: a producer should pause while this is large. */
+  get backlog(): number {
+    return this.queue?._pendingData ?? 0;
+  }
+
+  /** Whether writes are parsed synchronously when nothing is queued (false if xterm's internals changed). */
+  get parsesSynchronously(): boolean {
+    return this.queue !== null;
   }
 
   resize(cols: number, rows: number): void {
