@@ -426,7 +426,7 @@ export class Supervisor extends EventEmitter {
     this.internalAgents.add(id);
     agent.on('change', () => this.queueSnapshot());
     agent.on('screen', () => this.emit('event', { type: 'screen', agent: id }));
-    agent.on('output', (data: string) => this.emit('agent-output', id, data));
+    agent.on('output', (data: Uint8Array) => this.emit('agent-output', id, data));
     agent.on('resized', (cols: number, rows: number) => this.emit('agent-resized', id, cols, rows));
     agent.start();
     this.queueSnapshot();
@@ -513,7 +513,7 @@ export class Supervisor extends EventEmitter {
     });
     agent.on('screen', () => this.emit('event', { type: 'screen', agent: id }));
     // Raw streams for mirrors (the server forwards them to clients); not part of SupervisorEvent.
-    agent.on('output', (data: string) => this.emit('agent-output', id, data));
+    agent.on('output', (data: Uint8Array) => this.emit('agent-output', id, data));
     agent.on('resized', (cols: number, rows: number) => this.emit('agent-resized', id, cols, rows));
     agent.start();
     this.monitor.watch(agent);

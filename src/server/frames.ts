@@ -13,13 +13,13 @@ export function encodeControl(msg: unknown): Buffer {
 }
 
 /** Output frame payload: [u16 id length][id utf8][bytes]. */
-export function encodeOutput(agent: string, data: string | Buffer): Buffer {
+export function encodeOutput(agent: string, data: string | Uint8Array): Buffer {
   const id = Buffer.from(agent, 'utf8');
   const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const payload = Buffer.allocUnsafe(2 + id.length + body.length);
   payload.writeUInt16BE(id.length, 0);
   id.copy(payload, 2);
-  body.copy(payload, 2 + id.length);
+  payload.set(body, 2 + id.length);
   return encodeFrame(FRAME_OUTPUT, payload);
 }
 
@@ -49,7 +49,8 @@ export class FrameDecoder {
       if (kind === FRAME_CONTROL) out.push({ kind, msg: JSON.parse(payload.toString('utf8')) });
       else if (kind === FRAME_OUTPUT) {
         const idLen = payload.readUInt16BE(0);
-        out.push({ kind, agent: payload.subarray(2, 2 + idLen).toString('utf8'), data: Buffer.from(payload.subarray(2 + idLen)) });
+        // A view, not a copy: socket chunks are never reused, and output is parsed at once.
+        out.push({ kind, agent: payload.subarray(2, 2 + idLen).toString('utf8'), data: payload.subarray(2 + idLen) });
       } else throw new Error(`unknown frame kind ${kind}`);
     }
     if (this.buf.length === 0) this.buf = Buffer.alloc(0);

@@ -8,7 +8,8 @@ import { resolveCommand } from './command-path.js';
 import { killProcessTree, killProcessTreeNow } from './process-tree.js';
 import { spawnPty, type Pty } from './pty-backend.js';
 import { TerminalScreen } from './terminal-screen.js';
-import type { AgentView } from '../backend.js';
+import { completeUtf8Length } from './utf8-boundary.js';
+import type { AgentHistory, AgentView } from '../backend.js';
 
 export interface AgentSpawnSpec {
   id: string;
@@ -28,6 +29,11 @@ export interface AgentSpawnSpec {
   killGraceMs: number;
   baseEnv: NodeJS.ProcessEnv;
 }
+
+/** Past this many unparsed bytes the pty is paused: the program waits, instead of our memory. */
+const PAUSE_BACKLOG = 1024 * 1024;
+/** ...and resumed once the emulator is down to this. */
+const RESUME_BACKLOG = 128 * 1024;
 
 /**
  * One pty-backed process and its emulator. Emits 'change' when its info changes and 'screen' when its
@@ -117,14 +123,36 @@ export class Agent extends EventEmitter implements AgentView {
     this.pty = p;
     this.setState({ kind: 'starting' }, { pid: p.pid, startedAt: Date.now() });
     let sawOutput = false;
-    p.onData((data) => {
+    let held: Buffer | null = null;
+    let paused = false;
+    // Raw bytes, end to end (see pty-backend): strings only if node-pty stopped giving us Buffers.
+    (p.onData as unknown as (fn: (data: Buffer | string) => void) => void)((raw) => {
+      const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
       if (!sawOutput) {
         sawOutput = true;
         // "running" once the program has shown signs of life; before that it may still be loading.
         if (this.pty === p) this.setState({ kind: 'running' });
       }
       this.lastOutputAt = Date.now();
-      this.feed(data);
+      const data = held ? Buffer.concat([held, chunk]) : chunk;
+      const whole = completeUtf8Length(data);
+      held = whole < data.length ? Buffer.from(data.subarray(whole)) : null;
+      if (whole === 0) return;
+      this.feed(whole < data.length ? data.subarray(0, whole) : data);
+      if (!paused && this.screen.backlog > PAUSE_BACKLOG && this.pty === p) {
+        // A flooding program outruns the emulator: stop reading its pty (it blocks in write, as
+        // under any terminal) until the backlog is parsed. Ctrl-C then acts on what is on screen,
+        // not on megabytes still queued, and memory stays bounded.
+        paused = true;
+        p.pause();
+        const resumeWhenDrained = () => {
+          if (this.pty !== p) return;
+          if (this.screen.backlog > RESUME_BACKLOG) return void this.screen.write('', resumeWhenDrained);
+          paused = false;
+          p.resume();
+        };
+        this.screen.write('', resumeWhenDrained);
+      }
     });
     p.onExit(({ exitCode, signal }) => {
       if (this.pty !== p) return;
@@ -175,11 +203,13 @@ export class Agent extends EventEmitter implements AgentView {
 
   /**
    * Everything shown in the emulator goes through here and is also emitted as 'output', so mirrors of
-   * this screen (a server's clients) see exactly the same byte stream.
+   * this screen (a server's clients) see exactly the same byte stream (always whole UTF-8 characters).
    */
-  private feed(data: string): void {
-    this.screen.write(data, () => this.emit('screen'));
-    this.emit('output', data);
+  private feed(data: string | Buffer): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    // 'output' first: a client's mirror should not wait for our parse (it parses on its own).
+    this.emit('output', bytes);
+    this.screen.write(bytes, () => this.emit('screen'));
   }
 
   write(data: string): void {
@@ -233,9 +263,15 @@ export class Agent extends EventEmitter implements AgentView {
     this.repliesEnabled = on;
   }
 
-  onOutput(fn: (data: string) => void): () => void {
+  onOutput(fn: (data: Uint8Array) => void): () => void {
     this.on('output', fn);
     return () => this.off('output', fn);
+  }
+
+  /** The emulator itself has the scrollback: wait until what arrived so far is parsed. */
+  async history(): Promise<AgentHistory> {
+    await new Promise<void>((r) => this.screen.write('', r));
+    return { screen: this.screen, release: () => {} };
   }
 
   /** Terminate the whole process tree (SIGHUP/SIGTERM, SIGKILL after the grace period) and wait for exit. */

@@ -15,13 +15,31 @@ export interface PtySpawnOptions {
 }
 
 export function spawnPty(file: string, args: string[], opts: PtySpawnOptions): Pty {
-  return pty.spawn(file, args, {
+  const p = pty.spawn(file, args, {
     name: 'xterm-256color',
     cwd: opts.cwd,
     env: opts.env,
     // node-pty throws on sizes < 1; a pane can be momentarily tiny while the terminal is resized.
     cols: Math.max(1, opts.cols),
     rows: Math.max(1, opts.rows),
+    // utf8 makes node-pty set IUTF8 on the terminal (backspace in cooked mode erases whole characters)...
     encoding: 'utf8',
   });
+  readRawBytes(p);
+  return p;
+}
+
+/**
+ * ...but we want the bytes undecoded: they go to xterm and to clients as they are, and decoding them
+ * to a string only to encode them again costs a third of the throughput. node-pty's own
+ * setEncoding(null) does not undo a stream decoder, so the read stream's is removed here. If a
+ * future node-pty hides it, onData delivers strings again, which Agent also accepts.
+ */
+function readRawBytes(p: Pty): void {
+  const stream = (p as unknown as { _socket?: { _readableState?: { decoder: unknown; encoding: unknown } } })._socket;
+  const state = stream?._readableState;
+  if (state && 'decoder' in state && 'encoding' in state) {
+    state.decoder = null;
+    state.encoding = null;
+  }
 }
