@@ -16,8 +16,19 @@ export interface AgentView {
   resize(cols: number, rows: number): void;
   /** While attached, the real terminal answers the program's queries, not the emulator. */
   setRepliesEnabled(on: boolean): void;
-  /** Raw pty output as it arrives; returns an unsubscribe function. */
-  onOutput(fn: (data: string) => void): () => void;
+  /** Raw pty output as it arrives (whole UTF-8 characters); returns an unsubscribe function. */
+  onOutput(fn: (data: Uint8Array) => void): () => void;
+  /**
+   * The screen with its scrollback, current up to the moment the promise resolves (scroll mode,
+   * attach). In-process that is the agent's own emulator; a client's mirror keeps no scrollback, so
+   * it is a copy fetched from the server. `release` when done with it.
+   */
+  history(): Promise<AgentHistory>;
+}
+
+export interface AgentHistory {
+  screen: TerminalScreen;
+  release(): void;
 }
 
 /** Worktree (lane) commands, whose results the cockpit shows (a removal preview, an add report). */

@@ -5,12 +5,14 @@ import { encodeControl, FrameDecoder, FRAME_CONTROL } from './frames.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from './protocol.js';
 
 /**
- * One connection to a server. Emits 'message' (ServerMessage), 'output' (agent, Buffer) and
+ * One connection to a server. Emits 'message' (ServerMessage), 'output' (agent, Buffer, seq) and
  * 'close' (reason) — 'close' also when the server died without saying goodbye.
  */
 export class FlowerClient extends EventEmitter {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: ServerResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: ServerResult, seq: number) => void; reject: (e: Error) => void }>();
+  /** Output frames received so far: where in the stream a response arrived (see requestAt). */
+  private outputSeq = 0;
   private closedReason: string | null = null;
   server!: ServerInfo;
 
@@ -63,7 +65,7 @@ export class FlowerClient extends EventEmitter {
       }
       for (const f of frames) {
         if (f.kind === FRAME_CONTROL) this.onMessage(f.msg as ServerMessage);
-        else this.emit('output', f.agent, f.data);
+        else this.emit('output', f.agent, f.data, ++this.outputSeq);
       }
     });
     this.socket.on('error', (e) => (this.closedReason ??= e.message));
@@ -81,7 +83,7 @@ export class FlowerClient extends EventEmitter {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      if (m.ok) p.resolve(m.result);
+      if (m.ok) p.resolve(m.result, this.outputSeq);
       else p.reject(new FlowerError(m.error.code as never, m.error.message));
       return;
     }
@@ -94,10 +96,18 @@ export class FlowerClient extends EventEmitter {
   }
 
   request(req: ServerRequest): Promise<ServerResult> {
+    return this.requestAt(req).then((r) => r.result);
+  }
+
+  /**
+   * A request whose answer is tied to a point in the output stream: `seq` is the number of output
+   * frames received before the response (the 'output' event passes each frame's number).
+   */
+  requestAt(req: ServerRequest): Promise<{ result: ServerResult; seq: number }> {
     if (this.closedReason) return Promise.reject(new FlowerError('server-failed', `server gone: ${this.closedReason}`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: (result, seq) => resolve({ result, seq }), reject });
       this.sendMessage({ t: 'req', id, req });
     });
   }

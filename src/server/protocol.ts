@@ -4,7 +4,7 @@ import type { AgentInfo, Snapshot, SupervisorCommand, SupervisorEvent } from '..
  * The server protocol. Bump PROTOCOL_VERSION on any incompatible change: a client of another version
  * is told, in one line, to restart the server (its agents would otherwise be driven by a stranger).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface ServerInfo {
   pid: number;
@@ -21,9 +21,11 @@ export type ServerRequest =
   | SupervisorCommand
   | { type: 'setReplies'; agent: string; on: boolean }
   | { type: 'status' }
+  /** An agent's screen with its scrollback (scroll mode, attach): answered in stream order. */
+  | { type: 'history'; agent: string }
   | { type: 'stopServer' };
 
-export type ServerResult = AgentInfo | { snapshot: Snapshot; server: ServerInfo } | { delivered: true; agent: string } | Record<string, unknown> | null;
+export type ServerResult = AgentInfo | { cols: number; rows: number; data: string } | { snapshot: Snapshot; server: ServerInfo } | { delivered: true; agent: string } | Record<string, unknown> | null;
 
 export type ClientMessage =
   | { t: 'hello'; protocol: number; version: string; role: 'tui' | 'cli'; pid: number }
@@ -31,7 +33,9 @@ export type ClientMessage =
   | { t: 'subscribe' }
   | { t: 'req'; id: number; req: ServerRequest }
   /** Keystrokes for an agent: fire and forget, no response (latency matters). */
-  | { t: 'input'; agent: string; data: string };
+  | { t: 'input'; agent: string; data: string }
+  /** This client is attached to the agent (on) or back in the grid (off): attached agents always stream raw bytes. */
+  | { t: 'pin'; agent: string; on: boolean };
 
 export type ServerMessage =
   | { t: 'welcome'; protocol: number; server: ServerInfo }
@@ -39,7 +43,7 @@ export type ServerMessage =
   | { t: 'res'; id: number; ok: true; result: ServerResult }
   | { t: 'res'; id: number; ok: false; error: { code: string; message: string } }
   | { t: 'event'; event: SupervisorEvent }
-  /** An agent's whole screen and scrollback, to load into a fresh mirror emulator. */
+  /** An agent's visible screen (no scrollback), to load into its mirror emulator: on subscribe, resync, and as frames during a flood. */
   | { t: 'screen'; agent: string; cols: number; rows: number; data: string }
   /** In-band with output frames, so the mirror resizes at the same point in the stream. */
   | { t: 'resized'; agent: string; cols: number; rows: number }

@@ -1,10 +1,12 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import type { Supervisor } from '../core/supervisor.js';
+import type { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { FlowerError, describeError, isFlowerError } from '../core/errors.js';
 import type { SupervisorEvent } from '../core/types.js';
 import type { TraceActor } from '../core/store/trace.js';
 import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from './frames.js';
+import { OutputPacer } from './output-pacer.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from './protocol.js';
 
 /** Past this much unsent output a client is lagging: live output to it stops, and it is resynced from snapshots once drained. */
@@ -27,7 +29,10 @@ class ClientConnection {
   subscribed = false;
   lagging = false;
   /** Agents whose snapshot is being prepared: their live output waits here, so nothing is lost or doubled. */
-  readonly syncing = new Map<string, Buffer[]>();
+  readonly syncing = new Map<string, { pending: Buffer[]; builds: ((screen: TerminalScreen) => ServerMessage)[] }>();
+  /** Raw bytes or screen frames, per agent (see OutputPacer). */
+  readonly pacer = new OutputPacer();
+  frameTimer: NodeJS.Timeout | null = null;
   constructor(readonly socket: net.Socket) {}
 
   send(msg: ServerMessage): void {
@@ -120,7 +125,10 @@ export class FlowerServer {
       }
     });
     socket.on('error', () => {});
-    socket.on('close', () => this.clients.delete(c));
+    socket.on('close', () => {
+      this.clients.delete(c);
+      if (c.frameTimer) clearTimeout(c.frameTimer);
+    });
   }
 
   private onMessage(c: ClientConnection, msg: ClientMessage): void {
@@ -152,7 +160,12 @@ export class FlowerServer {
         if (a && a.info.worktree !== 'MAIN') a.write(msg.data);
         return;
       }
+      case 'pin':
+        // Attached: this client passes the agent's bytes through to a real terminal, so it needs all of them.
+        if (c.pacer.pin(msg.agent, msg.on)) this.sendScreen(c, msg.agent);
+        return;
       case 'req':
+        if (msg.req.type === 'history') return this.sendHistory(c, msg.id, msg.req.agent);
         void this.handleRequest(msg.req, c.actor).then(
           (result) => c.send({ t: 'res', id: msg.id, ok: true, result }),
           (e) => c.send({ t: 'res', id: msg.id, ok: false, error: { code: isFlowerError(e) ? e.code : 'internal', message: describeError(e) } }),
@@ -171,6 +184,8 @@ export class FlowerServer {
         a.setRepliesEnabled(req.on);
         return null;
       }
+      case 'history':
+        throw new FlowerError('bad-usage', 'history is answered in stream order, not here');
       case 'stopServer':
         this.supervisor.record({ actor, action: 'stop', target: this.supervisor.repo.mainRoot, details: { agents: this.supervisor.liveAgents().map((a) => a.id) }, outcome: 'ok' });
         void this.stop();
@@ -203,25 +218,53 @@ export class FlowerServer {
     this.opts.onStop();
   }
 
-  /**
-   * Send a client every agent's screen. The emulator parses asynchronously, so: buffer live output for
-   * the agent from now on, wait until everything received so far is parsed, serialize, send the
-   * snapshot, then the buffered output. Nothing is lost and nothing is shown twice.
-   */
+  /** Send a client every agent's screen (a subscribe, or a lagging client that has drained). */
   private syncAll(c: ClientConnection): void {
-    for (const info of this.supervisor.snapshot().agents) {
-      const agent = this.supervisor.agent(info.id);
-      if (!agent) continue;
-      c.syncing.set(info.id, []);
-      agent.screen.write('', () => {
-        const pending = c.syncing.get(info.id);
-        c.syncing.delete(info.id);
-        if (c.socket.destroyed) return;
-        const screen = agent.screen;
-        c.send({ t: 'screen', agent: info.id, cols: screen.cols, rows: screen.rows, data: screen.serialize() });
-        for (const b of pending ?? []) c.socket.write(b);
-      });
-    }
+    c.pacer.reset();
+    for (const info of this.supervisor.snapshot().agents) this.sendScreen(c, info.id);
+  }
+
+  /** An agent's visible screen, to load into the client's mirror (mirrors keep no scrollback). */
+  private sendScreen(c: ClientConnection, agentId: string): void {
+    this.whenLevel(c, agentId, (screen) => ({ t: 'screen', agent: agentId, cols: screen.cols, rows: screen.rows, data: screen.serialize(0) }));
+  }
+
+  /** Screen and scrollback, for scroll mode and attach: the reply sits in the stream exactly where it was taken. */
+  private sendHistory(c: ClientConnection, id: number, agentId: string): void {
+    if (!this.supervisor.agent(agentId)) return c.send({ t: 'res', id, ok: false, error: { code: 'unknown-agent', message: `no agent "${agentId}"` } });
+    this.whenLevel(c, agentId, (screen) => ({ t: 'res', id, ok: true, result: { cols: screen.cols, rows: screen.rows, data: screen.serialize() } }));
+  }
+
+  /**
+   * Send a message made from an agent's screen at a point in its byte stream the client can follow:
+   * buffer live output for the agent from now on, wait until everything received so far is parsed
+   * (at once, unless xterm has a backlog), build and send the message, then the buffered output.
+   * Nothing is lost and nothing is shown twice.
+   */
+  private whenLevel(c: ClientConnection, agentId: string, build: (screen: TerminalScreen) => ServerMessage): void {
+    const agent = this.supervisor.agent(agentId);
+    if (!agent) return;
+    const inProgress = c.syncing.get(agentId);
+    if (inProgress) return void inProgress.builds.push(build); // taken at the same point, sent in order
+    const sync = { pending: [] as Buffer[], builds: [build] };
+    c.syncing.set(agentId, sync);
+    agent.screen.write('', () => {
+      c.syncing.delete(agentId);
+      if (c.socket.destroyed) return;
+      for (const b of sync.builds) c.send(b(agent.screen));
+      for (const b of sync.pending) c.socket.write(b);
+    });
+  }
+
+  /** Frames mode: every frameMs, the screens of flooding agents (see OutputPacer). */
+  private scheduleFrames(c: ClientConnection): void {
+    if (c.frameTimer) return;
+    c.frameTimer = setTimeout(() => {
+      c.frameTimer = null;
+      if (c.socket.destroyed || c.lagging) return;
+      for (const agent of c.pacer.tick()) this.sendScreen(c, agent);
+      if (c.pacer.active) this.scheduleFrames(c);
+    }, c.pacer.opts.frameMs);
   }
 
   private readonly onEvent = (e: SupervisorEvent) => {
@@ -229,16 +272,21 @@ export class FlowerServer {
     for (const c of this.clients) if (c.subscribed) c.send({ t: 'event', event: e });
   };
 
-  private readonly onOutput = (agent: string, data: string) => {
+  private readonly onOutput = (agent: string, data: Uint8Array) => {
     let frame: Buffer | null = null;
+    const now = performance.now();
     for (const c of this.clients) {
       if (!c.subscribed || c.lagging) continue;
-      frame ??= encodeOutput(agent, data);
-      const pending = c.syncing.get(agent);
-      if (pending) {
-        pending.push(frame);
+      const sync = c.syncing.get(agent);
+      if (sync) {
+        sync.pending.push((frame ??= encodeOutput(agent, data)));
         continue;
       }
+      if (c.pacer.output(agent, data.length, now) === 'frame') {
+        this.scheduleFrames(c);
+        continue;
+      }
+      frame ??= encodeOutput(agent, data);
       c.socket.write(frame);
       if (c.socket.writableLength > LAG_BYTES) {
         // A slow client must not make the server buffer without bound (or slow the agents): stop
@@ -254,7 +302,7 @@ export class FlowerServer {
       if (!c.subscribed || c.lagging) continue;
       const msg = encodeControl({ t: 'resized', agent, cols, rows } satisfies ServerMessage);
       const pending = c.syncing.get(agent);
-      if (pending) pending.push(msg);
+      if (pending) pending.pending.push(msg);
       else c.socket.write(msg);
     }
   };

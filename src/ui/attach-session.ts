@@ -15,7 +15,7 @@ export const RESET_AGENT_MODES =
 const TERMINAL_REPLY = /^\x1b\[[?>]?[\d;]*[Rcn]$/;
 
 export interface AttachIo {
-  write(data: string): void;
+  write(data: string | Uint8Array): void;
   cols(): number;
   rows(): number;
 }
@@ -29,7 +29,7 @@ export class AttachSession {
   private readonly startedAt = Date.now();
   private live = false;
   private pending: string[] = [];
-  private readonly onOutput = (data: string) => {
+  private readonly onOutput = (data: Uint8Array) => {
     if (this.live) this.io.write(data);
   };
   private unsubscribe: (() => void) | null = null;
@@ -50,12 +50,13 @@ export class AttachSession {
     a.resize(this.io.cols(), this.io.rows());
     await this.settle();
     if (this.disposed) return;
-    // Flush the emulator's queue so the snapshot includes everything received so far; output from
-    // here on is piped live, so there is no gap and nothing is shown twice.
-    await new Promise<void>((r) => a.screen.write('', r));
-    if (this.disposed) return;
-    const screen = a.screen;
+    // The screen with its scrollback, current up to now (so the terminal's own scrollback has the
+    // agent's history); output from here on is piped live: no gap, nothing shown twice.
+    const history = await a.history().catch(() => null);
+    if (this.disposed) return history?.release();
+    const screen = history?.screen ?? a.screen;
     this.io.write('\x1b[2J\x1b[3J\x1b[H\x1b[0m\x1b[?7h' + screen.serialize() + (screen.cursorHidden ? '\x1b[?25l' : '\x1b[?25h'));
+    history?.release();
     this.live = true;
     for (const p of this.pending) this.input(p);
     this.pending = [];

@@ -1,7 +1,7 @@
 import React from 'react';
 import { PassThrough } from 'node:stream';
 import { render, type Instance } from 'ink';
-import type { BackendEvent, CockpitBackend, LaneCommand } from '../core/backend.js';
+import type { AgentHistory, BackendEvent, CockpitBackend, LaneCommand } from '../core/backend.js';
 import type { MergePreview } from '../core/merge/merge-preview.js';
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { describeError } from '../core/errors.js';
@@ -12,7 +12,7 @@ import { dialogRect } from './components/overlay.js';
 import { AttachSession, RESET_AGENT_MODES } from './attach-session.js';
 import { Compositor, type PanePlacement } from './compositor/compositor.js';
 import { handleKey, type Effect, type KeyContext } from './input/grid-keys.js';
-import { tokenizeKeys } from './input/key-tokens.js';
+import { tokenizeKeys, type Key } from './input/key-tokens.js';
 import type { Keymap } from './keymap.js';
 import { computeLayout, type Layout } from './layout.js';
 import { searchBuffer } from './scrollback-search.js';
@@ -58,6 +58,12 @@ export class Tui {
   /** The pane size this client last asked for, per agent: we only ask again when our layout changes,
    * so two clients of different sizes cannot ping-pong resizes through snapshot events. */
   private readonly requestedSize = new Map<string, string>();
+  /** Scroll mode's view of an agent: its screen with scrollback (a copy fetched from the server when remote). */
+  private scrollHistory: { agent: string; history: AgentHistory } | null = null;
+  /** The agent whose history could not be fetched just now: scroll mode runs on its live screen. */
+  private historyUnavailable: string | null = null;
+  /** Keys wait here while a scroll history is being fetched, then run in order. */
+  private heldKeys: Key[] | null = null;
   /** Set when leaving: "detached" (agents keep running) or "stopped". */
   outcome: 'detached' | 'stopped' = 'stopped';
   private stopping = false;
@@ -126,7 +132,7 @@ export class Tui {
       layout: this.layout ?? this.computeLayout(),
       keymap: this.o.keymap,
       scrollDepth: (agent: string) => {
-        const t = this.o.backend.agent(agent)?.screen.term;
+        const t = this.scrollScreen(agent)?.term;
         return t && this.ui.scroll?.agent === agent ? Math.max(0, t.buffer.active.baseY - this.ui.scroll.top) : 0;
       },
     };
@@ -140,6 +146,8 @@ export class Tui {
   /** Re-derive everything visible from state: layout, pty sizes, compositor placements, chrome. */
   private update(): void {
     if (this.finished) return;
+    // Scroll mode ended (or moved to another agent): drop the history copy it was reading.
+    if (this.scrollHistory && this.ui.scroll?.agent !== this.scrollHistory.agent) this.releaseScrollHistory();
     this.layout = this.computeLayout();
     if (this.attach) return; // the attached agent owns the terminal; the grid catches up on detach
     const placements: PanePlacement[] = [];
@@ -157,7 +165,7 @@ export class Tui {
         placements.push({
           agent: slot.id,
           rect: slot.screen,
-          term: agent.screen.term,
+          term: (scroll ? this.scrollScreen(slot.id) : agent.screen)?.term ?? agent.screen.term,
           top: scroll ? scroll.top : null,
           matches: scroll?.matches,
           currentMatch: scroll?.current,
@@ -289,6 +297,12 @@ export class Tui {
     this.update();
   }
 
+  /** What scroll mode reads for an agent: its history when fetched, else its live screen. */
+  private scrollScreen(agent: string): TerminalScreen | undefined {
+    if (this.scrollHistory?.agent === agent) return this.scrollHistory.history.screen;
+    return this.o.backend.agent(agent)?.screen;
+  }
+
   private keyContext(): KeyContext {
     const backend = this.o.backend;
     return {
@@ -297,11 +311,11 @@ export class Tui {
       keymap: this.o.keymap,
       mode: backend.kind,
       bufferSize: (agent) => {
-        const t = backend.agent(agent)?.screen.term;
+        const t = this.scrollScreen(agent)?.term;
         return t ? { length: t.buffer.active.length, rows: t.rows } : null;
       },
       search: (agent, query) => {
-        const t = backend.agent(agent)?.screen.term;
+        const t = this.scrollScreen(agent)?.term;
         return t ? searchBuffer(t, query) : [];
       },
     };
@@ -318,16 +332,52 @@ export class Tui {
       if (data === 'q' || data === '\x03') this.runEffects([{ type: 'quit' }]);
       return;
     }
+    this.runKeys(tokenizeKeys(data));
+  };
+
+  private runKeys(keys: Key[]): void {
+    if (this.heldKeys) return void this.heldKeys.push(...keys);
     const effects: Effect[] = [];
-    for (const key of tokenizeKeys(data)) {
-      const r = handleKey(this.ui, key, this.keyContext());
+    for (let i = 0; i < keys.length; i++) {
+      const r = handleKey(this.ui, keys[i]!, this.keyContext());
+      const starts = r.ui.scroll && r.ui.scroll.agent !== this.ui.scroll?.agent ? r.ui.scroll.agent : null;
+      if (starts && this.o.backend.kind === 'remote' && this.scrollHistory?.agent !== starts && this.historyUnavailable !== starts) {
+        // Scroll mode needs the scrollback, which only the server has: fetch it, then run this key
+        // (and any typed meanwhile) against it. Usually a few milliseconds.
+        this.heldKeys = keys.slice(i);
+        void this.fetchScrollHistory(starts);
+        break;
+      }
       this.ui = r.ui;
       effects.push(...r.effects);
     }
     this.update();
     this.saveFocusSoon();
     this.runEffects(effects);
-  };
+  }
+
+  private async fetchScrollHistory(agentId: string): Promise<void> {
+    let history: AgentHistory | null = null;
+    try {
+      history = (await this.o.backend.agent(agentId)?.history()) ?? null;
+    } catch (err) {
+      this.ui = { ...this.ui, message: { text: `cannot read the scrollback: ${describeError(err)}`, level: 'error' } };
+    }
+    if (this.finished) return history?.release();
+    this.releaseScrollHistory();
+    // Without a history (agent gone, server gone) the keys still run, on the live screen.
+    if (history) this.scrollHistory = { agent: agentId, history };
+    this.historyUnavailable = history ? null : agentId;
+    const keys = this.heldKeys ?? [];
+    this.heldKeys = null;
+    this.runKeys(keys);
+    this.historyUnavailable = null;
+  }
+
+  private releaseScrollHistory(): void {
+    this.scrollHistory?.history.release();
+    this.scrollHistory = null;
+  }
 
   private runEffects(effects: Effect[]): void {
     for (const e of effects) {
@@ -494,6 +544,7 @@ export class Tui {
   teardownTerminal(): void {
     this.attach?.dispose();
     this.attach = null;
+    this.releaseScrollHistory();
     this.compositor.pause();
     this.unsubscribe?.();
     this.unsubscribe = null;

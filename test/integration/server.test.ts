@@ -17,7 +17,7 @@ import { FlowerClient } from '../../src/server/client.js';
 import { encodeControl, FrameDecoder } from '../../src/server/frames.js';
 import { RemoteBackend } from '../../src/server/remote-backend.js';
 import { connectOrStartServer, connectToServer, serverLocation, type ServerLocation } from '../../src/server/server-process.js';
-import type { ServerInfo } from '../../src/server/protocol.js';
+import { PROTOCOL_VERSION, type ServerInfo } from '../../src/server/protocol.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
@@ -173,7 +173,7 @@ describe('server', () => {
       s.on('error', reject);
     });
     assert.equal(reply.t, 'refused');
-    assert.match(reply.message ?? '', /protocol 1 .* this client 999 .*flower-tui server stop/);
+    assert.match(reply.message ?? '', new RegExp(`protocol ${PROTOCOL_VERSION} .* this client 999 .*flower-tui server stop`));
     assert.equal((reply.message ?? '').includes('\n'), false);
     await stop(loc);
   });
