@@ -1,15 +1,13 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { EXIT_CODES, isFlowerError, describeError } from '../core/errors.js';
-import { flowerVersion, runServer } from '../server/server-process.js';
-import { openCockpit } from './open-cockpit.js';
-import { createDemoRepo } from './demo-repo.js';
-import { killCommand, refreshCommand, respawnCommand, sendCommand, spawnCommand, statusCommand } from './commands/agent-commands.js';
-import { serverStatusCommand, serverStopCommand } from './commands/server-commands.js';
-import { logCommand } from './commands/log-command.js';
-import { mergeCommand } from './commands/merge-command.js';
-import { worktreeAddCommand, worktreeLsCommand, worktreeRmCommand, worktreeSetupCommand } from './commands/worktree-commands.js';
-import { FlowerError } from '../core/errors.js';
+import { EXIT_CODES, FlowerError, isFlowerError, describeError } from '../core/errors.js';
+import { flowerVersion } from '../server/flower-version.js';
+import { startupMark } from './startup-trace.js';
+
+// Every command's module is imported by its handler, never up front: the cockpit must not pay for the
+// CLI commands, the CLI commands not for Ink, and `server run` (run-server.js) not for either.
+// Startup time and base memory both depend on it; test/unit/module-graph.test.ts guards it.
+const agentCommands = () => import('./commands/agent-commands.js');
 
 /** Print a user's error as one line and exit; a stack only with --debug. */
 function fail(e: unknown, debug: boolean): never {
@@ -22,6 +20,7 @@ function fail(e: unknown, debug: boolean): never {
   process.exit(1);
 }
 
+startupMark('main: loaded');
 const argv = hideBin(process.argv);
 const debug = argv.includes('--debug');
 const json = (y: Argv) => y.option('json', { type: 'boolean', describe: 'machine-readable output' });
@@ -40,6 +39,7 @@ try {
       'open the cockpit (starts the repository\'s server if none runs)',
       (y) => y.option('in-process', { type: 'boolean', describe: 'run agents inside the cockpit: they stop when it closes (no server)' }),
       async (a) => {
+        const { openCockpit } = await import('./open-cockpit.js');
         process.exitCode = await openCockpit({ repo: a.repo, config: a.config, debug: a.debug, inProcess: a.inProcess });
       },
     )
@@ -48,6 +48,7 @@ try {
       'create a scratch repository with worktrees and demo agents, and open the cockpit on it',
       (y) => y.option('in-process', { type: 'boolean', describe: 'run agents inside the cockpit (no server)' }),
       async (a) => {
+        const [{ createDemoRepo }, { openCockpit }] = await Promise.all([import('./demo-repo.js'), import('./open-cockpit.js')]);
         const demo = await createDemoRepo();
         process.exitCode = await openCockpit({
           repo: demo.mainRoot,
@@ -61,7 +62,7 @@ try {
         });
       },
     )
-    .command('status', 'worktrees and agents of the running server (exit 3 when none runs)', json, async (a) => statusCommand(a))
+    .command('status', 'worktrees and agents of the running server (exit 3 when none runs)', json, async (a) => (await agentCommands()).statusCommand(a))
     .command(
       'spawn <worktree> <profile>',
       'start an agent in a worktree',
@@ -72,7 +73,7 @@ try {
           .option('name', { type: 'string', describe: 'agent name (default: the profile name)' })
           .option('prompt', { type: 'string', describe: 'text to send once the agent is ready' })
           .option('prompt-file', { type: 'string', describe: 'file whose contents to send once the agent is ready' }),
-      async (a) => spawnCommand({ ...a, worktree: a.worktree, profile: a.profile }),
+      async (a) => (await agentCommands()).spawnCommand({ ...a, worktree: a.worktree, profile: a.profile }),
     )
     .command(
       'send <agent> <text>',
@@ -83,7 +84,7 @@ try {
           .positional('text', { type: 'string', demandOption: true })
           .option('enter', { type: 'boolean', default: true, describe: 'press Enter after the text (--no-enter to only type it)' })
           .option('timeout', { type: 'number', default: 30, describe: 'seconds to wait for the agent to be ready' }),
-      async (a) => sendCommand({ ...a, agent: a.agent, text: a.text }),
+      async (a) => (await agentCommands()).sendCommand({ ...a, agent: a.agent, text: a.text }),
     )
     .command(
       'log',
@@ -96,7 +97,7 @@ try {
           .option('action', { type: 'string', describe: 'only this action (spawn, kill, send, restore, …)' })
           .option('since', { type: 'string', describe: 'only entries since: 30m, 2h, 1d, or a date' })
           .option('limit', { alias: 'n', type: 'number', describe: 'only the last N entries' }),
-      async (a) => logCommand(a),
+      async (a) => (await import('./commands/log-command.js')).logCommand(a),
     )
     .command('worktree <action> [name]', 'lanes: add | rm | ls | setup (see flower-tui worktree --help)', (y) =>
       json(y)
@@ -110,6 +111,7 @@ try {
         .option('prompt-file', { type: 'string', describe: 'add: send this file to the first agent once it is ready' })
         .option('force', { type: 'boolean', describe: 'rm: remove even with unmerged commits or uncommitted changes (they are lost)' }),
       async (a) => {
+        const { worktreeAddCommand, worktreeLsCommand, worktreeRmCommand, worktreeSetupCommand } = await import('./commands/worktree-commands.js');
         if (a.action === 'ls') return worktreeLsCommand(a);
         if (!a.name) throw new FlowerError('bad-usage', `worktree ${a.action} needs a NAME`);
         if (a.action === 'add') return worktreeAddCommand({ ...a, name: a.name, lane: a.lane, codeOnly: a.codeOnly });
@@ -125,23 +127,23 @@ try {
           .positional('worktree', { type: 'string', demandOption: true })
           .option('yes', { alias: 'y', type: 'boolean', describe: 'do not ask for confirmation' })
           .option('commit', { type: 'string', describe: "commit the worktree's uncommitted changes first, with this message" }),
-      async (a) => mergeCommand({ ...a, worktree: a.worktree }),
+      async (a) => (await import('./commands/merge-command.js')).mergeCommand({ ...a, worktree: a.worktree }),
     )
     .command('refresh <agent>', 'recycle an agent whose context has rotted (its profile says how; waits until it is idle)', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
-      refreshCommand({ ...a, agent: a.agent }),
+      (await agentCommands()).refreshCommand({ ...a, agent: a.agent }),
     )
-    .command('kill <agent>', 'kill an agent and everything it started', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) => killCommand({ ...a, agent: a.agent }))
+    .command('kill <agent>', 'kill an agent and everything it started', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) => (await agentCommands()).killCommand({ ...a, agent: a.agent }))
     .command('respawn <agent>', 'restart an agent with the same profile, args and cwd', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
-      respawnCommand({ ...a, agent: a.agent }),
+      (await agentCommands()).respawnCommand({ ...a, agent: a.agent }),
     )
     .command('server <action>', 'the repository\'s server: status | stop', (y) =>
       json(y)
         .positional('action', { choices: ['status', 'stop', 'run'] as const, demandOption: true, describe: 'status: is it running; stop: stop every agent and the server' })
         .option('size', { type: 'string', hidden: true, describe: 'run: the first cockpit\'s terminal size, COLSxROWS' })
         , async (a) => {
-          if (a.action === 'status') await serverStatusCommand(a);
-          else if (a.action === 'stop') await serverStopCommand(a);
-          else await runServer({ repoDir: String(a.repo ?? process.cwd()), config: a.config as string | undefined, size: a.size });
+          if (a.action === 'status') await (await import('./commands/server-commands.js')).serverStatusCommand(a);
+          else if (a.action === 'stop') await (await import('./commands/server-commands.js')).serverStopCommand(a);
+          else await (await import('../server/run-server.js')).runServer({ repoDir: String(a.repo ?? process.cwd()), config: a.config as string | undefined, size: a.size });
         },
     )
     .demandCommand(0)

@@ -2,14 +2,13 @@ import { loadConfig } from '../config/config.js';
 import type { CockpitBackend } from '../core/backend.js';
 import { FlowerError, describeError } from '../core/errors.js';
 import { locateRepo } from '../core/git/repo.js';
-import { LocalBackend } from '../core/local-backend.js';
-import { openSupervisor } from '../core/open-supervisor.js';
 import { agentIsLive } from '../core/types.js';
-import { RemoteBackend } from '../server/remote-backend.js';
 import { connectOrStartServer, serverLocation } from '../server/server-process.js';
 import { buildKeymap } from '../ui/keymap.js';
-import { sizeHintFor } from '../ui/size-hint.js';
-import { Tui, TERMINAL_RESTORE } from '../ui/tui.js';
+import { startupMark } from './startup-trace.js';
+
+/** The cockpit's heavy half — Ink, React, the compositor — and the backend that feeds it, loaded on demand. */
+const loadUi = () => import('../ui/tui.js');
 
 export interface CockpitArgs {
   repo?: string;
@@ -28,24 +27,48 @@ export interface CockpitArgs {
  * The terminal is restored on every path.
  */
 export async function openCockpit(args: CockpitArgs): Promise<number> {
+  startupMark('cockpit: open');
   const repo = await locateRepo(args.repo ?? process.cwd());
+  startupMark('cockpit: repo located');
   // Loaded here too (the server loads its own copy): a broken config is reported before anything starts.
   const config = loadConfig({ file: args.config, mainRoot: repo.mainRoot });
   const keymap = buildKeymap(config.keys);
+  startupMark('cockpit: config loaded');
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new FlowerError('bad-usage', 'the cockpit needs an interactive terminal (stdin and stdout must be a TTY)');
   }
   let backend: CockpitBackend;
   let initialError: string | null = null;
+  let ui: ReturnType<typeof loadUi>;
   if (args.inProcess) {
+    const [{ openSupervisor }, { LocalBackend }, { sizeHintFor }] = await Promise.all([
+      import('../core/open-supervisor.js'),
+      import('../core/local-backend.js'),
+      import('../ui/size-hint.js'),
+    ]);
     const supervisor = await openSupervisor({ repo, config, actor: 'operator', sizeHint: sizeHintFor(process.stdout.columns || 80, process.stdout.rows || 24) });
     backend = new LocalBackend(supervisor);
+    ui = loadUi();
   } else {
     const loc = serverLocation(repo);
     const size = { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
     const connect = async () => (await connectOrStartServer(loc, 'tui', { config: args.config, size })).client;
-    backend = await RemoteBackend.open(await connect(), { scrollback: config.ui.scrollback, reconnect: connect });
+    // Connecting (and, cold, the server's start in its own process) overlaps with loading the UI
+    // here: the first frame waits for whichever is slower, not for both in turn. The connection
+    // starts first so a cold server is spawned before this process gets busy compiling Ink.
+    const client = connect();
+    ui = loadUi();
+    // Awaited below, in turn: a failure of either must not count as unhandled meanwhile.
+    client.catch(() => {});
+    ui.catch(() => {});
+    const { RemoteBackend } = await import('../server/remote-backend.js');
+    const connected = await client;
+    startupMark('cockpit: connected');
+    backend = await RemoteBackend.open(connected, { scrollback: config.ui.scrollback, reconnect: connect });
+    startupMark('cockpit: backend open (snapshot in)');
   }
+  const { Tui, TERMINAL_RESTORE } = await ui;
+  startupMark('cockpit: ui loaded');
   const tui = new Tui({
     backend,
     config,
@@ -77,6 +100,8 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
   process.on('unhandledRejection', onCrash);
 
   tui.start();
+  startupMark('cockpit: tui started');
+  setImmediate(() => startupMark('cockpit: first turn after start'));
   await tui.exited;
   const running = backend.snapshot().agents.filter((a) => agentIsLive(a.state)).length;
   const defaultFarewell =

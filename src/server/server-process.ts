@@ -1,25 +1,37 @@
-import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import lockfile from 'proper-lockfile';
-import { loadConfig } from '../config/config.js';
-import { FlowerError, describeError } from '../core/errors.js';
-import { locateRepo, type RepoLocation } from '../core/git/repo.js';
-import { killProcessTreeNow, processTreeOf } from '../core/agents/process-tree.js';
-import { openSupervisor } from '../core/open-supervisor.js';
+import { FlowerError } from '../core/errors.js';
+import type { RepoLocation } from '../core/git/repo.js';
 import { FlowerClient } from './client.js';
-import { ensurePrivateDir, socketDir, socketPathFor, stateDir } from '../core/private-dir.js';
-import { FlowerServer } from './server.js';
-import { sizeHintFor } from '../ui/size-hint.js';
+import { ensurePrivateDir, socketPathFor, stateDir } from '../core/private-dir.js';
+import { flowerVersion } from './flower-version.js';
+import { startupMark } from '../cli/startup-trace.js';
 
-// The compiled CLI, found from the package root (this file is src/server or dist/server: both two levels down).
-const CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+// The client side of the per-repository server: find it, connect to it, start it when none runs.
+// The server side (`server run`) is run-server.ts: nothing here loads the supervisor, git or ptys,
+// so connecting stays cheap for the cockpit and every CLI command.
+
+// The launcher, found from the package root (this file is src/server or dist/server: both two levels
+// down): it picks the fastest build of the CLI and sets NODE_ENV like any other start.
+const LAUNCHER = fileURLToPath(new URL('../../bin/flower-tui.js', import.meta.url));
+const VERSION = flowerVersion();
 const MAX_LOG_BYTES = 5 * 1024 * 1024;
+/** How long a start may take before the starter gives up. */
+const START_TIMEOUT_MS = 15_000;
+/**
+ * A backstop, not the way in: the server we started says when it listens. Only when another client's
+ * server won the start race (ours then waits for the lock before exiting) is there no message for us.
+ */
+const BACKSTOP_POLL_MS = 250;
 
-export function flowerVersion(): string {
-  return VERSION;
+export { flowerVersion };
+
+/** What `server run` sends its starter over the IPC channel once its socket accepts connections. */
+export interface ServerReadyMessage {
+  t: 'flower-server-listening';
+  socket: string;
 }
 
 export interface ServerLocation {
@@ -78,26 +90,56 @@ export async function connectOrStartServer(loc: ServerLocation, role: 'tui' | 'c
     if (!(e instanceof FlowerError) || e.code !== 'no-server') throw e;
   }
   const child = startServerProcess(loc, opts);
-  let exited: number | null = null;
-  child.once('exit', (code) => (exited = code ?? 1));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      return { client: await connectToServer(loc, role), started: true };
-    } catch (e) {
-      if (!(e instanceof FlowerError) || e.code !== 'no-server') throw e;
-    }
-    if (exited !== null) {
-      // Lost a race with another client starting it? Then a server is there now.
+  startupMark('client: server spawned');
+  return connectWhenListening(loc, role, child);
+}
+
+/**
+ * Connect as soon as the server we started says it listens (no polling in the common case). If it
+ * exits first it lost the start race to another client's server (exit 0: connect to that one once it
+ * listens) or failed (its log's last line says why).
+ */
+function connectWhenListening(loc: ServerLocation, role: 'tui' | 'cli', child: ChildProcess): Promise<{ client: FlowerClient; started: boolean }> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let exitCode: number | null = null;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(backstop);
+      clearTimeout(deadline);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (child.connected) child.disconnect();
+      fn();
+    };
+    const attempt = async (started: boolean, lastChance: boolean) => {
+      if (settled) return;
       try {
-        return { client: await connectToServer(loc, role), started: false };
-      } catch {
-        throw new FlowerError('server-failed', `the server did not start: ${lastLogLine(loc.log) ?? `exit ${exited}`} (log: ${loc.log})`);
+        const client = await connectToServer(loc, role);
+        if (settled) client.close(); // another attempt won meanwhile
+        else settle(() => resolve({ client, started }));
+      } catch (e) {
+        if (!(e instanceof FlowerError) || e.code !== 'no-server') settle(() => reject(e));
+        else if (lastChance) settle(() => reject(new FlowerError('server-failed', `the server did not start: ${lastLogLine(loc.log) ?? `exit ${exitCode}`} (log: ${loc.log})`)));
       }
-    }
-    if (Date.now() > deadline) throw new FlowerError('server-failed', `the server did not start within 15 s (log: ${loc.log})`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
+    };
+    const onMessage = (m: unknown) => {
+      if ((m as ServerReadyMessage | null)?.t === 'flower-server-listening') void attempt(true, false);
+    };
+    const onExit = (code: number | null) => {
+      exitCode = code ?? 1;
+      // Exit 0 before saying it listens: another server holds the lock, so wait for that one (backstop).
+      if (exitCode !== 0) void attempt(false, true);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    const backstop = setInterval(() => void attempt(exitCode === null, false), BACKSTOP_POLL_MS);
+    const deadline = setTimeout(
+      () => settle(() => reject(new FlowerError('server-failed', `the server did not start within ${START_TIMEOUT_MS / 1000} s (log: ${loc.log})`))),
+      START_TIMEOUT_MS,
+    );
+  });
 }
 
 function lastLogLine(file: string): string | null {
@@ -117,12 +159,14 @@ function startServerProcess(loc: ServerLocation, opts: StartOptions) {
   rotateLog(loc.log);
   const fd = openSync(loc.log, 'a', 0o600);
   const args = [
-    CLI_MAIN, 'server', 'run', '--repo', loc.repo.mainRoot,
+    LAUNCHER, 'server', 'run', '--repo', loc.repo.mainRoot,
     ...(opts.config ? ['--config', path.resolve(opts.config)] : []),
     ...(opts.size ? ['--size', `${opts.size.cols}x${opts.size.rows}`] : []),
   ];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], cwd: loc.repo.mainRoot, env: process.env });
+  // An IPC channel only to hear "listening" (then the server drops it): no socket polling.
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd, 'ipc'], cwd: loc.repo.mainRoot, env: process.env });
   child.unref();
+  child.channel?.unref();
   closeSync(fd);
   return child;
 }
@@ -135,112 +179,3 @@ function rotateLog(file: string): void {
   }
 }
 
-/** Agents recorded by a previous server, so a crashed server's stragglers can be found. */
-interface AgentRecord {
-  pid: number;
-  /** /proc start time: a recycled pid is not our agent. */
-  start: string | null;
-}
-
-function procStart(pid: number): string | null {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The server process itself (`flower-tui server run`). Agents die with it: their ptys close when it
- * exits, and on the next start any straggler recorded by a previous server is killed.
- */
-export async function runServer(opts: { repoDir: string; config?: string; size?: string }): Promise<void> {
-  const repo = await locateRepo(opts.repoDir);
-  const loc = serverLocation(repo);
-  ensurePrivateDir(loc.stateDir);
-  ensurePrivateDir(socketDir());
-  ensurePrivateDir(path.dirname(loc.socket));
-  const log = (line: string) => {
-    try {
-      appendFileSync(loc.log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
-    } catch {
-      /* logging must never take the server down */
-    }
-  };
-  const lockTarget = path.join(loc.stateDir, 'server');
-  let release: () => Promise<void>;
-  try {
-    // Held for the server's whole life: a second server for this repository cannot start.
-    // A killed server's lock goes stale after 4 s; a restart right after a crash retries until then.
-    release = await lockfile.lock(lockTarget, {
-      realpath: false,
-      lockfilePath: `${lockTarget}.lock`,
-      stale: 4_000,
-      update: 1_500,
-      retries: { retries: 12, factor: 1, minTimeout: 500, maxTimeout: 500 },
-      onCompromised: (err) => log(`server lock compromised (${err.message}); carrying on`),
-    });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
-      log('another server is already running for this repository: exiting');
-      process.exit(0);
-    }
-    throw e;
-  }
-  const agentsFile = path.join(loc.stateDir, 'agents.json');
-  killStragglers(agentsFile, log);
-
-  const config = loadConfig({ file: opts.config, mainRoot: repo.mainRoot });
-  const m = /^(\d+)x(\d+)$/.exec(opts.size ?? '');
-  const supervisor = await openSupervisor({ repo, config, actor: 'server', sizeHint: sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40) });
-  const recordAgents = () => {
-    const records: AgentRecord[] = supervisor.snapshot().agents.filter((a) => a.pid).map((a) => ({ pid: a.pid!, start: procStart(a.pid!) }));
-    try {
-      writeFileSync(agentsFile, JSON.stringify(records), { mode: 0o600 });
-    } catch {
-      /* best effort */
-    }
-  };
-  supervisor.on('event', (e: { type: string }) => {
-    if (e.type === 'snapshot') recordAgents();
-  });
-  let exiting = false;
-  const exit = (code: number) => {
-    if (exiting) return;
-    exiting = true;
-    supervisor.killAllNow();
-    writeFileSync(agentsFile, '[]', { mode: 0o600 });
-    void release().finally(() => process.exit(code));
-    setTimeout(() => process.exit(code), 1000).unref();
-  };
-  const server = new FlowerServer(supervisor, { socketPath: loc.socket, version: VERSION, logFile: loc.log, log, onStop: () => exit(0) });
-  await server.listen();
-  writeFileSync(path.join(loc.stateDir, 'server.json'), JSON.stringify({ pid: process.pid, socket: loc.socket, startedAt: Date.now() }), { mode: 0o600 });
-  process.on('exit', () => supervisor.killAllNow());
-  process.on('SIGTERM', () => void server.stop());
-  process.on('SIGINT', () => void server.stop());
-  process.on('SIGHUP', () => {}); // no terminal to lose; a stray SIGHUP must not kill the agents
-  const crash = (e: unknown) => {
-    log(`internal error: ${describeError(e)}\n${(e as Error)?.stack ?? ''}`);
-    exit(70);
-  };
-  process.on('uncaughtException', crash);
-  process.on('unhandledRejection', crash);
-  for (const n of supervisor.snapshot().notices) log(n.text);
-  log(`listening on ${loc.socket} (pid ${process.pid}, ${supervisor.snapshot().agents.length} agents)`);
-}
-
-function killStragglers(file: string, log: (l: string) => void): void {
-  let records: AgentRecord[] = [];
-  try {
-    records = JSON.parse(readFileSync(file, 'utf8')) as AgentRecord[];
-  } catch {
-    return;
-  }
-  for (const r of records) {
-    if (!r.pid || procStart(r.pid) === null || procStart(r.pid) !== r.start) continue;
-    log(`killing agent pid ${r.pid} left behind by a previous server (${processTreeOf(r.pid).length} processes)`);
-    killProcessTreeNow(r.pid);
-  }
-}

@@ -72,8 +72,10 @@ describe('cockpit edge cases', () => {
       worktrees: { feat: { agents: ['ghost', 'echo'] } },
     });
     const s = open(repo, configFile, 80, 24);
-    const screen = await s.waitFor(/READY/);
-    assert.match(screen, /ghost · ghost · ✗ failed: command not found: flower-no-such-agent/);
+    await s.waitFor(/READY/);
+    // The panes can be painted a moment before Ink's first chrome render (the cockpit now connects
+    // while it loads the UI, so agent output may already be there at the first frame): wait for the title.
+    const screen = await s.waitFor(/ghost · ghost · ✗ failed: command not found: flower-no-such-agent/);
     assert.match(screen, /echo · echo · ● running/);
     s.sendKeys('q');
     await s.waitFor('Quit flower-tui');

@@ -205,7 +205,8 @@ describe('flower-tui demo: help, scroll mode, resize, signals', () => {
       await waitUntil(() => d.s.paneDead(), { timeoutMs: 15_000, message: `flower-tui did not exit on ${sig}` });
       assert.ok([pids.server, ...pids.agents].every(processAlive), `${sig} of the TUI must not stop agents`);
       const again = reopen(d.mainRoot, 100, 30);
-      const screen = await again.waitFor(`You said: marker-${sig}`);
+      // Both, in one screen: the mirrored panes can be painted a moment before Ink's first chrome render.
+      const screen = await again.waitFor(new RegExp(`1 MAIN · read-only[\\s\\S]*You said: marker-${sig}`));
       assert.match(screen, /1 MAIN · read-only/);
       await stopAndCheckNoOrphans({ ...d, s: again, pid: again.panePid() }, { demoFarewell: false });
     });

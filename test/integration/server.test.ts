@@ -216,6 +216,29 @@ describe('server', () => {
     assert.match(readFileSync(loc.log, 'utf8'), /another server is already running/);
   });
 
+  test('two clients starting the server at once both connect, to one server; the other start steps aside', async () => {
+    const { loc, config } = await setup([]);
+    const [a, b] = await Promise.all([connectOrStartServer(loc, 'cli', { config }), connectOrStartServer(loc, 'tui', { config })]);
+    const [sa, sb] = await Promise.all([status(a.client), status(b.client)]);
+    assert.equal(sa.server.pid, sb.server.pid, 'one server for both');
+    // The loser waits for the lock (it might be stale) before stepping aside; stopping the winner
+    // earlier would hand it the lock.
+    await waitUntil(() => /another server is already running/.test(readFileSync(loc.log, 'utf8')), { timeoutMs: 15_000, what: 'the second server to step aside' });
+    a.client.close();
+    b.client.close();
+    await stop(loc);
+  });
+
+  test('a started server that fails says why, at once (no waiting for the start timeout)', async () => {
+    const { loc } = await setup([]);
+    const t0 = Date.now();
+    await assert.rejects(connectOrStartServer(loc, 'cli', { config: path.join(loc.repo.mainRoot, 'no-such-config.json') }), (e: Error) => {
+      assert.match(e.message, /the server did not start: .*no-such-config\.json/);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 10_000, `failed after ${Date.now() - t0} ms`);
+  });
+
   test('status without a server says so and exits 3; it does not start one', async () => {
     const { repo, loc } = await setup([]);
     const r = spawnSync(process.execPath, [BIN, 'status', '--repo', repo.mainRoot], { encoding: 'utf8' });

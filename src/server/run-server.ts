@@ -1,0 +1,150 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { loadConfig } from '../config/config.js';
+import { describeError } from '../core/errors.js';
+import { locateRepo } from '../core/git/repo.js';
+import { killProcessTreeNow, processTreeOf } from '../core/agents/process-tree.js';
+import { openSupervisor } from '../core/open-supervisor.js';
+import { ensurePrivateDir, socketDir } from '../core/private-dir.js';
+import { flowerVersion } from './flower-version.js';
+import { FlowerServer } from './server.js';
+import { serverLocation, type ServerReadyMessage } from './server-process.js';
+import { sizeHintFor } from '../ui/size-hint.js';
+import { startupMark } from '../cli/startup-trace.js';
+
+// The server side of `flower-tui server run`: supervisor, ptys, emulators, git, state. Its own module so
+// the cockpit and the CLI commands (which only connect) never load any of it, and this never loads Ink.
+
+/** Agents recorded by a previous server, so a crashed server's stragglers can be found. */
+interface AgentRecord {
+  pid: number;
+  /** /proc start time: a recycled pid is not our agent. */
+  start: string | null;
+}
+
+function procStart(pid: number): string | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return s.slice(s.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The server process itself (`flower-tui server run`). Agents die with it: their ptys close when it
+ * exits, and on the next start any straggler recorded by a previous server is killed.
+ */
+export async function runServer(opts: { repoDir: string; config?: string; size?: string }): Promise<void> {
+  startupMark('server: run');
+  const repo = await locateRepo(opts.repoDir);
+  startupMark('server: repo located');
+  const loc = serverLocation(repo);
+  ensurePrivateDir(loc.stateDir);
+  ensurePrivateDir(socketDir());
+  ensurePrivateDir(path.dirname(loc.socket));
+  const log = (line: string) => {
+    try {
+      appendFileSync(loc.log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+    } catch {
+      /* logging must never take the server down */
+    }
+  };
+  const lockTarget = path.join(loc.stateDir, 'server');
+  let release: () => Promise<void>;
+  try {
+    // Held for the server's whole life: a second server for this repository cannot start.
+    // A killed server's lock goes stale after 4 s; a restart right after a crash retries until then.
+    release = await lockfile.lock(lockTarget, {
+      realpath: false,
+      lockfilePath: `${lockTarget}.lock`,
+      stale: 4_000,
+      update: 1_500,
+      retries: { retries: 12, factor: 1, minTimeout: 500, maxTimeout: 500 },
+      onCompromised: (err) => log(`server lock compromised (${err.message}); carrying on`),
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
+      log('another server is already running for this repository: exiting');
+      process.exit(0);
+    }
+    throw e;
+  }
+  startupMark('server: locked');
+  const agentsFile = path.join(loc.stateDir, 'agents.json');
+  killStragglers(agentsFile, log);
+
+  const config = loadConfig({ file: opts.config, mainRoot: repo.mainRoot });
+  const m = /^(\d+)x(\d+)$/.exec(opts.size ?? '');
+  startupMark('server: config loaded');
+  const supervisor = await openSupervisor({ repo, config, actor: 'server', sizeHint: sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40) });
+  startupMark('server: supervisor open');
+  const recordAgents = () => {
+    const records: AgentRecord[] = supervisor.snapshot().agents.filter((a) => a.pid).map((a) => ({ pid: a.pid!, start: procStart(a.pid!) }));
+    try {
+      writeFileSync(agentsFile, JSON.stringify(records), { mode: 0o600 });
+    } catch {
+      /* best effort */
+    }
+  };
+  supervisor.on('event', (e: { type: string }) => {
+    if (e.type === 'snapshot') recordAgents();
+  });
+  let exiting = false;
+  const exit = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    supervisor.killAllNow();
+    writeFileSync(agentsFile, '[]', { mode: 0o600 });
+    void release().finally(() => process.exit(code));
+    setTimeout(() => process.exit(code), 1000).unref();
+  };
+  const server = new FlowerServer(supervisor, { socketPath: loc.socket, version: flowerVersion(), logFile: loc.log, log, onStop: () => exit(0) });
+  await server.listen();
+  writeFileSync(path.join(loc.stateDir, 'server.json'), JSON.stringify({ pid: process.pid, socket: loc.socket, startedAt: Date.now() }), { mode: 0o600 });
+  startupMark('server: listening');
+  tellStarterListening(loc.socket);
+  process.on('exit', () => supervisor.killAllNow());
+  process.on('SIGTERM', () => void server.stop());
+  process.on('SIGINT', () => void server.stop());
+  process.on('SIGHUP', () => {}); // no terminal to lose; a stray SIGHUP must not kill the agents
+  const crash = (e: unknown) => {
+    log(`internal error: ${describeError(e)}\n${(e as Error)?.stack ?? ''}`);
+    exit(70);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  for (const n of supervisor.snapshot().notices) log(n.text);
+  log(`listening on ${loc.socket} (pid ${process.pid}, ${supervisor.snapshot().agents.length} agents)`);
+}
+
+function killStragglers(file: string, log: (l: string) => void): void {
+  let records: AgentRecord[] = [];
+  try {
+    records = JSON.parse(readFileSync(file, 'utf8')) as AgentRecord[];
+  } catch {
+    return;
+  }
+  for (const r of records) {
+    if (!r.pid || procStart(r.pid) === null || procStart(r.pid) !== r.start) continue;
+    log(`killing agent pid ${r.pid} left behind by a previous server (${processTreeOf(r.pid).length} processes)`);
+    killProcessTreeNow(r.pid);
+  }
+}
+
+/**
+ * Tell the client that started us (over the IPC channel it opened) that the socket accepts connections,
+ * so it connects at once instead of polling; then drop the channel: the server outlives its starter.
+ */
+function tellStarterListening(socket: string): void {
+  if (!process.send || !process.connected) return;
+  const msg: ServerReadyMessage = { t: 'flower-server-listening', socket };
+  try {
+    process.send(msg, () => {
+      if (process.connected) process.disconnect();
+    });
+  } catch {
+    /* the starter has gone already: nobody to tell */
+  }
+}
