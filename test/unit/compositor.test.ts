@@ -542,6 +542,72 @@ describe('Compositor', () => {
     r.comp.pause();
   });
 
+  test('background panes that change at different moments are drawn together, in one frame', async () => {
+    const r = await rig({ backgroundFps: 10 });
+    const b = screen(10, 3, 100);
+    await feed(b, 'B');
+    const bPlacement: PanePlacement = { agent: 'wt/b', rect: { x: 16, y: 2, width: 10, height: 3 }, term: b.term, top: null, focused: false };
+    const aPlacement = { ...r.placement, focused: false };
+    r.comp.setPanes([aPlacement, bPlacement], null);
+    r.comp.resume();
+    await until(() => r.out.length === 1);
+    await feed(r.pane, '1');
+    r.comp.markAgentDirty('wt/a');
+    await settle(15);
+    await feed(b, '2');
+    r.comp.markAgentDirty('wt/b');
+    await until(() => r.out.length === 2, 1000);
+    await settle(150);
+    assert.equal(r.out.length, 2, 'one frame for both');
+    const shown = await r.shown();
+    assert.equal(shown[2]!.slice(5, 15).trimEnd(), 'HELLO1');
+    assert.equal(shown[2]!.slice(16, 26).trimEnd(), 'B2');
+    r.comp.pause();
+  });
+
+  test('drawing only changed rows ends with the same screen as drawing everything anew', async () => {
+    let seed = 3;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    const r = await rig();
+    const b = screen(10, 3, 100);
+    let bPlacement: PanePlacement = { agent: 'wt/b', rect: { x: 16, y: 4, width: 10, height: 3 }, term: b.term, top: null, focused: false };
+    let overlay: { x: number; y: number; width: number; height: number } | null = null;
+    r.comp.setPanes([r.placement, bPlacement], overlay);
+    r.comp.resume();
+    for (let step = 0; step < 60; step++) {
+      const k = rnd(5);
+      if (k === 0) {
+        await feed(r.pane, `\x1b[${1 + rnd(3)};${1 + rnd(10)}H\x1b[3${rnd(8)}m${'abc'.slice(rnd(3))}`);
+        r.comp.markAgentDirty('wt/a');
+      } else if (k === 1) {
+        await feed(b, `\x1b[${1 + rnd(3)};${1 + rnd(10)}H${'xyz'.slice(rnd(3))}\x1b[0m`);
+        r.comp.markAgentDirty('wt/b');
+      } else if (k === 2) {
+        await feed(r.chrome, `\x1b[${1 + rnd(8)};${1 + rnd(30)}Hchrome${rnd(10)}`);
+        r.comp.markChromeDirty();
+      } else if (k === 3) {
+        bPlacement = { ...bPlacement, rect: { ...bPlacement.rect, x: 14 + rnd(5), y: 3 + rnd(3) } };
+        r.comp.setPanes([r.placement, bPlacement], overlay);
+      } else {
+        overlay = overlay ? null : { x: 2 + rnd(5), y: 1 + rnd(3), width: 12, height: 3 };
+        r.comp.setPanes([r.placement, bPlacement], overlay);
+      }
+      await settle(rnd(3) === 0 ? 5 : 0);
+    }
+    await settle(80);
+    // A second compositor draws the same state from scratch.
+    const fresh: string[] = [];
+    const c2 = new Compositor({ fps: 1000, backgroundFps: 1000, write: (d) => (fresh.push(d), true), onDrain: () => {} });
+    c2.setSize(COLS, ROWS);
+    c2.setChrome(r.chrome.term);
+    c2.setPanes([r.placement, bPlacement], overlay);
+    c2.resume();
+    await until(() => fresh.length === 1);
+    assert.deepEqual(await r.shown(), await replay(COLS, ROWS, ...fresh));
+    r.comp.pause();
+    c2.pause();
+  });
+
   test('an unfocused pane is read at most at backgroundFps', async () => {
     const r = await rig({ backgroundFps: 1 });
     r.comp.resume();

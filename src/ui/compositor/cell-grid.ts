@@ -76,6 +76,20 @@ export class CellGrid {
     this.attrs.set(src.attrs);
   }
 
+  /** Copy the rows of `src` marked non-zero in `rows` (all of it when the sizes differ). */
+  copyRows(src: CellGrid, rows: Uint8Array): void {
+    if (src.cols !== this.cols || src.rows !== this.rows) return this.copyFrom(src);
+    for (let y = 0; y < this.rows; y++) {
+      if (!rows[y]) continue;
+      const a = y * this.cols;
+      const b = a + this.cols;
+      for (let i = a; i < b; i++) this.chars[i] = src.chars[i]!;
+      this.fg.set(src.fg.subarray(a, b), a);
+      this.bg.set(src.bg.subarray(a, b), a);
+      this.attrs.set(src.attrs.subarray(a, b), a);
+    }
+  }
+
   /** A row as plain text (wide-char halves skipped), for tests and debugging. */
   rowText(y: number): string {
     let s = '';

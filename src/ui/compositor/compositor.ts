@@ -51,6 +51,12 @@ export class Compositor {
   private overlay: Rect | null = null;
   private prev: CellGrid | null = null;
   private next = new CellGrid(0, 0);
+  /** The chrome, the layout or the overlay changed: rebuild `next` whole, not pane by pane. */
+  private recompose = true;
+  /** Rows of `next` that may differ from `prev` (only these are diffed). */
+  private dirtyRows = new Uint8Array(0);
+  /** When background panes were last read: they are all read together, at most backgroundFps times a second. */
+  private lastBackgroundRead = -Infinity;
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   /** When the scheduled frame will run: an earlier request (the focused pane, a key) moves it forward. */
   private timerDue = Infinity;
@@ -69,6 +75,8 @@ export class Compositor {
     this.rows = rows;
     this.chromeGrid.resize(cols, rows);
     this.next.resize(cols, rows);
+    this.dirtyRows = new Uint8Array(rows);
+    this.recompose = true;
     this.prev = null;
     this.chromeDirty = true;
     for (const p of this.panes.values()) p.dirty = true;
@@ -82,6 +90,7 @@ export class Compositor {
 
   markChromeDirty(): void {
     this.chromeDirty = true;
+    this.recompose = true;
     this.request();
   }
 
@@ -93,18 +102,28 @@ export class Compositor {
       const cur = this.panes.get(pl.agent);
       if (!cur) {
         this.panes.set(pl.agent, { grid: new CellGrid(pl.rect.width, pl.rect.height), dirty: true, lastRead: -Infinity, placement: pl });
+        this.recompose = true;
         continue;
       }
       const o = cur.placement;
       const moved = o.rect.x !== pl.rect.x || o.rect.y !== pl.rect.y || o.rect.width !== pl.rect.width || o.rect.height !== pl.rect.height;
-      if (moved) cur.grid.resize(pl.rect.width, pl.rect.height);
+      if (moved) {
+        cur.grid.resize(pl.rect.width, pl.rect.height);
+        this.recompose = true;
+      }
       if (moved || o.top !== pl.top || o.term !== pl.term || o.matches !== pl.matches || o.currentMatch !== pl.currentMatch) cur.dirty = true;
       cur.placement = pl;
     }
-    for (const id of [...this.panes.keys()]) if (!seen.has(id)) this.panes.delete(id);
+    for (const id of [...this.panes.keys()]) {
+      if (!seen.has(id)) {
+        this.panes.delete(id);
+        this.recompose = true;
+      }
+    }
     const ov = this.overlay;
     if ((ov === null) !== (overlay === null) || (ov && overlay && (ov.x !== overlay.x || ov.y !== overlay.y || ov.width !== overlay.width || ov.height !== overlay.height))) {
       this.overlay = overlay;
+      this.recompose = true;
     }
     this.request();
   }
@@ -113,12 +132,16 @@ export class Compositor {
     const p = this.panes.get(agent);
     if (!p) return; // not visible: nothing to draw (its emulator still records everything)
     p.dirty = true;
-    this.request();
+    // The focused pane is drawn at once (a keystroke's echo); the others wait for the next
+    // background frame, so several panes printing at once cost one frame, not one each.
+    const gap = 1000 / this.opts.backgroundFps;
+    this.request(p.placement.focused ? undefined : Math.max(0, Math.max(this.lastBackgroundRead, p.lastRead) + gap - performance.now()));
   }
 
   /** Forget what is on screen: the next frame rewrites every cell (after attach, or a terminal reset). */
   invalidate(): void {
     this.prev = null;
+    this.recompose = true;
     this.request();
   }
 
@@ -166,31 +189,46 @@ export class Compositor {
       readTerminal(this.chrome, this.chromeGrid, null);
       this.chromeDirty = false;
     }
-    this.next.copyFrom(this.chromeGrid);
+    const full = this.recompose;
+    this.recompose = false;
+    if (full) {
+      this.next.copyFrom(this.chromeGrid);
+      this.dirtyRows.fill(1);
+    }
     const bgGap = 1000 / this.opts.backgroundFps;
+    const backgroundDue = now - this.lastBackgroundRead >= bgGap - 1;
+    let readBackground = false;
     let later = Infinity;
     for (const [id, p] of this.panes) {
       const pl = p.placement;
+      let drawn = false;
       if (p.dirty) {
         const syncing = pl.top === null && pl.term.modes.synchronizedOutputMode;
         if (!syncing) this.syncSince.delete(id);
         const holding = syncing && this.holdSync(id, now);
-        const tooSoon = !pl.focused && now - p.lastRead < bgGap;
+        const tooSoon = !pl.focused && (!backgroundDue || now - p.lastRead < bgGap - 1);
         if (holding || tooSoon) {
           // Keep showing the previous cells; come back for this pane shortly.
-          later = Math.min(later, holding ? 16 : bgGap - (now - p.lastRead));
+          later = Math.min(later, holding ? 16 : Math.max(this.lastBackgroundRead, p.lastRead) + bgGap - now);
         } else {
           readTerminal(pl.term, p.grid, pl.top);
           if (pl.top !== null && pl.matches?.length) highlight(p.grid, pl.top, pl.matches, pl.currentMatch ?? -1);
           p.dirty = false;
           p.lastRead = now;
+          drawn = true;
+          if (!pl.focused) readBackground = true;
         }
       }
-      this.next.blit(p.grid, pl.rect.x, pl.rect.y, this.overlay);
+      if (full || drawn) {
+        this.next.blit(p.grid, pl.rect.x, pl.rect.y, this.overlay);
+        if (!full) this.dirtyRows.fill(1, Math.max(0, pl.rect.y), Math.min(this.rows, pl.rect.y + pl.rect.height));
+      }
     }
-    const diff = frameDiff(this.prev, this.next);
+    if (readBackground) this.lastBackgroundRead = now;
+    const diff = frameDiff(this.prev, this.next, this.prev ? this.dirtyRows : null);
     if (!this.prev) this.prev = new CellGrid(this.cols, this.rows);
-    this.prev.copyFrom(this.next);
+    this.prev.copyRows(this.next, this.dirtyRows);
+    this.dirtyRows.fill(0);
     if (diff) {
       this.frames++;
       const ok = this.opts.write(SYNC_BEGIN + diff + SYNC_END);

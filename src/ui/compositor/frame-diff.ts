@@ -5,15 +5,17 @@ import { sgr } from './sgr.js';
  * The bytes that turn the terminal showing `prev` into one showing `next`: only changed cells are
  * written, the cursor moves only on jumps, SGR changes only when the look changes. `prev` null means
  * the terminal's contents are unknown (first frame, after attach): every cell is written, still
- * without clearing the screen, so nothing flickers.
+ * without clearing the screen, so nothing flickers. `rows`, when given, limits the work to the rows
+ * marked non-zero (the caller knows nothing else changed).
  */
-export function frameDiff(prev: CellGrid | null, next: CellGrid): string {
+export function frameDiff(prev: CellGrid | null, next: CellGrid, rows: Uint8Array | null = null): string {
   const out: string[] = [];
   const full = !prev || prev.cols !== next.cols || prev.rows !== next.rows;
   let cx = -1;
   let cy = -1;
   let pen = '';
   for (let y = 0; y < next.rows; y++) {
+    if (rows && !full && !rows[y]) continue;
     const row = y * next.cols;
     for (let x = 0; x < next.cols; x++) {
       const i = row + x;
