@@ -45,6 +45,8 @@ export interface CockpitBackend {
   subscribe(fn: (e: SupervisorEvent | BackendEvent) => void): () => void;
   dispatch(cmd: CockpitCommand): Promise<AgentInfo | void>;
   agent(id: string): AgentView | undefined;
+  /** The agent the operator is looking at: a server sends its output at once, the rest in batches. */
+  setFocus?(agent: string | null): void;
   laneCommand(cmd: LaneCommand): Promise<unknown>;
   /** Leave: local stops every agent; remote just disconnects (agents keep running). */
   close(): Promise<void>;

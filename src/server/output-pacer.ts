@@ -105,6 +105,10 @@ export class OutputPacer {
     return owed;
   }
 
+  isPinned(agent: string): boolean {
+    return this.agents.get(agent)?.pinned ?? false;
+  }
+
   forget(agent: string): void {
     this.agents.delete(agent);
   }

@@ -246,6 +246,10 @@ export class RemoteBackend implements CockpitBackend {
     return this.client.request(cmd);
   }
 
+  setFocus(agent: string | null): void {
+    this.client.sendMessage({ t: 'focus', agent });
+  }
+
   agent(id: string): AgentView | undefined {
     return this.views.get(id);
   }

@@ -11,6 +11,13 @@ import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessa
 
 /** Past this much unsent output a client is lagging: live output to it stops, and it is resynced from snapshots once drained. */
 const LAG_BYTES = 4 * 1024 * 1024;
+/**
+ * Output of agents the client is not looking at closely (not focused, not attached) is gathered for
+ * this long and sent in one write: it is drawn at the background frame rate (15 fps) anyway, and
+ * four spinners then cost one wake-up of each process instead of four.
+ */
+const BATCH_MS = 50;
+const BATCH_BYTES = 64 * 1024;
 
 export interface ServerOptions {
   socketPath: string;
@@ -33,10 +40,46 @@ class ClientConnection {
   /** Raw bytes or screen frames, per agent (see OutputPacer). */
   readonly pacer = new OutputPacer();
   frameTimer: NodeJS.Timeout | null = null;
+  /** The agent this client has focused: its output goes out at once (echo latency). */
+  focus: string | null = null;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private batchTimer: NodeJS.Timeout | null = null;
   constructor(readonly socket: net.Socket) {}
 
   send(msg: ServerMessage): void {
-    if (!this.socket.destroyed) this.socket.write(encodeControl(msg));
+    this.write(encodeControl(msg));
+  }
+
+  /** Write now, after anything batched (so every agent's bytes and messages stay in order). */
+  write(buf: Buffer): void {
+    this.flush();
+    if (!this.socket.destroyed) this.socket.write(buf);
+  }
+
+  /** Write within BATCH_MS, together with whatever else is waiting. */
+  queue(buf: Buffer): void {
+    this.batch.push(buf);
+    this.batchBytes += buf.length;
+    if (this.batchBytes >= BATCH_BYTES) this.flush();
+    else this.batchTimer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  flush(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    if (this.batch.length === 0) return;
+    const out = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch, this.batchBytes);
+    this.batch = [];
+    this.batchBytes = 0;
+    if (!this.socket.destroyed) this.socket.write(out);
+  }
+
+  close(): void {
+    if (this.frameTimer) clearTimeout(this.frameTimer);
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.frameTimer = this.batchTimer = null;
+    this.batch = [];
   }
 }
 
@@ -127,7 +170,7 @@ export class FlowerServer {
     socket.on('error', () => {});
     socket.on('close', () => {
       this.clients.delete(c);
-      if (c.frameTimer) clearTimeout(c.frameTimer);
+      c.close();
     });
   }
 
@@ -160,6 +203,9 @@ export class FlowerServer {
         if (a && a.info.worktree !== 'MAIN') a.write(msg.data);
         return;
       }
+      case 'focus':
+        c.focus = msg.agent;
+        return;
       case 'pin':
         // Attached: this client passes the agent's bytes through to a real terminal, so it needs all of them.
         if (c.pacer.pin(msg.agent, msg.on)) this.sendScreen(c, msg.agent);
@@ -252,7 +298,7 @@ export class FlowerServer {
       c.syncing.delete(agentId);
       if (c.socket.destroyed) return;
       for (const b of sync.builds) c.send(b(agent.screen));
-      for (const b of sync.pending) c.socket.write(b);
+      for (const b of sync.pending) c.write(b);
     });
   }
 
@@ -287,7 +333,8 @@ export class FlowerServer {
         continue;
       }
       frame ??= encodeOutput(agent, data);
-      c.socket.write(frame);
+      if (agent === c.focus || c.pacer.isPinned(agent)) c.write(frame);
+      else c.queue(frame);
       if (c.socket.writableLength > LAG_BYTES) {
         // A slow client must not make the server buffer without bound (or slow the agents): stop
         // streaming to it and send fresh screens once it has drained.
@@ -303,7 +350,7 @@ export class FlowerServer {
       const msg = encodeControl({ t: 'resized', agent, cols, rows } satisfies ServerMessage);
       const pending = c.syncing.get(agent);
       if (pending) pending.pending.push(msg);
-      else c.socket.write(msg);
+      else c.write(msg);
     }
   };
 }

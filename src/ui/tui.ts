@@ -64,6 +64,8 @@ export class Tui {
   private historyUnavailable: string | null = null;
   /** Keys wait here while a scroll history is being fetched, then run in order. */
   private heldKeys: Key[] | null = null;
+  /** The focus this client last told the server about (undefined: not yet, or a new connection). */
+  private sentFocus: string | null | undefined = undefined;
   /** Set when leaving: "detached" (agents keep running) or "stopped". */
   outcome: 'detached' | 'stopped' = 'stopped';
   private stopping = false;
@@ -148,6 +150,10 @@ export class Tui {
     if (this.finished) return;
     // Scroll mode ended (or moved to another agent): drop the history copy it was reading.
     if (this.scrollHistory && this.ui.scroll?.agent !== this.scrollHistory.agent) this.releaseScrollHistory();
+    if (this.ui.focusAgent !== this.sentFocus) {
+      this.sentFocus = this.ui.focusAgent;
+      this.o.backend.setFocus?.(this.ui.focusAgent);
+    }
     this.layout = this.computeLayout();
     if (this.attach) return; // the attached agent owns the terminal; the grid catches up on detach
     const placements: PanePlacement[] = [];
@@ -221,6 +227,7 @@ export class Tui {
       this.update();
     } else if (e.type === 'reconnected') {
       this.requestedSize.clear();
+      this.sentFocus = undefined;
       this.snapshot = this.o.backend.snapshot();
       this.ui = reconcileFocus({ ...this.ui, dialog: null, message: { text: 'server restarted — agents were restored from the config', level: 'info' } }, this.snapshot);
       this.compositor.invalidate();
