@@ -48,9 +48,10 @@ class RemoteAgentView implements AgentView {
   }
 
   feed(data: Uint8Array, seq: number, done: () => void): void {
+    // Listeners first: an attached terminal shows the bytes before our mirror parses them (echo latency).
+    for (const fn of this.outputListeners) fn(data);
     this.screen.write(data, done);
     this.recent?.push({ seq, data });
-    for (const fn of this.outputListeners) fn(data);
   }
 
   async history(): Promise<AgentHistory> {
