@@ -4,7 +4,7 @@
 // supervisor runs no git" is counted, not timed.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,6 +102,36 @@ describe('git changes are noticed by watching, without a poll', () => {
     await noticed(sup, (s) => s.main.subject === 'Add src/deep' && s.main.changes === 0, 'the commit adding src/deep');
     writeFileSync(path.join(repo.mainRoot, 'src', 'deep', 'mod.ts'), 'export const x = 1;\n');
     await noticed(sup, (s) => s.main.changed.includes(' M src/deep/mod.ts'), 'src/deep/mod.ts dirty');
+  });
+
+  test('a directory deleted and restored (a checkout) is watched again; a file made tracked with add -f counts', async () => {
+    const repo = fresh();
+    mkdirSync(path.join(repo.mainRoot, 'src'));
+    writeFileSync(path.join(repo.mainRoot, 'src', 'a.ts'), 'a\n');
+    writeFileSync(path.join(repo.mainRoot, '.gitignore'), 'debug.log\n');
+    repo.git(['add', '.']);
+    repo.git(['commit', '--quiet', '-m', 'src and an ignore']);
+    const sup = await open(repo);
+    await settle(sup);
+    rmSync(path.join(repo.mainRoot, 'src'), { recursive: true });
+    await noticed(sup, (s) => s.main.changed.includes(' D src/a.ts'), 'src/a.ts deleted');
+    repo.git(['checkout', '--quiet', '--', 'src']);
+    await noticed(sup, (s) => s.main.changes === 0, 'src restored');
+    await settle(sup);
+    writeFileSync(path.join(repo.mainRoot, 'src', 'a.ts'), 'edited\n');
+    await noticed(sup, (s) => s.main.changed.includes(' M src/a.ts'), 'an edit in the restored src');
+    repo.git(['checkout', '--quiet', '--', 'src']);
+    // An ignored file is learnt as such…
+    writeFileSync(path.join(repo.mainRoot, 'debug.log'), 'x\n');
+    await noticed(sup, (s) => s.main.changes === 0, 'clean (debug.log is ignored)');
+    await settle(sup);
+    // …until it is force-added and committed: then its edits are changes.
+    repo.git(['add', '-f', 'debug.log']);
+    repo.git(['commit', '--quiet', '-m', 'track the log']);
+    await noticed(sup, (s) => s.main.subject === 'track the log', 'the commit tracking debug.log');
+    await settle(sup);
+    writeFileSync(path.join(repo.mainRoot, 'debug.log'), 'y\n');
+    await noticed(sup, (s) => s.main.changed.includes(' M debug.log'), 'an edit to the now tracked debug.log');
   });
 
   test('a worktree added and removed with plain git', async () => {

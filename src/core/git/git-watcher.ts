@@ -1,4 +1,4 @@
-import { readdirSync, watch, type FSWatcher } from 'node:fs';
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { ignoredPaths, trackedDirs } from './tree-paths.js';
 
@@ -17,7 +17,11 @@ export interface GitWatcherOptions {
   debounceMs?: number;
   /** Least time between the end of one refresh and the start of the next: a build writing constantly costs at most this. */
   minGapMs?: number;
-  /** Most directories watched in MAIN's tree, in a lane's tree, and in all (inotify watches are a shared, finite resource). */
+  /**
+   * Most directories watched in MAIN's tree, in a lane's tree, and in all (inotify watches are a
+   * shared, finite resource). MAIN over its cap makes the watcher incomplete (the dirty alarm must not
+   * wait); a lane over its cap has its shallowest directories watched and the rest left to the safety poll.
+   */
   maxMainDirs?: number;
   maxLaneDirs?: number;
   maxDirs?: number;
@@ -29,6 +33,8 @@ const LINKED_GIT_DIR_NAMES = new Set(['HEAD', 'index', 'locked', 'gitdir']);
 
 interface Watch {
   fsw: FSWatcher;
+  /** The directory's inode when watched: one deleted and made again (a checkout) needs a new watch. */
+  ino: number;
   /** null: a working-tree directory (any entry counts unless git ignores it). */
   names: Set<string> | 'refs' | 'any' | null;
   /** The working tree a working-tree directory belongs to. */
@@ -72,7 +78,7 @@ export class GitWatcher {
   /** Watch what git now has: call after each refresh with the current working trees. */
   async update(trees: WatchedTree[]): Promise<void> {
     if (this.closed) return;
-    const want = new Map<string, Omit<Watch, 'fsw'>>();
+    const want = new Map<string, Omit<Watch, 'fsw' | 'ino'>>();
     const common = this.opts.commonDir;
     want.set(common, { names: COMMON_DIR_NAMES, root: null });
     for (const d of dirTree(path.join(common, 'refs', 'heads'))) want.set(d, { names: 'refs', root: null });
@@ -80,20 +86,20 @@ export class GitWatcher {
     want.set(linked, { names: 'any', root: null });
     for (const d of childDirs(linked)) want.set(d, { names: LINKED_GIT_DIR_NAMES, root: null });
     let full = true;
-    let budget = this.opts.maxDirs ?? 4000;
+    let budget = this.opts.maxDirs ?? 6000;
     // MAIN first: its dirty alarm matters most.
     const ordered = [...trees].sort((a, b) => Number(b.isMain) - Number(a.isMain));
     for (const t of ordered) {
       const dirs = await this.treeDirs(t);
-      const cap = Math.min(budget, t.isMain ? this.opts.maxMainDirs ?? 1000 : this.opts.maxLaneDirs ?? 300);
-      if (dirs.length > cap) full = false;
+      const cap = Math.min(budget, t.isMain ? this.opts.maxMainDirs ?? 2000 : this.opts.maxLaneDirs ?? 1000);
+      if (dirs.length > cap && (t.isMain || cap < budget)) full = false;
       for (const rel of dirs.slice(0, Math.max(0, cap))) want.set(rel === '' ? t.root : path.join(t.root, rel), { names: null, root: t.root });
       budget -= Math.min(cap, dirs.length);
     }
     for (const t of [...this.dirsByTree.keys()]) if (!trees.some((x) => x.root === t)) this.dirsByTree.delete(t);
     if (this.closed) return;
     for (const [dir, w] of this.watches) {
-      if (!want.has(dir)) {
+      if (!want.has(dir) || inode(dir) !== w.ino) {
         w.fsw.close();
         this.watches.delete(dir);
       }
@@ -101,15 +107,17 @@ export class GitWatcher {
     let addedTreeDirs = false;
     for (const [dir, w] of want) {
       if (this.watches.has(dir)) continue;
-      if (w.root) addedTreeDirs = true;
       try {
+        const ino = inode(dir);
+        if (ino === null) continue; // not there (a directory deleted in the working tree): its parent's watch sees it come back
         const fsw = watch(dir, { persistent: false }, (_e, name) => this.onEvent(dir, name));
         fsw.on('error', () => {
           // The directory went away (a removed worktree): the event that said so already refreshes.
           fsw.close();
           if (this.watches.get(dir)?.fsw === fsw) this.watches.delete(dir);
         });
-        this.watches.set(dir, { fsw, ...w });
+        this.watches.set(dir, { fsw, ino, ...w });
+        if (w.root) addedTreeDirs = true;
       } catch (e) {
         // Gone already: nothing to watch. Anything else (ENOSPC: the inotify limit) means events will be missed.
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') full = false;
@@ -146,6 +154,8 @@ export class GitWatcher {
       if (!n.endsWith('.lock')) this.relevant = true;
     } else if (w.names) {
       if (w.names.has(n)) this.relevant = true;
+      // Staging can make an ignored path tracked (add -f): what was learnt about ignores is re-learnt.
+      if (n === 'index') this.ignored.clear();
     } else if (w.root) {
       if (n === '.git') return;
       if (n === '.gitignore') this.ignored.delete(w.root);
@@ -205,6 +215,15 @@ export class GitWatcher {
     this.timer = null;
     for (const w of this.watches.values()) w.fsw.close();
     this.watches.clear();
+  }
+}
+
+function inode(dir: string): number | null {
+  try {
+    const st = statSync(dir);
+    return st.isDirectory() ? st.ino : null;
+  } catch {
+    return null;
   }
 }
 
