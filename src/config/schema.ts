@@ -141,7 +141,8 @@ export const MonitorSchema = z.strictObject({
   healthEveryMs: z.number().int().min(0).default(60_000),
   /**
    * Git state is re-read when its files change (file watching); this slower poll only catches what a
-   * watch missed (0 = never). Where watching is impossible git is polled every 3 s instead.
+   * watch missed, mostly with a few stats rather than git (0 = never). Where watching is impossible
+   * git is polled every 3 s instead.
    */
   gitPollMs: z.number().int().min(0).default(30_000),
   /** A profile run in MAIN's directory whose screen the MAIN pane shows; it never receives a keystroke. */

@@ -54,6 +54,8 @@ const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
 /** Where files cannot be watched (inotify limit, a huge tree), git is polled at this old cadence instead. */
 const UNWATCHED_POLL_MS = 3000;
+/** A safety check that finds nothing changed still reads git in full every this-many checks (edits in place). */
+const FULL_READ_EVERY_CHECKS = 10;
 
 /**
  * The one object that owns flower-tui's state: worktrees, agents (ptys + emulators) and MAIN's status.
@@ -73,6 +75,8 @@ export class Supervisor extends EventEmitter {
   private pollOverride: number | undefined;
   /** How many times git was read (tests check that an idle supervisor reads nothing). */
   gitReads = 0;
+  /** Safety checks since the last read of git that found nothing changed. */
+  private quietChecks = 0;
   private refreshing: Promise<void> | null = null;
   private refreshQueued: Promise<void> | null = null;
   private closed = false;
@@ -641,6 +645,8 @@ export class Supervisor extends EventEmitter {
 
   private async readGit(): Promise<void> {
     this.gitReads++;
+    this.quietChecks = 0;
+    this.watcher?.markBaseline();
     try {
       const [base, main] = await Promise.all([listWorktrees(this.repo), readMainStatus(this.repo.mainRoot)]);
       const list = await Promise.all(base.map((w) => this.withLaneInfo(w, main.branch)));
@@ -665,7 +671,8 @@ export class Supervisor extends EventEmitter {
 
   /**
    * The next safety poll, counted from the last refresh of any kind: with file events working it only
-   * catches a missed event (slow); without them it is what keeps the panes current (the old cadence).
+   * catches a missed event (slow, and mostly a few stats, no git); without them it is what keeps the
+   * panes current (git read every 3 s, the old cadence).
    */
   private schedulePoll(): void {
     if (this.pollTimer) clearTimeout(this.pollTimer);
@@ -674,8 +681,16 @@ export class Supervisor extends EventEmitter {
     const safety = this.pollOverride ?? this.config.monitor.gitPollMs;
     const ms = this.watcher.complete ? safety : safety > 0 ? Math.min(safety, UNWATCHED_POLL_MS) : UNWATCHED_POLL_MS;
     if (ms <= 0) return;
-    this.pollTimer = setTimeout(() => void this.refreshGit(), ms);
+    this.pollTimer = setTimeout(() => this.safetyPoll(), ms);
     this.pollTimer.unref();
+  }
+
+  private safetyPoll(): void {
+    this.pollTimer = null;
+    const w = this.watcher;
+    if (!w || this.closed) return;
+    if (!w.complete || w.changedSinceBaseline() || ++this.quietChecks >= FULL_READ_EVERY_CHECKS) void this.refreshGit();
+    else this.schedulePoll();
   }
 
   /** A linked worktree plus what flower-tui knows of it: lane kind, port, ahead/behind MAIN, dirty, setup. */

@@ -208,6 +208,22 @@ describe('an idle supervisor costs nothing', () => {
     await noticed(sup, (s) => s.main.changes === 1, 'app.txt dirty');
   });
 
+  test('the safety poll is a few stats: git is read only when a watched directory changed, or every 10th check', async () => {
+    const repo = fresh(['a']);
+    const sup = await open(repo, { gitPollMs: 250 });
+    // Line up with a full read: the next is 10 checks (2.5 s or more) later.
+    const r0 = sup.gitReads;
+    await waitUntil(() => sup.gitReads > r0, { timeoutMs: 8000, intervalMs: 5, what: 'a full read' });
+    let n = -1;
+    await waitUntil(async () => n === (n = gitCalls().length) || (await sleep(150), false), { timeoutMs: 5000, intervalMs: 0, what: 'its git processes done' });
+    const reads = sup.gitReads;
+    const before = gitCalls().length;
+    await sleep(900); // a few checks: none reads git
+    assert.equal(sup.gitReads, reads, 'a safety check that found nothing read git');
+    assert.deepEqual(gitCalls().slice(before), []);
+    await waitUntil(() => sup.gitReads > reads, { timeoutMs: 8000, what: 'the full read every 10th check' });
+  });
+
   test('pollMs 0: no automatic refresh at all', async () => {
     const repo = fresh();
     const sup = await open(repo, { pollMs: 0 });
@@ -242,6 +258,13 @@ describe('GitWatcher limits', () => {
       for (const d of ['', 'a', 'b', 'c']) assert.ok(big.watchedDirs.includes(path.join(loc.mainRoot, d)), `watches ${d || 'the root'}`);
       assert.ok(big.watchedDirs.includes(path.join(loc.commonDir, 'refs', 'heads')), 'watches refs/heads');
       assert.ok(existsSync(path.join(loc.commonDir, 'HEAD')));
+      // What the safety poll checks: a commit renames files into watched directories.
+      big.markBaseline();
+      assert.equal(big.changedSinceBaseline(), false);
+      writeFileSync(path.join(loc.mainRoot, 'a', 'f'), 'changed in place\n');
+      assert.equal(big.changedSinceBaseline(), false, 'an edit in place does not change a directory');
+      repo.git(['commit', '--quiet', '-am', 'a changed']);
+      assert.equal(big.changedSinceBaseline(), true, 'a commit does');
     } finally {
       small.close();
       big.close();

@@ -70,6 +70,24 @@ export class GitWatcher {
     return this.full;
   }
 
+  private baseline = new Map<string, string>();
+
+  /** Remember how every watched directory looks now: call as a read of git starts. */
+  markBaseline(): void {
+    this.baseline = new Map([...this.watches.keys()].map((d) => [d, dirStamp(d)]));
+  }
+
+  /**
+   * A watched directory gained, lost or renamed an entry since the baseline, whether or not an event
+   * said so. Git changes HEAD, refs and the index by renaming a lock file into place, so this sees
+   * every git change; a file edited in place is not seen here (the owner reads git in full now and
+   * then for that). A few stats: the owner's safety poll runs this instead of git.
+   */
+  changedSinceBaseline(): boolean {
+    for (const [d, s] of this.baseline) if (dirStamp(d) !== s) return true;
+    return false;
+  }
+
   /** Directories currently watched (for tests and diagnostics). */
   get watchedDirs(): string[] {
     return [...this.watches.keys()];
@@ -215,6 +233,15 @@ export class GitWatcher {
     this.timer = null;
     for (const w of this.watches.values()) w.fsw.close();
     this.watches.clear();
+  }
+}
+
+function dirStamp(dir: string): string {
+  try {
+    const st = statSync(dir);
+    return `${st.ino}:${st.mtimeMs}`;
+  } catch {
+    return 'gone';
   }
 }
 
