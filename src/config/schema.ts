@@ -135,10 +135,16 @@ export const MergeSchema = z.strictObject({
   flagged: z.array(z.strictObject({ pattern: z.string().min(1), message: z.string().min(1) })).default([]),
 });
 
-/** The MAIN monitor: health every N ms (0 = never), and an optional read-only ops process. */
-export const MONITOR_DEFAULT = { healthEveryMs: 60_000, ops: null as string | null };
+/** The MAIN monitor: health every N ms (0 = never), git's safety poll, and an optional read-only ops process. */
+export const MONITOR_DEFAULT = { healthEveryMs: 60_000, gitPollMs: 30_000, ops: null as string | null };
 export const MonitorSchema = z.strictObject({
   healthEveryMs: z.number().int().min(0).default(60_000),
+  /**
+   * Git state is re-read when its files change (file watching); this slower poll only catches what a
+   * watch missed, mostly with a few stats rather than git (0 = never). Where watching is impossible
+   * git is polled every 3 s instead.
+   */
+  gitPollMs: z.number().int().min(0).default(30_000),
   /** A profile run in MAIN's directory whose screen the MAIN pane shows; it never receives a keystroke. */
   ops: z.string().min(1).nullable().default(null),
 });

@@ -5,6 +5,7 @@ import { Agent } from './agents/agent.js';
 import type { TerminalScreen } from './agents/terminal-screen.js';
 import { FlowerError, describeError } from './errors.js';
 import { listWorktrees, readMainStatus, type RepoLocation } from './git/repo.js';
+import { GitWatcher } from './git/git-watcher.js';
 import type { AgentInfo, MainInfo, Notice, PendingRestore, Snapshot, SupervisorCommand, SupervisorEvent, WorktreeInfo } from './types.js';
 import { agentIsLive, agentStateLabel } from './types.js';
 import type { StateStore } from './store/state-store.js';
@@ -38,7 +39,10 @@ export interface SupervisorOptions {
   trace?: TraceWriter;
   /** Environment agents inherit (default: this process's). */
   env?: NodeJS.ProcessEnv;
-  /** How often git is asked about worktrees and MAIN; 0 disables polling (tests refresh by command). */
+  /**
+   * Git is re-read when its files change; this is the safety poll behind that (default: the config's
+   * monitor.gitPollMs). 0 disables every automatic refresh, watching included (tests refresh by command).
+   */
   pollMs?: number;
 }
 
@@ -48,6 +52,10 @@ export type SizeHint = (lanes: { name: string; agents: string[] }[]) => Map<stri
 /** Size an agent gets before the UI has laid it out. */
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
+/** Where files cannot be watched (inotify limit, a huge tree), git is polled at this old cadence instead. */
+const UNWATCHED_POLL_MS = 3000;
+/** A safety check that finds nothing changed still reads git in full every this-many checks (edits in place). */
+const FULL_READ_EVERY_CHECKS = 10;
 
 /**
  * The one object that owns flower-tui's state: worktrees, agents (ptys + emulators) and MAIN's status.
@@ -62,6 +70,13 @@ export class Supervisor extends EventEmitter {
   private main: MainInfo = { branch: null, headShort: null, subject: null, changes: 0, changed: [], error: null };
   private snapshotQueued = false;
   private pollTimer: NodeJS.Timeout | null = null;
+  /** Refreshes on git's file events; null when automatic refresh is off. */
+  private watcher: GitWatcher | null = null;
+  private pollOverride: number | undefined;
+  /** How many times git was read (tests check that an idle supervisor reads nothing). */
+  gitReads = 0;
+  /** Safety checks since the last read of git that found nothing changed. */
+  private quietChecks = 0;
   private refreshing: Promise<void> | null = null;
   private refreshQueued: Promise<void> | null = null;
   private closed = false;
@@ -140,12 +155,11 @@ export class Supervisor extends EventEmitter {
 
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
     const s = new Supervisor(opts);
-    await s.refreshGit();
-    const pollMs = opts.pollMs ?? 3000;
-    if (pollMs > 0) {
-      s.pollTimer = setInterval(() => void s.refreshGit(), pollMs);
-      s.pollTimer.unref();
+    if (opts.pollMs !== 0) {
+      s.pollOverride = opts.pollMs;
+      s.watcher = new GitWatcher({ commonDir: s.repo.commonDir, refresh: () => s.refreshGit() });
     }
+    await s.refreshGit();
     return s;
   }
 
@@ -630,6 +644,9 @@ export class Supervisor extends EventEmitter {
   }
 
   private async readGit(): Promise<void> {
+    this.gitReads++;
+    this.quietChecks = 0;
+    this.watcher?.markBaseline();
     try {
       const [base, main] = await Promise.all([listWorktrees(this.repo), readMainStatus(this.repo.mainRoot)]);
       const list = await Promise.all(base.map((w) => this.withLaneInfo(w, main.branch)));
@@ -638,6 +655,9 @@ export class Supervisor extends EventEmitter {
         (old) => !list.some((w) => w.path === old.path) && [...this.agents.values()].some((a) => a.info.worktree === old.name && a.isLive),
       );
       const next = [...list, ...kept.map((w) => ({ ...w, prunable: true }))];
+      // Watch what git now has (a new worktree, a new commit's directories) before showing it: an edit
+      // made the moment a pane shows the new commit is then seen.
+      await this.watcher?.update(next.filter((w) => !w.prunable).map((w) => ({ root: w.path, head: w.head, isMain: w.isMain })));
       const changed = JSON.stringify(next) !== JSON.stringify(this.worktrees) || JSON.stringify(main) !== JSON.stringify(this.main);
       this.worktrees = next;
       this.main = main;
@@ -646,6 +666,31 @@ export class Supervisor extends EventEmitter {
     } catch (e) {
       this.emit('event', { type: 'error', message: `git: ${describeError(e)}` });
     }
+    this.schedulePoll();
+  }
+
+  /**
+   * The next safety poll, counted from the last refresh of any kind: with file events working it only
+   * catches a missed event (slow, and mostly a few stats, no git); without them it is what keeps the
+   * panes current (git read every 3 s, the old cadence).
+   */
+  private schedulePoll(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    if (!this.watcher || this.closed || this.shuttingDown) return;
+    const safety = this.pollOverride ?? this.config.monitor.gitPollMs;
+    const ms = this.watcher.complete ? safety : safety > 0 ? Math.min(safety, UNWATCHED_POLL_MS) : UNWATCHED_POLL_MS;
+    if (ms <= 0) return;
+    this.pollTimer = setTimeout(() => this.safetyPoll(), ms);
+    this.pollTimer.unref();
+  }
+
+  private safetyPoll(): void {
+    this.pollTimer = null;
+    const w = this.watcher;
+    if (!w || this.closed) return;
+    if (!w.complete || w.changedSinceBaseline() || ++this.quietChecks >= FULL_READ_EVERY_CHECKS) void this.refreshGit();
+    else this.schedulePoll();
   }
 
   /** A linked worktree plus what flower-tui knows of it: lane kind, port, ahead/behind MAIN, dirty, setup. */
@@ -662,9 +707,10 @@ export class Supervisor extends EventEmitter {
 
   /** Stop every agent (whole process trees) and stop polling. Safe to call twice. */
   async shutdown(): Promise<void> {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = null;
     this.shuttingDown = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    this.watcher?.close();
     this.monitor.stop();
     this.mainMonitor.stop();
     this.merges.cancel();
@@ -686,6 +732,7 @@ export class Supervisor extends EventEmitter {
 
   setConfig(config: FlowerConfig): void {
     this.config = config;
+    this.schedulePoll(); // monitor.gitPollMs may have changed
     this.queueSnapshot();
   }
 }

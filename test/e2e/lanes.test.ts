@@ -102,7 +102,7 @@ describe('lanes in the cockpit', () => {
     git(lanePath, ['add', 'feature.txt']);
     git(lanePath, ['commit', '--quiet', '-m', 'Add the e2e feature']);
     s.sendKeys('2');
-    await s.waitFor(/↑1 ↓0/, { timeoutMs: 15_000 }); // the next git poll shows the lane ahead of MAIN
+    await s.waitFor(/↑1 ↓0/, { timeoutMs: 15_000 }); // the git watcher sees the commit: the lane is ahead of MAIN
 
     s.sendKeys('W');
     screen = await s.waitFor('Remove worktree lane-one', { timeoutMs: 15_000 });

@@ -83,9 +83,9 @@ describe('merge in the cockpit', () => {
     screen = await s.waitFor(/merges ✓ feat \d\d:\d\d/, { timeoutMs: 15_000 });
     assert.match(screen, /✓ clean/);
 
-    // Someone edits MAIN directly: the next git poll raises the alarm and names the file.
+    // Someone edits MAIN directly: the git watcher raises the alarm and names the file.
     writeFileSync(path.join(repo.mainRoot, 'hotfix.txt'), 'x\n');
-    screen = await s.waitFor('MAIN EDITED DIRECTLY', { timeoutMs: 10_000 }); // git is polled every 3 s
+    screen = await s.waitFor('MAIN EDITED DIRECTLY', { timeoutMs: 10_000 }); // seen by watching MAIN's tracked directories
     assert.match(screen, /⚠ MAIN EDITED DIRECTLY: 1 change/);
     assert.match(screen, /\?\? hotfix\.txt/);
 

@@ -567,7 +567,7 @@ describe('names and collisions', () => {
 
 // ---------------------------------------------------------------------------------------------------
 describe('worktrees made with plain git', () => {
-  test('appear and disappear in the server within seconds (it polls every 3 s)', async () => {
+  test('appear and disappear in the server within seconds (it watches git\'s files)', async () => {
     const l = await lab({ agents: [] });
     ok(l.cli(['worktree', 'ls']), 'start the server');
     const p = l.lanePath('outside');

@@ -234,6 +234,24 @@ describe('Claude Code usage from its transcript', () => {
     );
   });
 
+  test('a transcript that appears after a long quiet is found at once (the locator backs off, a watch wakes it)', async () => {
+    await withCtx(
+      (p) => ({ claude: claudeProfile(p) }),
+      async (c) => {
+        const a = spawn(c, 'claude');
+        await waitScreen(c, a.id, /fake-claude session \S+ \(startup\)/);
+        // Long enough for the locator's backoff (1.5 s doubling) to wait over 10 s between looks.
+        await sleep(11_000);
+        setUsage(c, 41_100);
+        await send(c, a.id, 'hello after a while');
+        await waitScreen(c, a.id, /assistant: ok \(ctx 41100\)/);
+        const t0 = Date.now();
+        await waitInfo(c, a.id, (i) => i.usage.tokens === 41_100, 'usage from the new transcript', 5000);
+        assert.ok(Date.now() - t0 < 5000);
+      },
+    );
+  });
+
   test('/clear is followed to the new session and its new file via the SessionStart hook', async () => {
     await withCtx(
       (p) => ({ claude: claudeProfile(p) }),
@@ -429,6 +447,25 @@ describe('Codex usage from its rollout', () => {
         const r2 = (await waitScreen(c, a.id, new RegExp(`fake-codex rollout (?!${r1})(\\S+)`)))[1]!;
         await waitInfo(c, a.id, (i) => i.usage.tokens === 77_000 && !!i.usage.file?.endsWith(`-${r2}.jsonl`), 'reading the new rollout');
         await waitInfo(c, a.id, (i) => i.sessionId === r2, 'session id of the new rollout');
+      },
+    );
+  });
+
+  test('/new after a long quiet: the new rollout is found at once (a watch on the date folder wakes the locator)', async () => {
+    await withCtx(
+      (p) => ({ codex: codexProfile(p) }),
+      async (c) => {
+        const a = spawn(c, 'codex');
+        await waitScreen(c, a.id, /fake-codex session new/);
+        await codexTurn(c, a.id, 41_100);
+        const r1 = (await waitScreen(c, a.id, /fake-codex rollout (\S+)/))[1]!;
+        await sleep(11_000); // the locator has backed off to looking every 12 s or so
+        await send(c, a.id, '/new');
+        await waitScreen(c, a.id, /new session/);
+        setCodexUsage(c, 77_000);
+        await send(c, a.id, 'after new');
+        const r2 = (await waitScreen(c, a.id, new RegExp(`fake-codex rollout (?!${r1})(\\S+)`)))[1]!;
+        await waitInfo(c, a.id, (i) => i.usage.tokens === 77_000 && !!i.usage.file?.endsWith(`-${r2}.jsonl`), 'reading the new rollout', 5000);
       },
     );
   });

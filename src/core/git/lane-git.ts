@@ -62,7 +62,8 @@ export async function unmergedCommits(mainRoot: string, mainBranch: string, bran
 
 /** `git status --porcelain` lines of a worktree (tracked changes and untracked files). */
 export async function uncommittedChanges(worktreePath: string): Promise<string[]> {
-  const out = await git(worktreePath).raw(['status', '--porcelain', '--untracked-files=normal']);
+  // Read-only (no index refresh): the git watcher must not see its own reads as a change.
+  const out = await git(worktreePath).raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal']);
   return out.split('\n').filter((l) => l.trim() !== '');
 }
 

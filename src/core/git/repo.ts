@@ -105,11 +105,12 @@ function statusV2Path(line: string): string {
 /** HEAD's subject, cached by commit: the log call is made only when HEAD moved. */
 const subjectCache = new Map<string, string>();
 
-/** One `git status` per poll (plus one `git log` when HEAD moved): polling must stay cheap. */
+/** One `git status` per refresh (plus one `git log` when HEAD moved): a refresh must stay cheap. */
 export async function readMainStatus(mainRoot: string): Promise<MainStatus> {
   const g = git(mainRoot);
   try {
-    const st = parseStatusV2(await g.raw(['status', '--porcelain=v2', '--branch', '--untracked-files=normal']));
+    // --no-optional-locks: status does not rewrite .git/index, so reading never wakes the git watcher.
+    const st = parseStatusV2(await g.raw(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=normal']));
     let subject: string | null = null;
     if (st.oid) {
       subject = subjectCache.get(st.oid) ?? null;

@@ -7,6 +7,8 @@ export interface TailerOptions {
   from: 'start' | 'end';
   /** Slow poll that catches what fs.watch misses (it does miss events). */
   pollMs?: number;
+  /** The poll while the directory watch is in place (default: pollMs); set it slower where idle cost matters. */
+  watchedPollMs?: number;
   /** On attaching to a big existing file with from: 'start', read at most its last this-many bytes. */
   maxInitialBytes?: number;
 }
@@ -54,11 +56,23 @@ export class FileTailer {
       this.watcher = watch(path.dirname(this.file), (_e, name) => {
         if (!name || name === path.basename(this.file)) this.poll();
       });
-      this.watcher.on('error', () => {});
+      this.watcher.on('error', () => {
+        // The watch broke (its directory went away): back to the normal poll (unless stopped).
+        if (!this.timer) return;
+        this.watcher?.close();
+        this.watcher = null;
+        this.schedulePoll();
+      });
     } catch {
       /* no watching: the poll still works */
     }
-    this.timer = setInterval(() => this.poll(), this.opts.pollMs ?? 1000);
+    this.schedulePoll();
+  }
+
+  private schedulePoll(): void {
+    if (this.timer) clearInterval(this.timer);
+    const base = this.opts.pollMs ?? 1000;
+    this.timer = setInterval(() => this.poll(), this.watcher ? Math.max(base, this.opts.watchedPollMs ?? base) : base);
     this.timer.unref();
   }
 

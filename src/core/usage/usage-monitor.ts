@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Agent } from '../agents/agent.js';
 import type { AgentUsage } from '../types.js';
-import { activityOf } from './activity.js';
+import { activityOf, IDLE_AFTER_MS, OUTPUT_QUIET_MS } from './activity.js';
 import { effectiveWindow, usageLevel } from './usage-level.js';
 import { UsageProbe } from './usage-probe.js';
 
@@ -12,7 +12,7 @@ import { UsageProbe } from './usage-probe.js';
  * waiting for input (the cockpit rings) and `rot` when one crosses its refresh threshold.
  */
 export class UsageMonitor {
-  private readonly probes = new Map<string, { agent: Agent; probe: UsageProbe }>();
+  private readonly probes = new Map<string, { agent: Agent; probe: UsageProbe; seen: Seen | null }>();
   private readonly claimed = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -31,11 +31,12 @@ export class UsageMonitor {
   watch(agent: Agent): void {
     this.unwatch(agent.info.id);
     const probe = new UsageProbe(agent, { sessionFile: this.sessionFileFor(agent.info.id), claimed: this.claimed, onChange: () => this.evaluate(agent.info.id) });
-    this.probes.set(agent.info.id, { agent, probe });
+    this.probes.set(agent.info.id, { agent, probe, seen: null });
     probe.start();
     if (!this.timer) {
       this.timer = setInterval(() => {
-        for (const id of this.probes.keys()) this.evaluate(id);
+        const now = Date.now();
+        for (const [id, e] of this.probes) if (!unchangedSince(e.seen, e.agent, now)) this.evaluate(id);
       }, 1000);
       this.timer.unref();
     }
@@ -69,6 +70,7 @@ export class UsageMonitor {
     const entry = this.probes.get(id);
     if (!entry) return;
     const { agent, probe } = entry;
+    entry.seen = { at: Date.now(), outputAt: agent.lastOutputAt, live: agent.isLive };
     const r = probe.current;
     const cfg = agent.profile.usage;
     const source = cfg?.source ?? 'none';
@@ -108,4 +110,26 @@ export class UsageMonitor {
     if (activity === 'waiting' && before.activity !== 'waiting') this.events.waiting(id);
     if (usage.level === 'rot' && before.usage.level !== 'rot') this.events.rot(id);
   }
+}
+
+/** What an agent looked like at its last evaluation. */
+interface Seen {
+  at: number;
+  outputAt: number;
+  live: boolean;
+}
+
+/** Re-evaluate at least this often even when nothing seems to have changed. */
+const FULL_EVERY_MS = 30_000;
+
+/**
+ * Nothing an evaluation reads can have changed: no output (so no new screen), same liveness, no
+ * activity threshold crossed since (a reading that changes evaluates at once, not on the tick).
+ * Sixteen silent agents then cost a few comparisons a second instead of sixteen evaluations.
+ */
+function unchangedSince(seen: Seen | null, agent: Agent, now: number): boolean {
+  if (!seen || now - seen.at >= FULL_EVERY_MS) return false;
+  if (agent.lastOutputAt !== seen.outputAt || agent.isLive !== seen.live) return false;
+  const crossed = (t: number) => seen.at < t && t <= now;
+  return !crossed(seen.outputAt + OUTPUT_QUIET_MS) && !crossed(seen.outputAt + IDLE_AFTER_MS);
 }

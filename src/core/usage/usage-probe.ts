@@ -5,7 +5,8 @@ import { FileTailer } from '../tail/file-tailer.js';
 import { ClaudeTranscriptReader } from './claude-transcript.js';
 import { CodexRolloutReader } from './codex-rollout.js';
 import { readScreenUsage } from './screen-usage.js';
-import { claudeConfigDir, codexHome, findClaudeTranscript, findCodexRollout, findCodexRolloutById } from './transcript-locator.js';
+import { claudeConfigDir, codexHome, dateFolder, findClaudeTranscript, findCodexRollout, findCodexRolloutById } from './transcript-locator.js';
+import { LocateSchedule, type WakeDir } from './locate-schedule.js';
 
 /** What a probe knows right now. */
 export interface ProbeReading {
@@ -32,7 +33,7 @@ const MAX_INITIAL_BYTES = 4 * 1024 * 1024;
 export class UsageProbe {
   private reading: ProbeReading = EMPTY;
   private tailer: FileTailer | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private schedule: LocateSchedule | null = null;
   private screenTimer: NodeJS.Timeout | null = null;
   private readonly onScreen = () => this.scheduleScreenRead();
 
@@ -50,9 +51,8 @@ export class UsageProbe {
     // A SessionStart file left by an earlier agent of the same id names that agent's session: the new process's hook rewrites it.
     if (this.opts.sessionFile) rmSync(this.opts.sessionFile, { force: true });
     if (source === 'claude' || source === 'codex') {
-      this.locate();
-      this.timer = setInterval(() => this.locate(), 1500);
-      this.timer.unref();
+      this.schedule = new LocateSchedule(() => this.locate());
+      this.schedule.start();
     } else if ((source === 'screen' || source === 'gemini') && this.agent.profile.usage?.pattern) {
       this.agent.on('screen', this.onScreen);
     }
@@ -61,8 +61,8 @@ export class UsageProbe {
   stop(): void {
     this.tailer?.stop();
     this.tailer = null;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.schedule?.stop();
+    this.schedule = null;
     if (this.screenTimer) clearTimeout(this.screenTimer);
     this.agent.off('screen', this.onScreen);
     if (this.reading.file) this.opts.claimed.delete(this.reading.file);
@@ -80,6 +80,7 @@ export class UsageProbe {
     }
     this.reading = EMPTY;
     this.opts.onChange();
+    this.schedule?.wake(); // a new session is starting: look for it often again
   }
 
   private set(patch: Partial<ProbeReading>): void {
@@ -89,13 +90,27 @@ export class UsageProbe {
     this.opts.onChange();
   }
 
-  /** Find (or re-find) the transcript this agent is writing, and follow it. */
+  /** Find (or re-find) the transcript this agent is writing, and follow it; then say where to watch for the next. */
   private locate(): void {
+    const before = { file: this.reading.file, sessionId: this.reading.sessionId };
+    const wake = this.locateOnce();
+    this.schedule?.ran(this.reading.file !== before.file || this.reading.sessionId !== before.sessionId);
+    this.schedule?.watchDirs(wake);
+  }
+
+  /** One look; returns the directories where what it looks for next would appear. */
+  private locateOnce(): WakeDir[] {
     const source = this.agent.profile.usage?.source;
     const env = this.agent.env;
     let file: string | null = null;
+    const wake: WakeDir[] = [];
     if (source === 'claude') {
       const hooked = this.readSessionFile();
+      // The hook (re)writes the session file at start, /clear and resume; the transcript appears in its project folder.
+      if (this.opts.sessionFile) wake.push({ dir: path.dirname(this.opts.sessionFile), name: path.basename(this.opts.sessionFile), changes: true });
+      const projects = path.join(claudeConfigDir(env), 'projects');
+      wake.push({ dir: projects });
+      if (hooked?.transcriptPath) wake.push({ dir: path.dirname(hooked.transcriptPath), name: path.basename(hooked.transcriptPath) });
       const sessionId = hooked?.sessionId ?? this.agent.info.sessionId;
       file = hooked?.transcript ?? (sessionId ? findClaudeTranscript(claudeConfigDir(env), sessionId) : null);
       if (hooked?.sessionId && hooked.sessionId !== this.reading.sessionId) this.set({ sessionId: hooked.sessionId });
@@ -105,7 +120,7 @@ export class UsageProbe {
         this.tailer = null;
         this.opts.claimed.delete(this.reading.file);
         this.set({ ...EMPTY, sessionId: this.reading.sessionId });
-        return;
+        return wake;
       }
     } else if (source === 'codex') {
       const skip = this.left.size ? new Set([...this.opts.claimed, ...this.left]) : this.opts.claimed;
@@ -114,15 +129,19 @@ export class UsageProbe {
       // `codex resume <id>` appends to the session's original rollout, whatever its date folder.
       const resumed = !newer && !this.reading.file && this.agent.info.sessionId ? findCodexRolloutById(codexHome(env), this.agent.info.sessionId) : null;
       file = newer ?? (resumed && !skip.has(resumed) ? resumed : null) ?? this.reading.file;
+      // A new rollout (start, /new) is created in today's folder; a new day's folder appears in its month's.
+      const today = path.join(codexHome(env), 'sessions', dateFolder(new Date()));
+      wake.push({ dir: today }, { dir: path.dirname(today) });
     }
     if (!file || (file === this.reading.file && this.tailer)) {
       this.tailer?.poll();
-      return;
+      return wake;
     }
     this.follow(file, source === 'claude' ? new ClaudeTranscriptReader() : new CodexRolloutReader());
+    return wake;
   }
 
-  private readSessionFile(): { sessionId: string | null; transcript: string | null } | null {
+  private readSessionFile(): { sessionId: string | null; transcript: string | null; transcriptPath: string | null } | null {
     if (!this.opts.sessionFile) return null;
     let text: string;
     try {
@@ -135,7 +154,7 @@ export class UsageProbe {
       const j = JSON.parse(text) as { session_id?: string; transcript_path?: string };
       // The transcript is created lazily, at the first exchange: until then there is nothing to follow.
       const transcript = j.transcript_path && existsSync(j.transcript_path) ? j.transcript_path : null;
-      return { sessionId: j.session_id ?? null, transcript };
+      return { sessionId: j.session_id ?? null, transcript, transcriptPath: j.transcript_path ?? null };
     } catch {
       return null;
     }
@@ -168,7 +187,8 @@ export class UsageProbe {
         for (const l of lines) changed = reader.feed(l) || changed;
         if (changed) apply();
       },
-      { from: 'start', maxInitialBytes: MAX_INITIAL_BYTES, pollMs: 2000 },
+      // Appends wake the tailer through its directory watch; the poll only catches a missed event.
+      { from: 'start', maxInitialBytes: MAX_INITIAL_BYTES, pollMs: 2000, watchedPollMs: 10_000 },
     );
     this.tailer.start();
   }
