@@ -34,7 +34,7 @@ export type ClientMessage =
   | { t: 'req'; id: number; req: ServerRequest }
   /** Keystrokes for an agent: fire and forget, no response (latency matters). */
   | { t: 'input'; agent: string; data: string }
-  /** The agent this client has focused: its output is sent at once, others' within 50 ms batches. */
+  /** The agent this client has focused: its output is sent at once, others' within 66 ms batches. */
   | { t: 'focus'; agent: string | null }
   /** This client is attached to the agent (on) or back in the grid (off): attached agents always stream raw bytes. */
   | { t: 'pin'; agent: string; on: boolean };

@@ -13,10 +13,11 @@ import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessa
 const LAG_BYTES = 4 * 1024 * 1024;
 /**
  * Output of agents the client is not looking at closely (not focused, not attached) is gathered for
- * this long and sent in one write: it is drawn at the background frame rate (15 fps) anyway, and
- * four spinners then cost one wake-up of each process instead of four.
+ * this long and sent in one write: it is drawn at the background frame rate (ui.backgroundFps,
+ * 15 by default: one frame per 66 ms) anyway, so each batch costs the client one wake-up that
+ * both reads and draws, and four spinners cost one wake-up of each process instead of four.
  */
-const BATCH_MS = 50;
+const BATCH_MS = 66;
 const BATCH_BYTES = 64 * 1024;
 
 export interface ServerOptions {
