@@ -29,6 +29,8 @@ const { Terminal } = xtermHeadless;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
 const RESULTS = path.join(ROOT, 'bench', 'results.md');
+/** Everything in results.md from this line on is kept when a run rewrites the file. */
+const KEPT_MARKER = '<!-- kept by npm run bench: notes below this line are written by hand -->';
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const COLS = 120;
 const ROWS = 40;
@@ -1457,7 +1459,16 @@ ${extraParts(details, failures)}## How it is measured
   Ink-style redraws) and a spinner, after start-up.
 - Noise: this is a shared 2-core machine; other work running at the same time shows up as a higher load average above.
 `;
-  fs.writeFileSync(RESULTS, md);
+  // Notes written by hand below the marker (before/after history, profiling) survive a new run.
+  let kept = '';
+  try {
+    const old = fs.readFileSync(RESULTS, 'utf8');
+    const at = old.indexOf(KEPT_MARKER);
+    if (at >= 0) kept = '\n' + old.slice(at);
+  } catch {
+    /* first run */
+  }
+  fs.writeFileSync(RESULTS, md + kept);
   log(`\nwrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
 }
 

@@ -45,8 +45,6 @@ export type ServerMessage =
   | { t: 'res'; id: number; ok: true; result: ServerResult }
   | { t: 'res'; id: number; ok: false; error: { code: string; message: string } }
   | { t: 'event'; event: SupervisorEvent }
-  /** An agent's visible screen (no scrollback), to load into its mirror emulator: on subscribe, resync, and as frames during a flood. */
+  /** An agent's visible screen (no scrollback), to load into its mirror emulator: on subscribe, resync, after a resize, and as frames during a flood. */
   | { t: 'screen'; agent: string; cols: number; rows: number; data: string }
-  /** In-band with output frames, so the mirror resizes at the same point in the stream. */
-  | { t: 'resized'; agent: string; cols: number; rows: number }
   | { t: 'bye'; reason: string };

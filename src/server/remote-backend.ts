@@ -202,7 +202,6 @@ export class RemoteBackend implements CockpitBackend {
 
   private onMessage(m: ServerMessage): void {
     if (m.t === 'screen') void this.loadScreen(m);
-    else if (m.t === 'resized') this.views.get(m.agent)?.screen.resize(m.cols, m.rows);
     else if (m.t === 'event') {
       if (m.event.type === 'snapshot') this.applySnapshot(m.event.snapshot);
       this.emit(m.event);

@@ -345,13 +345,15 @@ export class FlowerServer {
     }
   };
 
-  private readonly onResized = (agent: string, cols: number, rows: number) => {
+  /**
+   * A resize reflows the screen (and moves lines into or out of the scrollback): a mirror has no
+   * scrollback to reflow from, so it gets the server's screen as it is after the resize instead of
+   * resizing itself. In-band, so the output that follows applies to the new size.
+   */
+  private readonly onResized = (agent: string) => {
     for (const c of this.clients) {
       if (!c.subscribed || c.lagging) continue;
-      const msg = encodeControl({ t: 'resized', agent, cols, rows } satisfies ServerMessage);
-      const pending = c.syncing.get(agent);
-      if (pending) pending.pending.push(msg);
-      else c.write(msg);
+      this.sendScreen(c, agent);
     }
   };
 }

@@ -123,6 +123,29 @@ describe('CLI errors are one line and an exit code', () => {
     assert.match(r.stderr, /profiles\.x\.command/);
   });
 
+  test('scroll mode through the server reaches the oldest line (mirrors keep no scrollback; it is fetched)', async () => {
+    const { repo, configFile } = repoWithConfig({
+      profiles: { hist: { command: '/bin/sh', args: ['-c', 'for i in $(seq 1 300); do echo "history line $i"; done; echo HIST-DONE; exec cat'] } },
+      worktrees: { feat: { agents: ['hist'] } },
+    });
+    cleanups.push(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot]));
+    const s = TmuxSession.start({ command: [process.execPath, BIN, '--config', configFile], cols: 100, rows: 30, cwd: repo.mainRoot });
+    cleanups.push(() => s.kill());
+    await s.waitFor(/HIST-DONE/);
+    s.sendKeys('[');
+    await s.waitFor(/· scroll/);
+    s.typeText('g');
+    await s.waitFor(/history line 1\b/);
+    s.typeText('/');
+    s.typeText('line 150');
+    s.sendKeys('Enter');
+    await s.waitFor(/match 1\/1/);
+    assert.match(s.capture(), /history line 150/);
+    s.sendKeys('Escape');
+    await s.waitForGone(/· scroll/);
+    await s.waitFor(/HIST-DONE/);
+  });
+
   test('a misspelt key is named', () => {
     const { repo, configFile } = repoWithConfig({ profiles: { x: { comand: 'a' } } });
     const r = run(['--config', configFile], repo.mainRoot);

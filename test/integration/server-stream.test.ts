@@ -120,4 +120,22 @@ describe('server output stream', () => {
       h.release();
     }
   });
+
+  test('after resizes (smaller, then larger) the mirror shows exactly what the server shows', async () => {
+    const { backend } = await open();
+    const view = backend.agent(ID)!;
+    view.write('100\r');
+    await waitUntil(() => text(backend).includes('DONE-100'), { what: 'DONE-100' });
+    for (const [cols, rows] of [[60, 8], [100, 30], [40, 5]] as const) {
+      view.resize(cols, rows);
+      await waitUntil(() => view.screen.cols === cols && view.screen.rows === rows, { what: `mirror at ${cols}x${rows}` });
+      const h = await view.history();
+      try {
+        assert.deepEqual(view.screen.visibleText(), h.screen.visibleText(), `${cols}x${rows}`);
+        assert.ok(view.screen.visibleText().some((l) => l.includes('DONE-100')), `${cols}x${rows} shows the last line`);
+      } finally {
+        h.release();
+      }
+    }
+  });
 });
