@@ -24,6 +24,11 @@ export interface AgentView {
    * it is a copy fetched from the server. `release` when done with it.
    */
   history(): Promise<AgentHistory>;
+  /**
+   * A client's mirror was replaced by the server's screen (a resync after falling behind, a
+   * resize): an attached terminal, which missed or reflowed bytes, repaints from it.
+   */
+  onReload?(fn: () => void): () => void;
 }
 
 export interface AgentHistory {

@@ -113,6 +113,11 @@ export class OutputPacer {
     this.agents.delete(agent);
   }
 
+  /** Drop the state of agents that no longer exist (removed, or a lane's setup agent replaced). */
+  retain(ids: ReadonlySet<string>): void {
+    for (const agent of this.agents.keys()) if (!ids.has(agent)) this.agents.delete(agent);
+  }
+
   /** After a full resync every mirror is level: start over in raw mode. */
   reset(): void {
     for (const s of this.agents.values()) {

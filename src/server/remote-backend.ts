@@ -8,6 +8,8 @@ import { readTrace, type TraceEntry, type TraceFilter } from '../core/store/trac
 import { stateDir } from '../core/private-dir.js';
 
 type Listener = (e: SupervisorEvent | BackendEvent) => void;
+/** What arrived between subscribing and the backend's own handlers: output or a message, in order. */
+type Early = { a: string; d: Buffer; seq: number } | { m: ServerMessage };
 
 /** An agent as a client sees it: a mirror emulator fed by the server's stream, commands sent over the socket. */
 class RemoteAgentView implements AgentView {
@@ -18,6 +20,7 @@ class RemoteAgentView implements AgentView {
   readonly screen: TerminalScreen;
   info: AgentInfo;
   private readonly outputListeners = new Set<(d: Uint8Array) => void>();
+  private readonly reloadListeners = new Set<() => void>();
   /** While history requests are out: output with its stream position, to replay after the copy's point. */
   private recent: { seq: number; data: Uint8Array }[] | null = null;
   private historyRequests = 0;
@@ -44,7 +47,15 @@ class RemoteAgentView implements AgentView {
   load(cols: number, rows: number, data: string, done: () => void): void {
     this.screen.term.reset();
     this.screen.resize(cols, rows);
-    this.screen.write(data, done);
+    this.screen.write(data, () => {
+      for (const fn of this.reloadListeners) fn();
+      done();
+    });
+  }
+
+  onReload(fn: () => void): () => void {
+    this.reloadListeners.add(fn);
+    return () => this.reloadListeners.delete(fn);
   }
 
   feed(data: Uint8Array, seq: number, done: () => void): void {
@@ -103,6 +114,7 @@ class RemoteAgentView implements AgentView {
   dispose(): void {
     this.screen.dispose();
     this.outputListeners.clear();
+    this.reloadListeners.clear();
   }
 }
 
@@ -132,39 +144,58 @@ export class RemoteBackend implements CockpitBackend {
   static async open(client: FlowerClient, opts: { scrollback: number; reconnect?: () => Promise<FlowerClient> }): Promise<RemoteBackend> {
     const first = await RemoteBackend.subscribe(client);
     const b = new RemoteBackend(client, first.snapshot, opts.scrollback, opts.reconnect ?? null);
+    first.release(); // b's own handlers are on: nothing more to collect
     // Mirrors are ready (parsed) when open() resolves: a caller may read them at once.
     await Promise.all(first.screens.map((s) => b.loadScreen(s)));
-    for (const [a, d] of first.early) b.onOutput(a, d);
+    b.replay(first.early);
     return b;
   }
 
-  /** Subscribe and collect the initial snapshot plus one screen per agent it lists. */
-  private static subscribe(client: FlowerClient): Promise<{ snapshot: Snapshot; screens: Extract<ServerMessage, { t: 'screen' }>[]; early: [string, Buffer][] }> {
+  /**
+   * Subscribe and collect the initial snapshot plus one screen per agent it lists. Whatever follows
+   * (output, messages) is kept, in order, until the caller's own handlers are on and it calls release():
+   * frames in the same socket read as the last screen are emitted before the caller runs.
+   */
+  private static subscribe(client: FlowerClient): Promise<{ snapshot: Snapshot; screens: Extract<ServerMessage, { t: 'screen' }>[]; early: Early[]; release: () => void }> {
     return new Promise((resolve, reject) => {
       let snapshot: Snapshot | null = null;
+      let done = false;
       const screens: Extract<ServerMessage, { t: 'screen' }>[] = [];
-      const early: [string, Buffer][] = [];
+      const early: Early[] = [];
+      const release = () => {
+        client.off('message', onMsg);
+        client.off('output', onEarly);
+      };
       const check = () => {
         if (snapshot && snapshot.agents.every((a) => screens.some((s) => s.agent === a.id))) {
-          client.off('message', onMsg);
+          done = true;
           client.off('close', onClose);
-          client.off('output', onEarly);
-          // Output that arrives before the caller installs its handlers is handed over to replay.
-          resolve({ snapshot, screens, early });
+          resolve({ snapshot, screens, early, release });
         }
       };
       const onMsg = (m: ServerMessage) => {
+        if (done) return void early.push({ m });
         if (m.t === 'event' && m.event.type === 'snapshot' && !snapshot) snapshot = m.event.snapshot;
         else if (m.t === 'screen') screens.push(m);
         check();
       };
-      const onEarly = (a: string, d: Buffer) => early.push([a, d]);
-      const onClose = (reason: string) => reject(new Error(`server closed: ${reason}`));
+      const onEarly = (a: string, d: Buffer, seq: number) => early.push({ a, d, seq });
+      const onClose = (reason: string) => {
+        release();
+        reject(new Error(`server closed: ${reason}`));
+      };
       client.on('message', onMsg);
       client.on('output', onEarly);
       client.once('close', onClose);
       client.sendMessage({ t: 'subscribe' });
     });
+  }
+
+  private replay(early: Early[]): void {
+    for (const e of early) {
+      if ('m' in e) this.onMessage(e.m);
+      else this.onOutput(e.a, e.d, e.seq);
+    }
   }
 
   private attachClient(client: FlowerClient): void {
@@ -266,8 +297,9 @@ export class RemoteBackend implements CockpitBackend {
     this.views.clear();
     this.snap = first.snapshot;
     this.attachClient(client);
+    first.release();
     await Promise.all(first.screens.map((s) => this.loadScreen(s)));
-    for (const [a, d] of first.early) this.onOutput(a, d);
+    this.replay(first.early);
     this.emit({ type: 'reconnected' });
   }
 

@@ -33,6 +33,7 @@ export class AttachSession {
     if (this.live) this.io.write(data);
   };
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeReload: (() => void) | null = null;
   private disposed = false;
 
   constructor(
@@ -46,6 +47,11 @@ export class AttachSession {
     const a = this.agent;
     a.setRepliesEnabled(false);
     this.unsubscribe = a.onOutput(this.onOutput);
+    // The mirror was reloaded from the server (we fell behind and missed bytes, or a resize reflowed
+    // the screen): what the terminal shows is no longer certain, so paint the screen again.
+    this.unsubscribeReload = a.onReload?.(() => {
+      if (this.live) this.io.write('\x1b[2J\x1b[H\x1b[0m' + a.screen.serialize(0) + (a.screen.cursorHidden ? '\x1b[?25l' : '\x1b[?25h'));
+    }) ?? null;
     this.io.write('\x1b[?1049l\x1b[?1000l\x1b[?1006l\x1b[?2004l');
     a.resize(this.io.cols(), this.io.rows());
     await this.settle();
@@ -108,6 +114,7 @@ export class AttachSession {
     if (this.disposed) return;
     this.disposed = true;
     this.unsubscribe?.();
+    this.unsubscribeReload?.();
     this.agent.setRepliesEnabled(true);
     this.io.write(RESET_AGENT_MODES);
   }

@@ -357,6 +357,8 @@ export class Tui {
       }
       this.ui = r.ui;
       effects.push(...r.effects);
+      // Left scroll mode: a later key in this chunk entering it again must fetch a fresh history.
+      if (this.scrollHistory && this.ui.scroll?.agent !== this.scrollHistory.agent) this.releaseScrollHistory();
     }
     this.update();
     this.saveFocusSoon();

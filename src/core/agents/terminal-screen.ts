@@ -21,6 +21,8 @@ export class TerminalScreen {
   readonly term: XTerm;
   private readonly serializer: InstanceType<typeof SerializeAddon>;
   private readonly queue: XtermWriteQueue | null;
+  /** Pending bytes when xterm's own count is out of reach (see write). */
+  private pending = 0;
 
   constructor(cols: number, rows: number, scrollback: number, opts: { convertEol?: boolean } = {}) {
     // allowProposedApi: reading term.buffer throws without it. logLevel off: parser warnings would
@@ -48,13 +50,23 @@ export class TerminalScreen {
    * rest of a write too large for one 12 ms slice, go the usual asynchronous way, in order.
    */
   write(data: string | Uint8Array, done?: () => void): void {
-    if (this.queue && this.queue._writeBuffer.length === 0) this.queue._didUserInput = true;
-    this.term.write(data, done);
+    if (this.queue) {
+      if (this.queue._writeBuffer.length === 0) this.queue._didUserInput = true;
+      this.term.write(data, done);
+      return;
+    }
+    // xterm's internals moved: count what is pending ourselves, so producers can still pause.
+    const n = data.length;
+    this.pending += n;
+    this.term.write(data, () => {
+      this.pending -= n;
+      done?.();
+    });
   }
 
   /** Bytes (or UTF-16 units) written but not parsed yet: a producer should pause while this is large. */
   get backlog(): number {
-    return this.queue?._pendingData ?? 0;
+    return this.queue ? this.queue._pendingData : this.pending;
   }
 
   /** Whether writes are parsed synchronously when nothing is queued (false if xterm's internals changed). */
@@ -84,6 +96,22 @@ export class TerminalScreen {
   /** Escape sequences that recreate the current screen (and scrollback) in another terminal. */
   serialize(scrollback?: number): string {
     return this.serializer.serialize(scrollback === undefined ? undefined : { scrollback });
+  }
+
+  /**
+   * What serialize() leaves out but a mirror loaded from it needs to carry on exactly like this
+   * emulator: a hidden cursor (DECTCEM) and the position DECSC saved (DECRC is common in prompts
+   * and status lines). Append it to serialize()'s output.
+   */
+  serializeState(): string {
+    const b = (this.term as unknown as { _core?: { buffer?: { x: number; y: number; ybase: number; savedX?: number; savedY?: number } } })._core?.buffer;
+    let s = '';
+    if (b && typeof b.savedY === 'number' && (b.savedX || b.savedY)) {
+      const sy = b.savedY - b.ybase;
+      if (sy >= 0 && sy < this.rows) s += `\x1b[${sy + 1};${(b.savedX ?? 0) + 1}H\x1b7\x1b[${b.y + 1};${Math.min(b.x, this.cols - 1) + 1}H`;
+    }
+    if (this.cursorHidden) s += '\x1b[?25l';
+    return s;
   }
 
   /** Whether the program asked to hide its cursor (DECTCEM); not in xterm's public API yet. */
