@@ -9,6 +9,7 @@ import { openSupervisor } from '../core/open-supervisor.js';
 import { ensurePrivateDir, socketDir } from '../core/private-dir.js';
 import { flowerVersion } from './flower-version.js';
 import { FlowerServer } from './server.js';
+import { IdleCompaction } from './idle-compaction.js';
 import { serverLocation, type ServerReadyMessage } from './server-process.js';
 import { sizeHintFor } from '../ui/size-hint.js';
 import { startupMark } from '../cli/startup-trace.js';
@@ -91,6 +92,8 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   supervisor.on('event', (e: { type: string }) => {
     if (e.type === 'snapshot') recordAgents();
   });
+  const compaction = new IdleCompaction();
+  supervisor.on('agent-output', (_agent: string, data: Uint8Array) => compaction.output(data.length));
   let exiting = false;
   const exit = (code: number) => {
     if (exiting) return;

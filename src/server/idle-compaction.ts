@@ -1,0 +1,45 @@
+/**
+ * After a burst of output the server's heap is full of parsed-and-dropped garbage, and V8 gives the
+ * memory back only when its memory reducer gets round to it (10–20 s, sometimes much later). A
+ * server holding every agent's scrollback should not sit on that for long: once at least
+ * `afterBytes` were printed and then nothing for `quietMs`, one full GC runs (in the background where
+ * V8 can). Needs `gc` exposed (the server is started with --expose-gc); without it, does nothing.
+ */
+export class IdleCompaction {
+  private bytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly gc: ((opts?: unknown) => void) | null;
+
+  constructor(private readonly opts: { afterBytes: number; quietMs: number } = { afterBytes: 4 * 1024 * 1024, quietMs: 2000 }) {
+    const g = (globalThis as { gc?: (opts?: unknown) => void }).gc;
+    this.gc = typeof g === 'function' ? g : null;
+  }
+
+  /** Call with each chunk of output. */
+  output(bytes: number): void {
+    if (!this.gc) return;
+    this.bytes += bytes;
+    if (this.bytes < this.opts.afterBytes) return;
+    // Re-armed by every chunk: the GC waits for the quiet after the burst, not during it.
+    if (this.timer) this.timer.refresh();
+    else {
+      this.timer = setTimeout(() => this.compact(), this.opts.quietMs);
+      this.timer.unref();
+    }
+  }
+
+  private compact(): void {
+    this.timer = null;
+    this.bytes = 0;
+    try {
+      this.gc?.({ type: 'major', execution: 'async' });
+    } catch {
+      this.gc?.();
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
