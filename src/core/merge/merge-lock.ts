@@ -19,14 +19,22 @@ export async function acquireMergeLock(stateDir: string): Promise<() => Promise<
     };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
-      let pid = '?';
-      try {
-        pid = readFileSync(pidFile, 'utf8').trim() || '?';
-      } catch {
-        /* unknown holder */
+      // The holder writes its pid just after taking the lock: give it a moment to appear.
+      let pid = readPid(pidFile);
+      for (let i = 0; i < 25 && !pid; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        pid = readPid(pidFile);
       }
-      throw new FlowerError('merge-locked', `locked by pid ${pid}: another merge is running`);
+      throw new FlowerError('merge-locked', `locked by pid ${pid ?? '?'}: another merge is running`);
     }
     throw e;
+  }
+}
+
+function readPid(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8').trim() || null;
+  } catch {
+    return null; // not written yet, or the holder is gone
   }
 }
