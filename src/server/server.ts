@@ -182,7 +182,7 @@ export class FlowerServer {
         c.send({
           t: 'refused',
           code: 'protocol-mismatch',
-          message: `the running server speaks protocol ${PROTOCOL_VERSION} (flower-tui ${this.opts.version}), this client ${msg.protocol} (flower-tui ${msg.version}): stop it with the matching version (flower-tui server stop) and start again`,
+          message: `the running server speaks protocol ${PROTOCOL_VERSION} (flower-tui ${this.opts.version}), this client ${msg.protocol} (flower-tui ${msg.version}): stop it with \`flower-tui server stop\` (it stops a server of any version) and start again`,
         });
         c.socket.end();
         return;

@@ -1,4 +1,4 @@
-import { FlowerError } from '../../core/errors.js';
+import { FlowerError, isFlowerError } from '../../core/errors.js';
 import type { Snapshot } from '../../core/types.js';
 import { agentIsLive } from '../../core/types.js';
 import type { ServerInfo } from '../../server/protocol.js';
@@ -25,7 +25,18 @@ export async function serverStatusCommand(args: RepoArgs): Promise<void> {
 /** Stop every agent and the server; waits until the server has gone. */
 export async function serverStopCommand(args: RepoArgs): Promise<void> {
   const loc = await locate(args);
-  const c = await connectToServer(loc, 'cli');
+  let c;
+  try {
+    c = await connectToServer(loc, 'cli');
+  } catch (e) {
+    if (!isFlowerError(e) || e.code !== 'protocol-mismatch') throw e;
+    // A server of another version (started before an upgrade): it will not take our requests, but
+    // it stops its agents and exits on SIGTERM.
+    const { stopServerBySignal } = await import('../../server/stop-by-signal.js');
+    const pid = await stopServerBySignal(loc);
+    print(args, `server stopped (pid ${pid}, another flower-tui version): its agents were stopped`, { stopped: true, pid, agentsStopped: null });
+    return;
+  }
   const r = (await c.request({ type: 'status' })) as { snapshot: Snapshot; server: ServerInfo };
   const running = r.snapshot.agents.filter((a) => agentIsLive(a.state)).map((a) => a.id);
   const gone = new Promise<void>((resolve) => c.once('close', () => resolve()));
