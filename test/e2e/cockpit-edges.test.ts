@@ -75,7 +75,8 @@ describe('cockpit edge cases', () => {
     await s.waitFor(/READY/);
     // The panes can be painted a moment before Ink's first chrome render (the cockpit now connects
     // while it loads the UI, so agent output may already be there at the first frame): wait for the title.
-    const screen = await s.waitFor(/ghost · ghost · ✗ failed: command not found: flower-no-such-agent/);
+    // Panes are drawn as output arrives; headers follow with Ink's next render (≤ 33 ms later).
+    const screen = await s.waitFor(/ghost · ghost · ✗ failed: command not found: flower-no-such-agent[\s\S]*echo · echo · ● running/);
     assert.match(screen, /echo · echo · ● running/);
     s.sendKeys('q');
     await s.waitFor('Quit flower-tui');

@@ -87,7 +87,8 @@ for (const { cols, rows } of SIZES) {
     test('panes are labelled, agents are live, quitting leaves no process', async () => {
       const d = await openDemo(cols, rows);
       const { s } = d;
-      const screen = await s.waitFor(/review/);
+      // Headers follow the panes by up to one Ink render: wait until both agents show as running.
+      const screen = await s.waitFor(/impl · demo-claude · ● running[\s\S]*review · demo-codex · ● running/);
       assert.match(screen, /1 MAIN · read-only/);
       assert.match(screen, /⎇ main/);
       assert.match(screen, /2 design/);
