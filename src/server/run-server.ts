@@ -98,10 +98,18 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   const exit = (code: number) => {
     if (exiting) return;
     exiting = true;
-    supervisor.killAllNow();
-    writeFileSync(agentsFile, '[]', { mode: 0o600 });
-    void release().finally(() => process.exit(code));
+    // Nothing here may throw before the exit is scheduled: the repository (and our state dir) may
+    // have been deleted under us, and a server that cannot exit would hold its agents forever.
     setTimeout(() => process.exit(code), 1000).unref();
+    try {
+      supervisor.killAllNow();
+      writeFileSync(agentsFile, '[]', { mode: 0o600 });
+    } catch {
+      /* state dir gone */
+    }
+    void release()
+      .catch(() => {})
+      .finally(() => process.exit(code));
   };
   const server = new FlowerServer(supervisor, { socketPath: loc.socket, version: flowerVersion(), logFile: loc.log, log, onStop: () => exit(0) });
   await server.listen();

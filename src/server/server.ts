@@ -260,8 +260,13 @@ export class FlowerServer {
     if (this.stopping) return;
     this.stopping = true;
     this.opts.log('stopping: every agent, then the server');
-    await this.supervisor.shutdown();
-    await this.close('server stopped');
+    try {
+      await this.supervisor.shutdown();
+    } catch (e) {
+      // e.g. the state file cannot be written (the repository was deleted): stop anyway.
+      this.opts.log(`stopping: ${describeError(e)}`);
+    }
+    await this.close('server stopped').catch(() => {});
     this.opts.onStop();
   }
 

@@ -129,7 +129,8 @@ describe('CLI errors are one line and an exit code', () => {
       profiles: { hist: { command: '/bin/sh', args: ['-c', 'for i in $(seq 1 300); do echo "history line $i"; done; echo HIST-DONE; exec cat'] } },
       worktrees: { feat: { agents: ['hist'] } },
     });
-    cleanups.push(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot]));
+    // First in line: the server must be stopped while its repository still exists.
+    cleanups.unshift(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot]));
     const s = TmuxSession.start({ command: [process.execPath, BIN, '--config', configFile], cols: 100, rows: 30, cwd: repo.mainRoot });
     cleanups.push(() => s.kill());
     await s.waitFor(/HIST-DONE/);
@@ -145,6 +146,8 @@ describe('CLI errors are one line and an exit code', () => {
     s.sendKeys('Escape');
     await s.waitForGone(/· scroll/);
     await s.waitFor(/HIST-DONE/);
+    const stop = spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot], { encoding: 'utf8' });
+    assert.equal(stop.status, 0, stop.stderr);
   });
 
   test('a misspelt key is named', () => {

@@ -239,6 +239,17 @@ describe('server', () => {
     assert.ok(Date.now() - t0 < 10_000, `failed after ${Date.now() - t0} ms`);
   });
 
+  test('a server whose repository was deleted still stops on SIGTERM, with its agents', async () => {
+    const { repo, loc, config } = await setup();
+    const { client } = await connectOrStartServer(loc, 'cli', { config });
+    const agent = await waitUntil(async () => (await status(client)).snapshot.agents.find((a) => a.id === 'feat/echo' && a.state.kind === 'running'));
+    const pid = (await status(client)).server.pid;
+    client.close();
+    repo.cleanup(); // the state dir, the log and the trace go with it
+    process.kill(pid, 'SIGTERM');
+    await waitUntil(() => !alive(pid) && !alive(agent.pid!), { what: 'server and agent gone after SIGTERM', timeoutMs: 15_000 });
+  });
+
   test('status without a server says so and exits 3; it does not start one', async () => {
     const { repo, loc } = await setup([]);
     const r = spawnSync(process.execPath, [BIN, 'status', '--repo', repo.mainRoot], { encoding: 'utf8' });
