@@ -278,13 +278,13 @@ export class FlowerServer {
 
   /** An agent's visible screen, to load into the client's mirror (mirrors keep no scrollback). */
   private sendScreen(c: ClientConnection, agentId: string): void {
-    this.whenLevel(c, agentId, (screen) => ({ t: 'screen', agent: agentId, cols: screen.cols, rows: screen.rows, data: screen.serialize(0) + screen.serializeState() }));
+    this.whenLevel(c, agentId, (screen) => ({ t: 'screen', agent: agentId, cols: screen.cols, rows: screen.rows, data: screen.serialize(0) }));
   }
 
   /** Screen and scrollback, for scroll mode and attach: the reply sits in the stream exactly where it was taken. */
   private sendHistory(c: ClientConnection, id: number, agentId: string): void {
     if (!this.supervisor.agent(agentId)) return c.send({ t: 'res', id, ok: false, error: { code: 'unknown-agent', message: `no agent "${agentId}"` } });
-    this.whenLevel(c, agentId, (screen) => ({ t: 'res', id, ok: true, result: { cols: screen.cols, rows: screen.rows, data: screen.serialize() + screen.serializeState() } }));
+    this.whenLevel(c, agentId, (screen) => ({ t: 'res', id, ok: true, result: { cols: screen.cols, rows: screen.rows, data: screen.serialize() } }));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isAlive } from '../core/agents/process-tree.js';
 import { FlowerError } from '../core/errors.js';
 import type { ServerLocation } from './server-process.js';
 
@@ -34,16 +35,6 @@ function isFlowerServer(pid: number): boolean {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const i = argv.indexOf('server');
     return i >= 0 && argv[i + 1] === 'run';
-  } catch {
-    return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

@@ -1,3 +1,4 @@
+import type { TerminalScreen } from '../core/agents/terminal-screen.js';
 import type { AgentView } from '../core/backend.js';
 import { findDetachKey } from './input/key-tokens.js';
 
@@ -50,7 +51,7 @@ export class AttachSession {
     // The mirror was reloaded from the server (we fell behind and missed bytes, or a resize reflowed
     // the screen): what the terminal shows is no longer certain, so paint the screen again.
     this.unsubscribeReload = a.onReload?.(() => {
-      if (this.live) this.io.write('\x1b[2J\x1b[H\x1b[0m' + a.screen.serialize(0) + (a.screen.cursorHidden ? '\x1b[?25l' : '\x1b[?25h'));
+      if (this.live) this.io.write('\x1b[2J\x1b[H\x1b[0m' + paint(a.screen, 0));
     }) ?? null;
     this.io.write('\x1b[?1049l\x1b[?1000l\x1b[?1006l\x1b[?2004l');
     a.resize(this.io.cols(), this.io.rows());
@@ -61,7 +62,7 @@ export class AttachSession {
     const history = await a.history().catch(() => null);
     if (this.disposed) return history?.release();
     const screen = history?.screen ?? a.screen;
-    this.io.write('\x1b[2J\x1b[3J\x1b[H\x1b[0m\x1b[?7h' + screen.serialize() + (screen.cursorHidden ? '\x1b[?25l' : '\x1b[?25h'));
+    this.io.write('\x1b[2J\x1b[3J\x1b[H\x1b[0m\x1b[?7h' + paint(screen));
     history?.release();
     this.live = true;
     for (const p of this.pending) this.input(p);
@@ -118,4 +119,9 @@ export class AttachSession {
     this.agent.setRepliesEnabled(true);
     this.io.write(RESET_AGENT_MODES);
   }
+}
+
+/** A screen (and `scrollback` lines of history) as the real terminal should show it, cursor shown or hidden as the program left it. */
+function paint(screen: TerminalScreen, scrollback?: number): string {
+  return screen.serialize(scrollback) + (screen.cursorHidden ? '\x1b[?25l' : '\x1b[?25h');
 }

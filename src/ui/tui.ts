@@ -148,8 +148,7 @@ export class Tui {
   /** Re-derive everything visible from state: layout, pty sizes, compositor placements, chrome. */
   private update(): void {
     if (this.finished) return;
-    // Scroll mode ended (or moved to another agent): drop the history copy it was reading.
-    if (this.scrollHistory && this.ui.scroll?.agent !== this.scrollHistory.agent) this.releaseScrollHistory();
+    this.dropStaleScrollHistory();
     if (this.ui.focusAgent !== this.sentFocus) {
       this.sentFocus = this.ui.focusAgent;
       this.o.backend.setFocus?.(this.ui.focusAgent);
@@ -357,8 +356,8 @@ export class Tui {
       }
       this.ui = r.ui;
       effects.push(...r.effects);
-      // Left scroll mode: a later key in this chunk entering it again must fetch a fresh history.
-      if (this.scrollHistory && this.ui.scroll?.agent !== this.scrollHistory.agent) this.releaseScrollHistory();
+      // A later key in this chunk entering scroll mode again must fetch a fresh history.
+      this.dropStaleScrollHistory();
     }
     this.update();
     this.saveFocusSoon();
@@ -381,6 +380,11 @@ export class Tui {
     this.heldKeys = null;
     this.runKeys(keys);
     this.historyUnavailable = null;
+  }
+
+  /** Scroll mode ended (or moved to another agent): drop the history copy it was reading. */
+  private dropStaleScrollHistory(): void {
+    if (this.scrollHistory && this.ui.scroll?.agent !== this.scrollHistory.agent) this.releaseScrollHistory();
   }
 
   private releaseScrollHistory(): void {

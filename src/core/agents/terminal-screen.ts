@@ -95,15 +95,15 @@ export class TerminalScreen {
 
   /** Escape sequences that recreate the current screen (and scrollback) in another terminal. */
   serialize(scrollback?: number): string {
-    return this.serializer.serialize(scrollback === undefined ? undefined : { scrollback });
+    return this.serializer.serialize(scrollback === undefined ? undefined : { scrollback }) + this.serializeState();
   }
 
   /**
    * What serialize() leaves out but a mirror loaded from it needs to carry on exactly like this
    * emulator: a hidden cursor (DECTCEM) and the position DECSC saved (DECRC is common in prompts
-   * and status lines). Append it to serialize()'s output.
+   * and status lines). Part of serialize()'s output.
    */
-  serializeState(): string {
+  private serializeState(): string {
     const b = (this.term as unknown as { _core?: { buffer?: { x: number; y: number; ybase: number; savedX?: number; savedY?: number } } })._core?.buffer;
     let s = '';
     if (b && typeof b.savedY === 'number' && (b.savedX || b.savedY)) {
