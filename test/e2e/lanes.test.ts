@@ -4,40 +4,25 @@
  * `W` on a lane with an unmerged commit shows what would be lost and wants the name typed.
  * The server is stopped with Q then y, and again with `server stop` in cleanup.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TmuxSession, processAlive, waitUntil } from '../helpers/tmux.js';
 import { git, makeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { BIN, cli, cleanupList } from '../helpers/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
 const ECHO_AGENT = path.join(ROOT, 'test', 'fixtures', 'echo-agent.mjs');
 
-const cleanups: (() => void)[] = [];
-after(() => {
-  for (const c of cleanups.reverse()) {
-    try {
-      c();
-    } catch {
-      /* keep cleaning */
-    }
-  }
-});
-
-function cli(repo: TestRepo, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot], { encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const onCleanup = cleanupList();
 
 /** A repository whose cleanup stops its server (waiting for it to exit) before removing the files. */
 function newRepo(): TestRepo {
   const repo = makeRepo();
-  cleanups.push(() => rmSync(repo.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
-  cleanups.push(() => {
+  onCleanup(() => rmSync(repo.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
+  onCleanup(() => {
     const r = cli(repo, ['server', 'stop', '--json']);
     if (r.status !== 0) return;
     const pid = (JSON.parse(r.stdout) as { pid: number }).pid;
@@ -67,7 +52,7 @@ describe('lanes in the cockpit', () => {
   test('w creates a lane: its pane shows the setup output live, then the configured agent; W wants the name before losing a commit', async () => {
     const { repo, configFile } = setupRepo();
     const s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', repo.mainRoot, '--config', configFile], cols: 120, rows: 32, cwd: repo.dir });
-    cleanups.push(() => s.kill());
+    onCleanup(() => s.kill());
     await s.waitFor('MAIN · read-only', { timeoutMs: 30_000 });
     await s.waitFor('No worktrees yet', { timeoutMs: 10_000 });
 
@@ -160,7 +145,7 @@ describe('lanes in the cockpit', () => {
       }),
     );
     const s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', repo.mainRoot, '--config', configFile], cols: 120, rows: 32, cwd: repo.dir });
-    cleanups.push(() => s.kill());
+    onCleanup(() => s.kill());
     await s.waitFor('MAIN · read-only', { timeoutMs: 30_000 });
     s.sendKeys('w');
     await s.waitFor('New worktree (a lane)', { timeoutMs: 10_000 });

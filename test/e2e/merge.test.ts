@@ -4,39 +4,22 @@
  * shows the merge. Then someone edits MAIN directly: the alarm names the file. `d` shows a diff.
  * The server is stopped with Q then y, and again with `server stop` in cleanup.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TmuxSession, processAlive, waitUntil } from '../helpers/tmux.js';
 import { git, makeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { BIN, cli, cleanupList } from '../helpers/cli.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
 
-const cleanups: (() => void)[] = [];
-after(() => {
-  for (const c of cleanups.reverse()) {
-    try {
-      c();
-    } catch {
-      /* keep cleaning */
-    }
-  }
-});
-
-function cli(repo: TestRepo, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot], { encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const onCleanup = cleanupList();
 
 describe('merge in the cockpit', () => {
   test('m previews, y merges through gate and health, MAIN shows the merge; a direct edit of MAIN raises the alarm; d shows a diff', async () => {
     const repo = makeRepo({ worktrees: ['feat'] });
-    cleanups.push(() => repo.cleanup());
-    cleanups.push(() => void cli(repo, ['server', 'stop']));
+    onCleanup(() => repo.cleanup());
+    onCleanup(() => void cli(repo, ['server', 'stop']));
     const lane = repo.worktreePaths.feat!;
     writeFileSync(path.join(lane, 'feature.txt'), 'the feature\n');
     git(lane, ['add', 'feature.txt']);
@@ -46,7 +29,7 @@ describe('merge in the cockpit', () => {
     writeFileSync(configFile, JSON.stringify({ merge: { gate: 'true', health: 'test -f app.txt' } }));
 
     const s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', repo.mainRoot, '--config', configFile], cols: 100, rows: 30, cwd: repo.dir });
-    cleanups.push(() => s.kill());
+    onCleanup(() => s.kill());
     let screen = await s.waitFor('MAIN · read-only', { timeoutMs: 30_000 });
     screen = await s.waitFor(/2 feat/, { timeoutMs: 15_000 });
     assert.match(screen, /✓ clean/, 'MAIN starts clean');
