@@ -3,21 +3,22 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT_CODES, FlowerError, isFlowerError, describeError } from '../core/errors.js';
 import { flowerVersion } from '../server/flower-version.js';
 import { startupMark } from './startup-trace.js';
+import { exitFlushed } from './exit-flushed.js';
 
 // Every command's module is imported by its handler, never up front: the cockpit must not pay for the
 // CLI commands, the CLI commands not for Ink, and `server run` (run-server.js) not for either.
 // Startup time and base memory both depend on it; test/unit/module-graph.test.ts guards it.
 const agentCommands = () => import('./commands/agent-commands.js');
 
-/** Print a user's error as one line and exit; a stack only with --debug. */
-function fail(e: unknown, debug: boolean): never {
+/** Print a user's error as one line and exit (once stdout/stderr drained); a stack only with --debug. */
+function fail(e: unknown, debug: boolean): Promise<never> {
   if (isFlowerError(e)) {
     process.stderr.write(`flower-tui: ${e.message}\n`);
     if (debug) process.stderr.write(`${e.stack}\n`);
-    process.exit(EXIT_CODES[e.code] ?? 1);
+    return exitFlushed(EXIT_CODES[e.code] ?? 1);
   }
   process.stderr.write(`flower-tui: ${describeError(e)}${debug ? `\n${(e as Error)?.stack ?? ''}` : ' (run with --debug for details)'}\n`);
-  process.exit(1);
+  return exitFlushed(1);
 }
 
 startupMark('main: loaded');
@@ -153,13 +154,14 @@ try {
     .alias('v', 'version')
     .wrap(Math.min(100, process.stdout.columns || 80))
     .fail((msg, err) => {
-      if (err) fail(err, debug);
+      if (err) return void fail(err, debug);
       process.stderr.write(`flower-tui: ${msg}\n(see flower-tui --help)\n`);
-      process.exit(2);
+      void exitFlushed(2);
     })
     .parseAsync();
 } catch (e) {
-  fail(e, debug);
+  await fail(e, debug);
 }
 // `server run` keeps serving; every other command is done: exit explicitly so a stray handle never hangs us.
-if (!(argv[0] === 'server' && argv[1] === 'run')) process.exit(process.exitCode ?? 0);
+// Only once stdout has drained: on a pipe, exiting at once cuts the output at 64 KiB.
+if (!(argv[0] === 'server' && argv[1] === 'run')) await exitFlushed(Number(process.exitCode ?? 0));

@@ -5,6 +5,7 @@ import type { MergeResult } from '../../core/merge/merge-pipeline.js';
 import type { Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../server/protocol.js';
 import { print, withClient, type RepoArgs } from './common.js';
+import { exitFlushed } from '../exit-flushed.js';
 
 /** The preview as text: what the merge brings, what could go wrong, what needs a human after. */
 export function formatPreview(p: MergePreview): string {
@@ -56,10 +57,10 @@ export async function mergeCommand(args: RepoArgs & { worktree: string; yes?: bo
       throw Object.assign(new FlowerError('merge-failed', result.message), { outcome: result.outcome });
     }
     print(args, result.message + (snapshot.merge?.offerRemoval ? `\n${args.worktree} is an ephemeral lane: remove it with flower-tui worktree rm ${args.worktree}` : ''), result);
-  }).catch((e) => {
+  }).catch(async (e) => {
     if (e instanceof FlowerError && e.code === 'merge-failed') {
       process.stderr.write(`flower-tui: ${e.message}\n`);
-      process.exit(EXIT[(e as FlowerError & { outcome?: MergeResult['outcome'] }).outcome ?? 'refused']);
+      await exitFlushed(EXIT[(e as FlowerError & { outcome?: MergeResult['outcome'] }).outcome ?? 'refused']);
     }
     throw e;
   });
