@@ -11,7 +11,15 @@ import { exitFlushed } from './exit-flushed.js';
 const agentCommands = () => import('./commands/agent-commands.js');
 
 /** Print a user's error as one line and exit (once stdout/stderr drained); a stack only with --debug. */
+let failing: Promise<never> | null = null;
 function fail(e: unknown, debug: boolean): Promise<never> {
+  // yargs' fail handler and the catch below may both see the same error while stdout drains: say it once.
+  if (failing) return failing;
+  failing = report(e, debug);
+  return failing;
+}
+
+function report(e: unknown, debug: boolean): Promise<never> {
   if (isFlowerError(e)) {
     process.stderr.write(`flower-tui: ${e.message}\n`);
     if (debug) process.stderr.write(`${e.stack}\n`);
