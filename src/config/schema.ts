@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SANDBOX_DEFAULT, SandboxSchema } from './sandbox-schema.js';
 
 /**
  * The config file's shape. Objects are strict so that a typo (`comand`) is reported with its path
@@ -203,6 +204,7 @@ export const ConfigSchema = z.strictObject({
   lanes: LanesSchema.default(LANES_DEFAULT),
   merge: MergeSchema.default(MERGE_DEFAULT),
   monitor: MonitorSchema.default(MONITOR_DEFAULT),
+  sandbox: SandboxSchema.default(SANDBOX_DEFAULT),
 });
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type ParsedConfig = z.output<typeof ConfigSchema>;
