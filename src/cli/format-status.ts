@@ -42,5 +42,8 @@ export function formatStatus(snapshot: Snapshot, server: ServerInfo, now = Date.
         ),
       );
   }
+  const restore = snapshot.restore;
+  if (restore?.notRestored) lines.push('', `not restored at this start (stopped deliberately by ${restore.notRestored.by}): ${restore.notRestored.agents.join(', ')}`);
+  if (restore) lines.push('', `remembered for restore (after a crash or reboot): ${restore.remembered.length ? restore.remembered.join(', ') : 'none'}`);
   return lines.join('\n');
 }

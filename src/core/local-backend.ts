@@ -1,6 +1,7 @@
 import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand, LaneCommand } from './backend.js';
 import type { Supervisor } from './supervisor.js';
 import { readTrace, type TraceEntry, type TraceFilter } from './store/trace.js';
+import { writeStopMarker } from './deliberate-stop.js';
 import { stateDir } from './private-dir.js';
 import type { AgentInfo, Snapshot, SupervisorEvent } from './types.js';
 
@@ -20,7 +21,9 @@ export class LocalBackend implements CockpitBackend {
 
   async dispatch(cmd: CockpitCommand): Promise<AgentInfo | void> {
     if (cmd.type === 'stopServer') {
-      this.supervisor.record({ actor: 'operator', action: 'stop', target: this.supervisor.repo.mainRoot, outcome: 'ok' });
+      const agents = this.supervisor.liveAgents().map((a) => a.id);
+      this.supervisor.record({ actor: 'operator', action: 'stop', target: this.supervisor.repo.mainRoot, details: { agents, deliberate: true }, outcome: 'ok' });
+      writeStopMarker(stateDir(this.supervisor.repo.commonDir), { at: Date.now(), by: 'Q in the cockpit', agents });
       return this.close();
     }
     return this.supervisor.dispatch(cmd);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FlowerConfig } from '../config/config.js';
+import { markStopApplied, pendingStop } from './deliberate-stop.js';
 import { ensurePrivateDir, stateDir } from './private-dir.js';
 import type { RepoLocation } from './git/repo.js';
 import { agentsFromTrace } from './store/rebuild-state.js';
@@ -35,7 +36,10 @@ export async function openSupervisor(opts: { repo: RepoLocation; config: FlowerC
     supervisor.notify(msg, 'error');
   }
   await supervisor.startMonitor();
-  const remembered = supervisor.prepareRestore();
+  // An operator's stop since the last start: remembered, so those agents are not brought back.
+  const stop = pendingStop(dir);
+  const remembered = supervisor.prepareRestore(stop);
+  if (stop) markStopApplied(dir, stop);
   if (!remembered) {
     const { errors } = supervisor.startConfiguredAgents(opts.sizeHint);
     for (const e of errors) supervisor.notify(`could not start a configured agent: ${e}`, 'error');

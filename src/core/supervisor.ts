@@ -91,6 +91,8 @@ export class Supervisor extends EventEmitter {
   readonly mainMonitor: MainMonitor;
   private readonly refresher: Refresher;
   private pendingRestore: PendingRestore[] = [];
+  /** Agents this start did not restore: the operator stopped them (`server stop`, `Q`). */
+  private notRestored: { agents: string[]; by: string; at: number } | null = null;
 
   private constructor(opts: SupervisorOptions) {
     super();
@@ -173,6 +175,10 @@ export class Supervisor extends EventEmitter {
       profiles: Object.entries(this.config.profiles).map(([name, p]) => ({ name, command: p.command, description: p.description })),
       notices: this.notices,
       pendingRestore: this.pendingRestore,
+      restore: {
+        remembered: this.store ? this.store.data.agents.filter((r) => r.running).map((r) => r.id) : [],
+        notRestored: this.notRestored,
+      },
       savedFocus: this.store ? { lane: this.store.data.ui.focusLane, agent: this.store.data.ui.focusAgent } : null,
       merge: this.merges.view,
       monitor: this.mainMonitor.snapshot(this.main.changed, this.agents.has(OPS_AGENT) ? OPS_AGENT : null),
@@ -540,8 +546,20 @@ export class Supervisor extends EventEmitter {
    * What to bring back from the state file, decided once at server start: done at once ("auto"),
    * offered to the cockpit ("ask"), or dropped ("off"). Returns whether anything was remembered.
    */
-  prepareRestore(): boolean {
+  prepareRestore(deliberateStop: { by: string; at: number } | null = null): boolean {
     if (!this.store) return false;
+    if (deliberateStop) {
+      // Restore is for crashes and reboots; an operator's stop is respected: forget that they ran.
+      const ids = this.store.data.agents.filter((r) => r.running).map((r) => r.id);
+      if (ids.length) {
+        this.store.update((s) => s.agents.forEach((r) => (r.running = false)));
+        this.notRestored = { agents: ids, by: deliberateStop.by, at: deliberateStop.at };
+        this.record({ actor: 'server', action: 'restore', target: this.repo.mainRoot, details: { notRestored: ids, stoppedBy: deliberateStop.by, stoppedAt: new Date(deliberateStop.at).toISOString() }, outcome: 'skipped', error: 'stopped deliberately' });
+        this.notify(`not restored, stopped deliberately (${deliberateStop.by}, ${new Date(deliberateStop.at).toLocaleString()}): ${ids.join(', ')} — start them again with n or flower-tui spawn`);
+        this.queueSnapshot();
+      }
+      return this.store.data.agents.length > 0;
+    }
     this.pendingRestore = planRestore(this.store.data.agents, this.worktrees, this.config.profiles);
     if (this.pendingRestore.length === 0) return this.store.data.agents.length > 0;
     if (this.config.restore === 'auto') this.restore('server');

@@ -119,6 +119,11 @@ export interface Snapshot {
   notices: Notice[];
   /** Agents a restore would bring back, when the config says to ask first (`restore: "ask"`). */
   pendingRestore: PendingRestore[];
+  /**
+   * What the next server start would bring back (every agent remembered as running: after a crash or
+   * a reboot), and what this start did not restore because the operator had stopped them deliberately.
+   */
+  restore?: { remembered: string[]; notRestored: { agents: string[]; by: string; at: number } | null };
   /** Where the operator's cockpit last had its focus (kept in state across restarts). */
   savedFocus: { lane: string | null; agent: string | null } | null;
   /** The running (or last) merge, step by step. */

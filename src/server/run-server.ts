@@ -5,6 +5,7 @@ import { loadConfig } from '../config/config.js';
 import { describeError } from '../core/errors.js';
 import { locateRepo } from '../core/git/repo.js';
 import { killProcessTreeNow, processTreeOf } from '../core/agents/process-tree.js';
+import { stoppedSince } from '../core/deliberate-stop.js';
 import { openSupervisor } from '../core/open-supervisor.js';
 import { ensurePrivateDir, socketDir } from '../core/private-dir.js';
 import { flowerVersion } from './flower-version.js';
@@ -39,6 +40,8 @@ function procStart(pid: number): string | null {
  */
 export async function runServer(opts: { repoDir: string; config?: string; size?: string }): Promise<void> {
   startupMark('server: run');
+  // When this process was started: a stop asked for after it wins over it (see stoppedSince).
+  const spawnedAt = Date.now() - Math.ceil(process.uptime() * 1000);
   const repo = await locateRepo(opts.repoDir);
   startupMark('server: repo located');
   const loc = serverLocation(repo);
@@ -73,6 +76,14 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
     throw e;
   }
   startupMark('server: locked');
+  // A parallel cold start: we waited for the lock while another server served, and the operator has
+  // stopped that one since. Serving now would bring back what was just stopped.
+  const stopped = stoppedSince(loc.stateDir, spawnedAt);
+  if (stopped) {
+    log(`a stop (${stopped.by}) was asked for after this server was started: exiting`);
+    await release().catch(() => {});
+    process.exit(0);
+  }
   const agentsFile = path.join(loc.stateDir, 'agents.json');
   killStragglers(agentsFile, log);
 
@@ -115,10 +126,21 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   await server.listen();
   writeFileSync(path.join(loc.stateDir, 'server.json'), JSON.stringify({ pid: process.pid, socket: loc.socket, startedAt: Date.now() }), { mode: 0o600 });
   startupMark('server: listening');
+  // `server stop` while we were opening (no socket yet to reach us) left its marker: honour it.
+  if (stoppedSince(loc.stateDir, spawnedAt)) {
+    log('a stop was asked for while this server was starting: stopping');
+    void server.stop();
+    return;
+  }
   tellStarterListening(loc.socket);
   process.on('exit', () => supervisor.killAllNow());
-  process.on('SIGTERM', () => void server.stop());
-  process.on('SIGINT', () => void server.stop());
+  // A shutdown, a reboot, a logout: not the operator's stop, so the agents stay remembered for restore.
+  const onSignal = (signal: string) => {
+    supervisor.record({ actor: 'server', action: 'stop', target: repo.mainRoot, details: { agents: supervisor.liveAgents().map((a) => a.id), signal, deliberate: false }, outcome: 'ok' });
+    void server.stop();
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGHUP', () => {}); // no terminal to lose; a stray SIGHUP must not kill the agents
   const crash = (e: unknown) => {
     log(`internal error: ${describeError(e)}\n${(e as Error)?.stack ?? ''}`);

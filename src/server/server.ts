@@ -5,6 +5,8 @@ import type { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { FlowerError, describeError, isFlowerError } from '../core/errors.js';
 import type { SupervisorEvent } from '../core/types.js';
 import type { TraceActor } from '../core/store/trace.js';
+import { writeStopMarker } from '../core/deliberate-stop.js';
+import { stateDir } from '../core/private-dir.js';
 import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from './frames.js';
 import { OutputPacer } from './output-pacer.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from './protocol.js';
@@ -234,7 +236,13 @@ export class FlowerServer {
       case 'history':
         throw new FlowerError('bad-usage', 'history is answered in stream order, not here');
       case 'stopServer':
-        this.supervisor.record({ actor, action: 'stop', target: this.supervisor.repo.mainRoot, details: { agents: this.supervisor.liveAgents().map((a) => a.id) }, outcome: 'ok' });
+      {
+        const agents = this.supervisor.liveAgents().map((a) => a.id);
+        const by = actor === 'operator' ? 'Q in the cockpit' : 'flower-tui server stop';
+        this.supervisor.record({ actor, action: 'stop', target: this.supervisor.repo.mainRoot, details: { agents, deliberate: true }, outcome: 'ok' });
+        // Remembered: the next start does not restore these agents (restore is for crashes and reboots).
+        writeStopMarker(stateDir(this.supervisor.repo.commonDir), { at: Date.now(), by, agents });
+      }
         void this.stop();
         return null;
       case 'send':

@@ -136,10 +136,13 @@ async function stateRunning(env: Env, ids: string[]): Promise<FlowerState> {
   );
 }
 
-/** `server stop` over the socket; waits until the server process is gone. */
-async function stopServer(client: FlowerClient, pid: number): Promise<void> {
+/**
+ * End the server as a shutdown or a reboot does (SIGTERM): its agents are stopped and remembered for
+ * restore. (`server stop`, the operator's deliberate stop, is not: test/integration/deliberate-stop.test.ts.)
+ */
+async function endServer(client: FlowerClient, pid: number): Promise<void> {
   const gone = new Promise((r) => client.once('close', r));
-  await client.request({ type: 'stopServer' });
+  process.kill(pid, 'SIGTERM');
   await gone;
   await waitUntil(() => !isProcessAlive(pid), { ...WAIT, what: `server ${pid} to exit` });
 }
@@ -173,12 +176,12 @@ async function firstRun(env: Env): Promise<{ client: FlowerClient; pid: number; 
 }
 
 describe('restore', () => {
-  test('after `server stop`: the same agents come back, the session one resumed, the plain ones fresh; a notice and trace lines say so', T, async () => {
+  test('after the server is ended (SIGTERM, as at shutdown): the same agents come back, the session one resumed, the plain ones fresh; a notice and trace lines say so', T, async () => {
     const env = await setup();
     const first = await firstRun(env);
-    await stopServer(first.client, first.pid);
-    // A stop keeps `running: true`: that is what the next start restores.
-    assert.deepEqual(readState(env).agents.filter((a) => a.running).map((a) => a.id).sort(), [...ALL].sort(), 'state after stop still says running');
+    await endServer(first.client, first.pid);
+    // An ended server keeps `running: true`: that is what the next start restores.
+    assert.deepEqual(readState(env).agents.filter((a) => a.running).map((a) => a.id).sort(), [...ALL].sort(), 'state after SIGTERM still says running');
     assert.ok(trace(env, { action: 'stop' }).length >= 1, 'the stop is in the trace');
 
     const second = await start(env);
@@ -224,10 +227,12 @@ describe('restore', () => {
     assert.deepEqual(starts.map((e) => e.details?.pid), [first.pid, second.pid]);
     const stops = trace(env, { action: 'stop' });
     assert.equal(stops.length, 1);
-    assert.equal(stops[0]!.actor, 'cli', 'the stop is recorded with who asked');
+    assert.equal(stops[0]!.actor, 'server', 'the stop is recorded with who asked');
+    assert.equal(stops[0]!.details?.signal, 'SIGTERM');
+    assert.equal(stops[0]!.details?.deliberate, false);
     assert.deepEqual((stops[0]!.details?.agents as string[]).sort(), [...ALL].sort(), 'and which agents were running');
     await b.close();
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
   });
 
   test('after kill -9 of the server: the agents come back the same way', T, async () => {
@@ -246,13 +251,13 @@ describe('restore', () => {
     const notes = noticeTexts((await status(second.client)).snapshot);
     assert.ok(notes.includes(`feat/sess resumed (session ${first.sessionId})`), notes);
     assert.deepEqual(trace(env, { action: 'restore' }).map((e) => e.target).sort(), [...ALL].sort());
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
   });
 
   test('a worktree removed meanwhile: its agent is reported (notice + trace "skipped"), the others restored', T, async () => {
     const env = await setup();
     const first = await firstRun(env);
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     env.repo.git(['worktree', 'remove', '--force', env.repo.worktreePaths.other!]);
     assert.equal(existsSync(env.repo.worktreePaths.other!), false);
 
@@ -271,7 +276,7 @@ describe('restore', () => {
     assert.equal(skipped[0]!.details?.worktree, 'other');
     assert.ok(skipped[0]!.error, 'with the reason');
     assert.deepEqual(trace(env, { action: 'restore' }).filter((e) => e.outcome === 'ok').map((e) => e.target).sort(), ['feat/plain', 'feat/sess']);
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
   });
 
   test('an agent killed by the operator, or one that exited by itself, is not restored', T, async () => {
@@ -292,7 +297,7 @@ describe('restore', () => {
     assert.equal(exits.length, 1, 'the exit is in the trace');
     assert.equal(exits[0]!.actor, 'server');
     assert.equal(trace(env, { action: 'kill', agent: 'feat/plain' })[0]?.actor, 'cli', 'the kill is in the trace, by who did it');
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     assert.deepEqual(readState(env).agents.filter((a) => a.running).map((a) => a.id), ['feat/sess'], 'stop did not mark the others running again');
 
     const second = await start(env);
@@ -306,13 +311,13 @@ describe('restore', () => {
     assert.equal(notes.includes('other/echo'), false, notes);
     assert.equal(notes.includes('feat/extra'), false, notes);
     assert.deepEqual(trace(env, { action: 'restore' }).map((e) => e.target), ['feat/sess']);
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
   });
 
   test('restore "ask": nothing starts; pendingRestore lists them; restore starts them, discard forgets them', T, async () => {
     const env = await setup('ask');
     const first = await firstRun(env); // a first run starts the configured agents whatever `restore` says
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
 
     const second = await start(env);
     const snap = (await status(second.client)).snapshot;
@@ -342,7 +347,7 @@ describe('restore', () => {
     assert.deepEqual(restores.map((e) => e.target).sort(), [...ALL].sort());
     assert.ok(restores.every((e) => e.actor === 'cli' && e.outcome === 'ok'), 'restored on behalf of the client that asked');
     await stateRunning(env, ALL);
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
 
     // Again, and this time discard.
     const third = await start(env);
@@ -356,18 +361,18 @@ describe('restore', () => {
     assert.deepEqual((discarded[0]!.details?.discarded as string[]).sort(), [...ALL].sort());
     assert.equal(discarded[0]!.actor, 'cli');
     await waitUntil(() => readState(env).agents.length === 0, { ...WAIT, what: 'state forgets the discarded agents' });
-    await stopServer(third.client, third.pid);
+    await endServer(third.client, third.pid);
 
     // Forgotten: the next start offers nothing.
     const fourth = await start(env);
     assert.deepEqual((await status(fourth.client)).snapshot.pendingRestore, [], 'nothing offered again');
-    await stopServer(fourth.client, fourth.pid);
+    await endServer(fourth.client, fourth.pid);
   });
 
   test('restore "ask": an agent spawned while the question is open does not take a pending agent\'s id (or its conversation)', { ...T }, async () => {
     const env = await setup('ask');
     const first = await firstRun(env);
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     const second = await start(env);
     try {
       assert.equal((await status(second.client)).snapshot.pendingRestore.length, 3);
@@ -378,14 +383,14 @@ describe('restore', () => {
       const agents = await runningAgents(second.client, [...ALL, fresh.id]);
       assert.deepEqual(agents.get('feat/sess')!.args.slice(-2), ['--resume', first.sessionId], 'the pending agent resumes its own conversation');
     } finally {
-      await stopServer(second.client, second.pid);
+      await endServer(second.client, second.pid);
     }
   });
 
   test('restore "off": nothing is restored or offered, and the trace says they were dropped', T, async () => {
     const env = await setup('off');
     const first = await firstRun(env);
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     const second = await start(env);
     await new Promise((r) => setTimeout(r, 1000));
     const snap = (await status(second.client)).snapshot;
@@ -395,7 +400,7 @@ describe('restore', () => {
     const dropped = trace(env, { action: 'restore' }).filter((e) => e.outcome === 'discarded');
     assert.equal(dropped.length, 1);
     assert.equal(dropped[0]!.actor, 'server');
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
   });
 
   test('a corrupt state.json: the server starts, the file is moved aside, a notice; agents rebuilt from the trace and restored', T, async () => {
@@ -403,7 +408,7 @@ describe('restore', () => {
     const first = await firstRun(env);
     await first.client.request({ type: 'kill', agent: 'feat/plain' }); // the trace must carry this too
     await stateRunning(env, ['feat/sess', 'other/echo']);
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     const stateFile = path.join(env.loc.stateDir, 'state.json');
     const garbage = '{"version": 1, "agents": [ {"id": "feat/sess", \u0000\u0001 this is not json';
     writeFileSync(stateFile, garbage);
@@ -429,21 +434,21 @@ describe('restore', () => {
     // A good state file again.
     const st = await stateRunning(env, ['feat/sess', 'other/echo']);
     assert.equal(st.version, 1);
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
   });
 
   test('restore "off" is the same on every start: the configured agents start fresh, as on a first run', { ...T }, async () => {
     const env = await setup('off');
     const first = await firstRun(env);
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     for (let round = 2; round <= 3; round++) {
       const next = await start(env);
       const agents = await runningAgents(next.client, ALL, 10_000).catch(async (e: Error) => {
-        await stopServer(next.client, next.pid);
+        await endServer(next.client, next.pid);
         throw new Error(`start ${round}: ${e.message}`);
       });
       assert.equal(agents.get('feat/sess')!.args.includes('--resume'), false, `start ${round}: fresh, not resumed`);
-      await stopServer(next.client, next.pid);
+      await endServer(next.client, next.pid);
     }
   });
 
@@ -454,7 +459,7 @@ describe('restore', () => {
     agentPids.add(byPath.pid!);
     assert.equal(byPath.id, 'other/bypath');
     await stateRunning(env, [...ALL, 'other/bypath']);
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     writeFileSync(path.join(env.loc.stateDir, 'state.json'), 'garbage');
     const second = await start(env);
     try {
@@ -462,7 +467,7 @@ describe('restore', () => {
       assert.equal(snap.notices.some((n) => n.text.includes('other/bypath not restored')), false, `not reported missing: ${noticeTexts(snap)}`);
       await runningAgents(second.client, [...ALL, 'other/bypath']);
     } finally {
-      await stopServer(second.client, second.pid);
+      await endServer(second.client, second.pid);
     }
   });
 
@@ -477,7 +482,7 @@ describe('restore', () => {
     await waitUntil(() => screenText(b, 'feat/plain').includes(`ECHO: API_TOKEN=${SECRET_TOKEN}`), { ...WAIT, what: 'the agent got the real text' });
     await b.close();
     await stateRunning(env, [...ALL, 'feat/argy']);
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     // Restart once more, so restore writes go through the same path.
     const second = await start(env);
     const agents = await runningAgents(second.client, [...ALL, 'feat/argy']);
@@ -499,6 +504,6 @@ describe('restore', () => {
     assert.equal(sends[0]!.details?.chars, `API_TOKEN=${SECRET_TOKEN}`.length, 'the size of what was sent is kept');
     const log = readFileSync(env.loc.log, 'utf8');
     for (const secret of [SECRET_TOKEN, SECRET_ENV, SECRET_ARG]) assert.equal(log.includes(secret), false, `server.log does not contain ${secret.slice(0, 8)}…`);
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
   });
 });

@@ -138,6 +138,7 @@ describe('confirmations', () => {
     assert.equal(lines[0], 'Stop the server');
     assert.match(lines[1]!, /^This stops the server and 1 running agent/);
     assert.ok(lines.includes('y / Enter stop everything · n / Esc keep running'), lines.join('\n'));
+    assert.ok(lines.includes('Remembered: the next start restores none of them.'), lines.join('\n'));
   });
 
   test('server gone', () => {

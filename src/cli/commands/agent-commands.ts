@@ -1,18 +1,31 @@
 import { readFileSync } from 'node:fs';
-import { FlowerError } from '../../core/errors.js';
+import { nextStartRestore } from '../../core/deliberate-stop.js';
+import { FlowerError, isFlowerError } from '../../core/errors.js';
 import type { AgentInfo, Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../server/protocol.js';
 import { formatStatus } from '../format-status.js';
-import { print, withClient, type RepoArgs } from './common.js';
+import { locate, print, withClient, type RepoArgs } from './common.js';
 
 type StatusResult = { snapshot: Snapshot; server: ServerInfo };
 
 /** `status`: never starts a server — "none running" is the answer (exit 3). */
 export async function statusCommand(args: RepoArgs): Promise<void> {
-  await withClient(args, false, async (c) => {
-    const r = (await c.request({ type: 'status' })) as StatusResult;
-    print(args, formatStatus(r.snapshot, r.server), { server: r.server, ...r.snapshot });
-  });
+  try {
+    await withClient(args, false, async (c) => {
+      const r = (await c.request({ type: 'status' })) as StatusResult;
+      print(args, formatStatus(r.snapshot, r.server), { server: r.server, ...r.snapshot });
+    });
+  } catch (e) {
+    if (!isFlowerError(e) || e.code !== 'no-server') throw e;
+    // Still exit 3, but say what the next start would bring back (one line).
+    const next = nextStartRestore((await locate(args)).stateDir);
+    const what = next.stop
+      ? `; the next start restores nothing (stopped deliberately by ${next.stop.by})`
+      : next.restores.length
+        ? `; remembered for restore at the next start: ${next.restores.join(', ')}`
+        : '';
+    throw new FlowerError('no-server', `${e.message}${what}`);
+  }
 }
 
 export async function spawnCommand(args: RepoArgs & { worktree: string; profile: string; name?: string; prompt?: string; promptFile?: string }): Promise<void> {

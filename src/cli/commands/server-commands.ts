@@ -1,3 +1,4 @@
+import { writeStopMarker } from '../../core/deliberate-stop.js';
 import { FlowerError, isFlowerError } from '../../core/errors.js';
 import type { Snapshot } from '../../core/types.js';
 import { agentIsLive } from '../../core/types.js';
@@ -29,6 +30,9 @@ export async function serverStopCommand(args: RepoArgs): Promise<void> {
   try {
     c = await connectToServer(loc, 'cli');
   } catch (e) {
+    // No server answers, but one may be starting (a cold start racing this stop): the marker makes
+    // it step aside instead of serving, and the next start not restore the remembered agents.
+    if (isFlowerError(e) && e.code === 'no-server') writeStopMarker(loc.stateDir, { at: Date.now(), by: 'flower-tui server stop', agents: null });
     if (!isFlowerError(e) || e.code !== 'protocol-mismatch') throw e;
     // A server of another version (started before an upgrade): it will not take our requests, but
     // it stops its agents and exits on SIGTERM.
@@ -43,5 +47,9 @@ export async function serverStopCommand(args: RepoArgs): Promise<void> {
   await c.request({ type: 'stopServer' });
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20_000).unref());
   if ((await Promise.race([gone, timeout])) === 'timeout') throw new FlowerError('server-failed', `the server (pid ${r.server.pid}) did not stop within 20 s`);
-  print(args, `server stopped (pid ${r.server.pid})${running.length ? `; stopped ${running.join(', ')}` : ''}`, { stopped: true, pid: r.server.pid, agentsStopped: running });
+  print(
+    args,
+    `server stopped (pid ${r.server.pid})${running.length ? `; stopped ${running.join(', ')} (not restored at the next start: the stop is remembered)` : ''}`,
+    { stopped: true, pid: r.server.pid, agentsStopped: running, restoredAtNextStart: false },
+  );
 }

@@ -204,6 +204,7 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
             </Line>
           ))}
           {dialog.running.length > shown.length ? <Line width={inner}>{`  … and ${dialog.running.length - shown.length} more`}</Line> : null}
+          {dialog.kind === 'confirm-stop' ? <Line width={inner}>Remembered: the next start restores none of them.</Line> : null}
           <Line width={inner} color="gray">
             {dialog.kind === 'confirm-stop' ? 'y / Enter stop everything · n / Esc keep running' : 'y / Enter quit · n / Esc stay'}
           </Line>

@@ -49,7 +49,7 @@ function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width
       return { width: 56, height: snapshot.profiles.length + 5 };
     case 'confirm-quit':
     case 'confirm-stop':
-      return { width: 60, height: Math.min(dialog.running.length, 6) + 6 };
+      return { width: 60, height: Math.min(dialog.running.length, 6) + 6 + (dialog.kind === 'confirm-stop' ? 1 : 0) };
     case 'server-gone':
       return { width: 60, height: 7 };
     case 'merge-preview':
