@@ -34,6 +34,8 @@ await esbuild.build({
   // Native addon (loads its .node file relative to itself): stays a normal import from node_modules.
   // react-devtools-core: only imported by Ink when DEV=true, and not installed.
   external: ['@lydell/node-pty', 'react-devtools-core'],
+  // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow: use its ESM build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __flowerCreateRequire } from 'node:module';\nconst require = __flowerCreateRequire(import.meta.url);" },
   // Chunks live in dist/bundle/, two levels below the package root like dist/cli/*.js, so the

@@ -31,8 +31,8 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
   const repo = await locateRepo(args.repo ?? process.cwd());
   startupMark('cockpit: repo located');
   // Loaded here too (the server loads its own copy): a broken config is reported before anything starts.
-  const config = loadConfig({ file: args.config, mainRoot: repo.mainRoot });
-  const keymap = buildKeymap(config.keys);
+  const config = loadConfig({ file: args.config, mainRoot: repo.mainRoot, commonDir: repo.commonDir });
+  const keymap = buildKeymap(config.keys, config.source);
   startupMark('cockpit: config loaded');
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new FlowerError('bad-usage', 'the cockpit needs an interactive terminal (stdin and stdout must be a TTY)');

@@ -1,6 +1,33 @@
 import { z } from 'zod';
 import { SANDBOX_DEFAULT, SandboxSchema } from './sandbox-schema.js';
 
+/** The longest delay a Node timer can hold (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A duration in milliseconds, bounded to what a timer can hold: setTimeout turns anything longer into
+ * 1 ms (a gate timeout of 3e9 failed the gate at once). The range is checked before "whole number",
+ * so 1e30 is told the real limit, not zod's "<= 9007199254740991".
+ */
+export function durationMs(min: number) {
+  return z
+    .number()
+    .min(min, `at least ${min} ms`)
+    .max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest a timer can wait)`)
+    .int('a whole number of milliseconds');
+}
+
+/** A whole number in [min, max], the range checked first (so 1e30 says the range). */
+export function intIn(min: number, max: number) {
+  return z.number().min(min, `between ${min} and ${max}`).max(max, `between ${min} and ${max}`).int('a whole number');
+}
+
+/** A refresh threshold: a fraction of the window (0 < x ≤ 1) or a whole number of tokens (> 1). */
+const threshold = z
+  .number()
+  .positive('a fraction of the window (0 < x ≤ 1) or a number of tokens (> 1)')
+  .refine((n) => n <= 1 || (Number.isInteger(n) && n <= Number.MAX_SAFE_INTEGER), 'a fraction of the window (0 < x ≤ 1) or a whole number of tokens (> 1)');
+
 /**
  * The config file's shape. Objects are strict so that a typo (`comand`) is reported with its path
  * instead of being silently ignored — a demanding user wants to know why their setting did nothing.
@@ -19,7 +46,7 @@ export const SessionSchema = z.strictObject({
 export const UsageSchema = z.strictObject({
   source: z.enum(['claude', 'codex', 'gemini', 'screen', 'none']).default('none'),
   /** The context window in tokens; unknown (shown as "?") when neither this nor the agent says. */
-  window: z.number().int().positive().optional(),
+  window: intIn(1, 100_000_000).optional(),
   /** screen/gemini: a regex over the rendered rows; its first group is the number. */
   pattern: z.string().optional(),
   /** What the pattern's number is. */
@@ -29,14 +56,14 @@ export const UsageSchema = z.strictObject({
 /** When and how an agent whose context has rotted is refreshed. */
 export const RefreshSchema = z.strictObject({
   /** Fraction of the window (≤ 1) or absolute tokens (> 1). */
-  warnAt: z.number().positive().optional(),
-  refreshAt: z.number().positive().optional(),
+  warnAt: threshold.optional(),
+  refreshAt: threshold.optional(),
   mode: z.enum(['manual', 'auto']).default('manual'),
   action: z.enum(['respawn', 'command', 'notify']).default('notify'),
   /** The compaction command typed for action "command". */
   command: z.string().default('/compact'),
-  cooldownMs: z.number().int().min(0).default(10 * 60_000),
-  maxPerHour: z.number().int().min(1).default(3),
+  cooldownMs: durationMs(0).default(10 * 60_000),
+  maxPerHour: intIn(1, 3600).default(3),
   /** A file in the worktree whose contents head the hand-off (the lane's brief). */
   briefFile: z.string().default('BRIEF.md'),
 });
@@ -99,7 +126,7 @@ export const LanesSchema = z.strictObject({
       /** .env overrides for served lanes; {name} and {port} are filled in. */
       env: z.record(z.string(), z.string()).default({}),
       /** Ports handed out to served lanes, one each, never two lanes the same. */
-      portRange: z.tuple([z.number().int().min(1).max(65535), z.number().int().min(1).max(65535)]).default([8100, 8199]),
+      portRange: z.tuple([intIn(1, 65535), intIn(1, 65535)]).default([8100, 8199]),
     })
     .default(LANES_DEFAULT.served),
   /** In code-only lanes, values of .env keys matching these (glob: * any) are emptied. */
@@ -126,10 +153,10 @@ export const MergeSchema = z.strictObject({
   strategy: z.enum(['ff-only', 'no-ff', 'squash']).default('no-ff'),
   /** Run in the worktree before merging (e.g. "npm test"); failure stops the merge, MAIN untouched. */
   gate: z.string().min(1).nullable().default(null),
-  gateTimeoutMs: z.number().int().min(1000).default(600_000),
+  gateTimeoutMs: durationMs(1000).default(600_000),
   /** Run in MAIN after merging (e.g. "curl -fsS localhost:8000/health"); failure rolls MAIN back. */
   health: z.string().min(1).nullable().default(null),
-  healthTimeoutMs: z.number().int().min(1000).default(60_000),
+  healthTimeoutMs: durationMs(1000).default(60_000),
   /** Run health before merging too: a MAIN that was already failing does not cause a false rollback. */
   baseline: z.boolean().default(false),
   /** Paths that need a human's attention after the merge (glob: ** any depth, * one segment). */
@@ -139,13 +166,13 @@ export const MergeSchema = z.strictObject({
 /** The MAIN monitor: health every N ms (0 = never), git's safety poll, and an optional read-only ops process. */
 export const MONITOR_DEFAULT = { healthEveryMs: 60_000, gitPollMs: 30_000, ops: null as string | null };
 export const MonitorSchema = z.strictObject({
-  healthEveryMs: z.number().int().min(0).default(60_000),
+  healthEveryMs: durationMs(0).default(60_000),
   /**
    * Git state is re-read when its files change (file watching); this slower poll only catches what a
    * watch missed, mostly with a few stats rather than git (0 = never). Where watching is impossible
    * git is polled every 3 s instead.
    */
-  gitPollMs: z.number().int().min(0).default(30_000),
+  gitPollMs: durationMs(0).default(30_000),
   /** A profile run in MAIN's directory whose screen the MAIN pane shows; it never receives a keystroke. */
   ops: z.string().min(1).nullable().default(null),
 });
@@ -184,15 +211,15 @@ export const ConfigSchema = z.strictObject({
   keys: z.partialRecord(z.enum(KEY_ACTIONS), KeyBindingSchema).default({}),
   ui: z
     .strictObject({
-      scrollback: z.number().int().min(100).max(100_000).default(5000),
-      fps: z.number().int().min(1).max(240).default(60),
-      backgroundFps: z.number().int().min(1).max(240).default(15),
+      scrollback: intIn(100, 100_000).default(5000),
+      fps: intIn(1, 240).default(60),
+      backgroundFps: intIn(1, 240).default(15),
       mouse: z.boolean().default(true),
     })
     .default({ scrollback: 5000, fps: 60, backgroundFps: 15, mouse: true }),
   agents: z
     .strictObject({
-      killGraceMs: z.number().int().min(50).max(30_000).default(750),
+      killGraceMs: intIn(50, 30_000).default(750),
     })
     .default({ killGraceMs: 750 }),
   /** When an agent starts waiting for input: ring the terminal bell, and/or send a desktop notification (OSC 9/777). */

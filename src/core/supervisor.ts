@@ -748,6 +748,13 @@ export class Supervisor extends EventEmitter {
     return [...this.agents.values()].filter((a) => a.isLive).map((a) => a.info);
   }
 
+  currentConfig(): FlowerConfig {
+    return this.config;
+  }
+
+  /** Why the config on disk is not the one in use (set by the config watcher), or null. */
+  configProblem: string | null = null;
+
   setConfig(config: FlowerConfig): void {
     this.config = config;
     this.schedulePoll(); // monitor.gitPollMs may have changed

@@ -14,6 +14,10 @@ export interface ServerInfo {
   socket: string;
   clients: number;
   log: string;
+  /** The config file the server runs with (null: defaults); absent from servers before it was added. */
+  config?: string | null;
+  /** Why the config file on disk is not in use (it changed and is invalid; the previous one is kept). */
+  configProblem?: string | null;
 }
 
 /** Requests a client can make: the supervisor's commands plus the server's own. */

@@ -1,8 +1,8 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { loadConfig } from '../config/config.js';
-import { describeError } from '../core/errors.js';
+import { loadConfig, type FlowerConfig } from '../config/config.js';
+import { describeError, isFlowerError, type FlowerError } from '../core/errors.js';
 import { locateRepo } from '../core/git/repo.js';
 import { killProcessTreeNow, processTreeOf } from '../core/agents/process-tree.js';
 import { stoppedSince } from '../core/deliberate-stop.js';
@@ -11,7 +11,7 @@ import { ensurePrivateDir, socketDir } from '../core/private-dir.js';
 import { flowerVersion } from './flower-version.js';
 import { FlowerServer } from './server.js';
 import { IdleCompaction } from './idle-compaction.js';
-import { serverLocation, type ServerReadyMessage } from './server-process.js';
+import { serverLocation, type ServerFailedMessage, type ServerReadyMessage } from './server-process.js';
 import { sizeHintFor } from '../ui/size-hint.js';
 import { startupMark } from '../cli/startup-trace.js';
 
@@ -45,6 +45,16 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   const repo = await locateRepo(opts.repoDir);
   startupMark('server: repo located');
   const loc = serverLocation(repo);
+  // Before anything else (the lock, stragglers, agents): an invalid config is the starter's one line,
+  // told over the IPC channel, and exit 2 — not a "server did not start" pieced together from the log.
+  let config: FlowerConfig;
+  try {
+    config = loadConfig({ file: opts.config, mainRoot: repo.mainRoot, commonDir: repo.commonDir });
+  } catch (e) {
+    if (isFlowerError(e)) await tellStarterFailed(e);
+    throw e;
+  }
+  startupMark('server: config loaded');
   ensurePrivateDir(loc.stateDir);
   ensurePrivateDir(socketDir());
   ensurePrivateDir(path.dirname(loc.socket));
@@ -87,9 +97,7 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   const agentsFile = path.join(loc.stateDir, 'agents.json');
   killStragglers(agentsFile, log);
 
-  const config = loadConfig({ file: opts.config, mainRoot: repo.mainRoot });
   const m = /^(\d+)x(\d+)$/.exec(opts.size ?? '');
-  startupMark('server: config loaded');
   const supervisor = await openSupervisor({ repo, config, actor: 'server', sizeHint: sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40) });
   startupMark('server: supervisor open');
   const recordAgents = () => {
@@ -180,4 +188,17 @@ function tellStarterListening(socket: string): void {
   } catch {
     /* the starter has gone already: nobody to tell */
   }
+}
+
+/** Tell the starter why we cannot start (its one line and exit code); resolves once sent, or at once. */
+function tellStarterFailed(e: FlowerError): Promise<void> {
+  if (!process.send || !process.connected) return Promise.resolve();
+  const msg: ServerFailedMessage = { t: 'flower-server-failed', code: e.code, message: e.message };
+  return new Promise((resolve) => {
+    try {
+      process.send!(msg, () => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FlowerError } from '../core/errors.js';
+import { FlowerError, type FlowerErrorCode } from '../core/errors.js';
 import type { RepoLocation } from '../core/git/repo.js';
 import { FlowerClient } from './client.js';
 import { ensurePrivateDir, socketPathFor, stateDir } from '../core/private-dir.js';
@@ -32,6 +32,13 @@ export { flowerVersion };
 export interface ServerReadyMessage {
   t: 'flower-server-listening';
   socket: string;
+}
+
+/** What `server run` sends its starter when it cannot start for a user's reason (an invalid config). */
+export interface ServerFailedMessage {
+  t: 'flower-server-failed';
+  code: FlowerErrorCode;
+  message: string;
 }
 
 export interface ServerLocation {
@@ -84,14 +91,46 @@ export interface StartOptions {
 }
 
 export async function connectOrStartServer(loc: ServerLocation, role: 'tui' | 'cli', opts: StartOptions = {}): Promise<{ client: FlowerClient; started: boolean }> {
+  let running: FlowerClient | null = null;
   try {
-    return { client: await connectToServer(loc, role), started: false };
+    running = await connectToServer(loc, role);
   } catch (e) {
     if (!(e instanceof FlowerError) || e.code !== 'no-server') throw e;
   }
+  if (running) {
+    if (opts.config) await checkSameConfig(loc, running, opts.config);
+    return { client: running, started: false };
+  }
+  // The same validation the server will run, here first: an invalid config is one line and exit 2
+  // from this process, before a server is spawned (loaded on demand: connecting needs none of it).
+  const { loadConfig } = await import('../config/config.js');
+  loadConfig({ file: opts.config, mainRoot: loc.repo.mainRoot, commonDir: loc.repo.commonDir });
   const child = startServerProcess(loc, opts);
   startupMark('client: server spawned');
   return connectWhenListening(loc, role, child);
+}
+
+/**
+ * `--config FILE` given while a server runs: the file must be valid and be the one the server uses,
+ * else the user would believe it applies (a server reads its config when it starts, and reloads
+ * that same file when it changes). Exit 2 either way, the client closed.
+ */
+export async function checkSameConfig(loc: ServerLocation, client: FlowerClient, file: string): Promise<void> {
+  const wanted = path.resolve(file);
+  try {
+    const { loadConfig } = await import('../config/config.js');
+    loadConfig({ file: wanted, mainRoot: loc.repo.mainRoot, commonDir: loc.repo.commonDir });
+    const using = client.server.config;
+    if (using !== undefined && using !== wanted) {
+      throw new FlowerError(
+        'bad-usage',
+        `--config ${wanted}: the running server uses ${using ?? 'the built-in defaults'}; stop it first (flower-tui server stop) to switch configs`,
+      );
+    }
+  } catch (e) {
+    client.close();
+    throw e;
+  }
 }
 
 /**
@@ -125,7 +164,10 @@ function connectWhenListening(loc: ServerLocation, role: 'tui' | 'cli', child: C
       }
     };
     const onMessage = (m: unknown) => {
-      if ((m as ServerReadyMessage | null)?.t === 'flower-server-listening') void attempt(true, false);
+      const msg = m as ServerReadyMessage | ServerFailedMessage | null;
+      if (msg?.t === 'flower-server-listening') void attempt(true, false);
+      // Its own one line (e.g. a config that became invalid since we checked it), not "did not start".
+      else if (msg?.t === 'flower-server-failed') settle(() => reject(new FlowerError(msg.code, msg.message)));
     };
     const onExit = (code: number | null) => {
       exitCode = code ?? 1;

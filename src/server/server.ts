@@ -115,6 +115,8 @@ export class FlowerServer {
       socket: this.opts.socketPath,
       clients: [...this.clients].filter((c) => c.helloed).length,
       log: this.opts.logFile,
+      config: this.supervisor.currentConfig().source,
+      configProblem: this.supervisor.configProblem,
     };
   }
 

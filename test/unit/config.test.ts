@@ -1,9 +1,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { agentsForWorktree, configCandidates, loadConfig, parseConfig } from '../../src/config/config.js';
+import { agentsForWorktree, configCandidates, loadConfig, parseConfig, repoConfigFile } from '../../src/config/config.js';
 import { FlowerError } from '../../src/core/errors.js';
 
 let tmp: string;
@@ -73,9 +74,9 @@ describe('loadConfig: defaults', () => {
     assert.deepEqual(cfg.ui, { scrollback: 5000, fps: 30, backgroundFps: 15, mouse: true });
   });
 
-  test('parseConfig(null) and parseConfig(undefined) are the defaults', () => {
-    assert.deepEqual(parseConfig(null, null, {}).worktrees, {});
+  test('parseConfig(undefined) (no file) is the defaults; null is refused', () => {
     assert.deepEqual(parseConfig(undefined, null, {}).ui.fps, 60);
+    assert.match(flowerError(() => parseConfig(null, 'f.json', {}), 'config-invalid'), /f\.json: \(top level\): expected an object/);
   });
 });
 
@@ -302,5 +303,190 @@ describe('agentsForWorktree', () => {
 
   test('nothing configured → no agents', () => {
     assert.deepEqual(agentsForWorktree(parseConfig({}, null, {}), { name: 'x', branch: 'x' }), []);
+  });
+});
+
+/** parseConfig's one line for `raw`, labelled with /x/f.json. */
+function refused(raw: unknown): string {
+  return flowerError(() => parseConfig(raw, '/x/f.json', {}), 'config-invalid');
+}
+
+describe('validation holes (issue 13.1): each refused with one line naming the file and the field', () => {
+  test('null as the whole file', () => {
+    const { root, env } = sandbox('null-file');
+    const file = write(path.join(root, 'flower.config.json'), 'null');
+    const msg = flowerError(() => loadConfig({ mainRoot: root, env }), 'config-invalid');
+    assert.ok(msg.includes(file), msg);
+    assert.match(msg, /\(top level\): expected an object/);
+  });
+
+  test('an array or a number as the whole file', () => {
+    assert.match(refused([]), /got an array/);
+    assert.match(refused(3), /got number/);
+  });
+
+  test('reversed lanes.served.portRange', () => {
+    const msg = refused({ lanes: { served: { portRange: [8199, 8100] } } });
+    assert.match(msg, /\/x\/f\.json: lanes\.served\.portRange: \[8199, 8100\] is reversed/);
+  });
+
+  test('invalid regex in usage.pattern', () => {
+    const msg = refused({ profiles: { g: { command: 'g', usage: { source: 'screen', pattern: '(\\d+% left' } } } });
+    assert.match(msg, /profiles\.g\.usage\.pattern: not a valid regular expression/);
+  });
+
+  test('invalid regex in promptPattern', () => {
+    const msg = refused({ profiles: { g: { command: 'g', promptPattern: '[unclosed' } } });
+    assert.match(msg, /profiles\.g\.promptPattern: not a valid regular expression/);
+  });
+
+  test('unknown profile in monitor.ops', () => {
+    assert.match(refused({ monitor: { ops: 'htop' } }), /monitor\.ops: unknown profile "htop" \(known: /);
+    assert.equal(parseConfig({ profiles: { htop: { command: 'htop' } }, monitor: { ops: 'htop' } }, 'f', {}).monitor.ops, 'htop');
+  });
+
+  test('unknown profile in lanes.agents (up front, not after the lane exists)', () => {
+    assert.match(refused({ lanes: { agents: ['shell', 'clade'] } }), /lanes\.agents\.1: unknown profile "clade"/);
+  });
+
+  test('a profile name from Object.prototype is not "known"', () => {
+    assert.match(refused({ worktrees: { '*': { agents: ['constructor'] } } }), /unknown profile "constructor"/);
+    assert.match(refused({ lanes: { agents: ['toString'] } }), /unknown profile "toString"/);
+  });
+
+  test('__proto__ as a profile name (from the file: never reaches a prototype)', () => {
+    const { root, env } = sandbox('proto');
+    write(path.join(root, 'flower.config.json'), '{ "profiles": { "__proto__": { "command": "evil" } } }');
+    const msg = flowerError(() => loadConfig({ mainRoot: root, env }), 'config-invalid');
+    assert.match(msg, /profiles\.__proto__: "__proto__" is not allowed/);
+    assert.equal(({} as Record<string, unknown>).command, undefined, 'Object.prototype untouched');
+  });
+
+  test('refresh.refreshAt 1.5: neither a fraction nor a token count', () => {
+    const msg = refused({ profiles: { c: { command: 'c', refresh: { refreshAt: 1.5 } } } });
+    assert.match(msg, /profiles\.c\.refresh\.refreshAt: a fraction of the window \(0 < x ≤ 1\) or a whole number of tokens/);
+    assert.equal(parseConfig({ profiles: { c: { command: 'c', refresh: { warnAt: 100000, refreshAt: 150000 } } } }, 'f', {}).profiles.c!.refresh!.refreshAt, 150000);
+  });
+
+  test('warnAt above refreshAt', () => {
+    assert.match(refused({ profiles: { c: { command: 'c', refresh: { warnAt: 0.9, refreshAt: 0.8 } } } }), /profiles\.c\.refresh\.warnAt: 0\.9 is above refreshAt 0\.8/);
+    assert.match(refused({ profiles: { c: { command: 'c', refresh: { warnAt: 150000, refreshAt: 100000 } } } }), /warnAt: 150000 is above refreshAt 100000/);
+  });
+
+  test('lanes.pathPattern without {name}', () => {
+    assert.match(refused({ lanes: { pathPattern: '{repo}-lane' } }), /lanes\.pathPattern: "\{repo\}-lane" has no \{name\}/);
+  });
+
+  test('key bindings are checked with the config (conflict), naming the file', () => {
+    const msg = refused({ keys: { next: 'n', newAgent: 'n' } });
+    assert.match(msg, /^invalid config \/x\/f\.json: keys\.(next|newAgent): "n" is already bound to (next|newAgent)$/);
+  });
+
+  test('key names no key produces: "banana", "ctrl-", control characters', () => {
+    assert.match(refused({ keys: { kill: 'banana' } }), /\/x\/f\.json: keys\.kill: "banana" is not a key name/);
+    assert.match(refused({ keys: { kill: ['K', 'ctrl-'] } }), /keys\.kill\.1: "ctrl-" is not a key name/);
+    assert.match(refused({ keys: { kill: '\u0001' } }), /keys\.kill: .* is a control character/);
+    const ok = parseConfig({ keys: { kill: ['K', 'ctrl-x', 'alt-enter', 'f12', 'Delete', 'ctrl-alt-k', '-'] } }, 'f', {});
+    assert.deepEqual(ok.keys.kill, ['K', 'ctrl-x', 'alt-enter', 'f12', 'Delete', 'ctrl-alt-k', '-']);
+  });
+
+  test('ui.scrollback 1e30 is told the real limit', () => {
+    const msg = refused({ ui: { scrollback: 1e30 } });
+    assert.match(msg, /ui\.scrollback: between 100 and 100000/);
+    assert.doesNotMatch(msg, /9007199254740991/);
+  });
+});
+
+describe('durations are bounded to what a timer can hold (issue 14.3)', () => {
+  const cases: [string, unknown][] = [
+    ['merge.gateTimeoutMs', { merge: { gateTimeoutMs: 3_000_000_000 } }],
+    ['merge.healthTimeoutMs', { merge: { healthTimeoutMs: 2 ** 31 } }],
+    ['monitor.gitPollMs', { monitor: { gitPollMs: 99_999_999_999 } }],
+    ['monitor.healthEveryMs', { monitor: { healthEveryMs: 1e30 } }],
+    ['profiles.c.refresh.cooldownMs', { profiles: { c: { command: 'c', refresh: { cooldownMs: 2 ** 40 } } } }],
+  ];
+  for (const [field, raw] of cases) {
+    test(`${field} above 2^31-1 ms says the limit`, () => {
+      const msg = refused(raw);
+      assert.ok(msg.includes(`${field}: at most 2147483647 ms`), msg);
+    });
+  }
+  test('exactly 2^31-1 is accepted', () => {
+    assert.equal(parseConfig({ merge: { gateTimeoutMs: 2 ** 31 - 1 } }, 'f', {}).merge.gateTimeoutMs, 2 ** 31 - 1);
+  });
+});
+
+describe('reading the file (JSONC, BOM, duplicates, regular files only)', () => {
+  test('// and /* */ comments and trailing commas are accepted', () => {
+    const { root, env } = sandbox('jsonc');
+    write(path.join(root, 'flower.config.json'), '// my config\n{\n  /* fast */ "ui": { "fps": 30, },\n  "merge": { "strategy": "squash" }, // trailing\n}\n');
+    const cfg = loadConfig({ mainRoot: root, env });
+    assert.equal(cfg.ui.fps, 30);
+    assert.equal(cfg.merge.strategy, 'squash');
+  });
+
+  test('a UTF-8 BOM is accepted', () => {
+    const { root, env } = sandbox('bom');
+    write(path.join(root, 'flower.config.json'), '\ufeff{ "ui": { "fps": 20 } }');
+    assert.equal(loadConfig({ mainRoot: root, env }).ui.fps, 20);
+  });
+
+  test('a syntax error names the file, the problem and the line', () => {
+    const { root, env } = sandbox('syntax');
+    const file = write(path.join(root, 'flower.config.json'), '{\n  "ui": { "fps": 30 }\n  "merge": {}\n}');
+    const msg = flowerError(() => loadConfig({ mainRoot: root, env }), 'config-invalid');
+    assert.ok(msg.startsWith(`invalid config ${file}: not valid JSON: `), msg);
+    assert.match(msg, /line 3/);
+  });
+
+  test('an empty file is refused, saying what to write', () => {
+    const { root, env } = sandbox('empty');
+    write(path.join(root, 'flower.config.json'), '  \n');
+    assert.match(flowerError(() => loadConfig({ mainRoot: root, env }), 'config-invalid'), /empty \(write \{\} for the defaults\)/);
+  });
+
+  test('a duplicate key is refused with its path and line', () => {
+    const { root, env } = sandbox('dup');
+    write(path.join(root, 'flower.config.json'), '{ "merge": { "gate": "npm test",\n "gate": "true" } }');
+    assert.match(flowerError(() => loadConfig({ mainRoot: root, env }), 'config-invalid'), /merge\.gate: duplicate key \(line 2/);
+  });
+
+  test('a FIFO fails at once with one line (no hang waiting for a writer)', () => {
+    const { root, env } = sandbox('fifo');
+    const fifo = path.join(root, 'cfg.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const msg = flowerError(() => loadConfig({ file: fifo, mainRoot: root, env }), 'config-unreadable');
+    assert.match(msg, /cfg\.fifo: not a regular file \(a FIFO\)/);
+  });
+
+  test('/dev/zero fails at once (no reading without end)', () => {
+    const { root, env } = sandbox('zero');
+    assert.match(flowerError(() => loadConfig({ file: '/dev/zero', mainRoot: root, env }), 'config-unreadable'), /\/dev\/zero: not a regular file \(a character device\)/);
+  });
+
+  test('a file over 1 MiB is refused', () => {
+    const { root, env } = sandbox('big');
+    const file = write(path.join(root, 'big.json'), `{"$schema": "${'x'.repeat(1024 * 1024)}"}`);
+    assert.match(flowerError(() => loadConfig({ file, mainRoot: root, env }), 'config-unreadable'), /larger than 1 MiB/);
+  });
+
+  test('a symlink to a regular file is fine', () => {
+    const { root, env } = sandbox('symlink');
+    const real = write(path.join(root, 'real.json'), { ui: { fps: 7 } });
+    fs.symlinkSync(real, path.join(root, 'flower.config.json'));
+    assert.equal(loadConfig({ mainRoot: root, env }).ui.fps, 7);
+  });
+});
+
+describe('the repository\'s own config (outside MAIN\'s tree)', () => {
+  test('<git common dir>/flower/config.json wins over flower.config.json and XDG', () => {
+    const { root, env } = sandbox('repo-config');
+    const common = path.join(root, '.git');
+    write(path.join(root, 'flower.config.json'), { ui: { fps: 24 } });
+    const file = write(repoConfigFile(common), { ui: { fps: 9 } });
+    const cfg = loadConfig({ mainRoot: root, commonDir: common, env });
+    assert.equal(cfg.source, file);
+    assert.equal(cfg.ui.fps, 9);
+    assert.equal(configCandidates(root, env, common)[0], file);
   });
 });

@@ -1,6 +1,6 @@
 import { locateRepo } from '../../core/git/repo.js';
 import type { FlowerClient } from '../../server/client.js';
-import { connectOrStartServer, connectToServer, serverLocation, type ServerLocation } from '../../server/server-process.js';
+import { checkSameConfig, connectOrStartServer, connectToServer, serverLocation, type ServerLocation } from '../../server/server-process.js';
 
 export interface RepoArgs {
   repo?: string;
@@ -15,7 +15,13 @@ export async function locate(args: RepoArgs): Promise<ServerLocation> {
 /** Run `fn` with a client, closing it afterwards. `start`: start the server when none runs. */
 export async function withClient<T>(args: RepoArgs, start: boolean, fn: (c: FlowerClient, loc: ServerLocation) => Promise<T>): Promise<T> {
   const loc = await locate(args);
-  const client = start ? (await connectOrStartServer(loc, 'cli', { config: args.config })).client : await connectToServer(loc, 'cli');
+  let client: FlowerClient;
+  if (start) client = (await connectOrStartServer(loc, 'cli', { config: args.config })).client;
+  else {
+    client = await connectToServer(loc, 'cli');
+    // --config is never silently dropped: it must be valid and the one the server runs with.
+    if (args.config) await checkSameConfig(loc, client, args.config);
+  }
   try {
     return await fn(client, loc);
   } finally {

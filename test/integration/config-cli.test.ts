@@ -1,0 +1,107 @@
+/**
+ * An invalid config through the real built CLI: one line naming the file and the field, exit 2, from
+ * every command — also those that start the server (validated in the client first, and the server's
+ * own failure is its one line, not "the server did not start") and the cockpit. No server is left.
+ * `--config FILE` while a server runs: a missing, unreadable or invalid file, or another file than
+ * the server's, is exit 2 too, never silently dropped.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, cleanupList, cli } from '../helpers/cli.js';
+import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
+
+const cleanup = cleanupList();
+
+function repoWithConfig(text: string): { repo: TestRepo; file: string } {
+  const repo = makeRepo();
+  cleanup(() => repo.cleanup());
+  cleanup(() => cli(repo, ['server', 'stop']));
+  const file = path.join(repo.mainRoot, 'flower.config.json');
+  writeFileSync(file, text);
+  return { repo, file };
+}
+
+/** Exit 2 and exactly one line on stderr, naming the file and the field. */
+function assertConfigError(r: { status: number | null; stderr: string }, file: string, field: RegExp): void {
+  assert.equal(r.status, 2, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+  assert.ok(lines[0]!.includes(file), `names the file: ${lines[0]}`);
+  assert.match(lines[0]!, field);
+  assert.doesNotMatch(lines[0]!, /did not start|at .*\.js:\d+/);
+}
+
+describe('invalid config: exit 2 and one line, from every command', () => {
+  test('a key-binding conflict through commands that start the server, and no server is left', () => {
+    const { repo, file } = repoWithConfig('{ "keys": { "next": "n", "newAgent": "n" } }');
+    for (const args of [['worktree', 'ls'], ['spawn', 'main', 'shell'], ['merge', 'x', '--yes'], ['kill', 'x/y'], ['worktree', 'add', 'lane']]) {
+      assertConfigError(cli(repo, args), file, /keys\.(next|newAgent): "n" is already bound/);
+    }
+    assert.equal(cli(repo, ['server', 'status']).status, 3, 'no server was started');
+  });
+
+  test('a // comment line is fine (JSONC); a syntax error is one line with its line number', () => {
+    const { repo, file } = repoWithConfig('// flower-tui\n{ "restore": "off", }\n');
+    const ok = cli(repo, ['worktree', 'ls']);
+    assert.equal(ok.status, 0, ok.stderr);
+    cli(repo, ['server', 'stop']);
+    writeFileSync(file, '// flower-tui\n{ "restore": "off" "ui": {} }\n');
+    assertConfigError(cli(repo, ['worktree', 'ls']), file, /not valid JSON: .* at line 2/);
+  });
+
+  test('the cockpit exits 2 on an invalid config (with a terminal too)', () => {
+    const { repo, file } = repoWithConfig('{ "lanes": { "served": { "portRange": [8199, 8100] } } }');
+    assertConfigError(cli(repo, []), file, /lanes\.served\.portRange: \[8199, 8100\] is reversed/);
+    // Under a real pty (script(1)): the same line and exit code, before anything is drawn.
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${BIN} --repo ${repo.mainRoot}`, '/dev/null'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, CI: '' } });
+    assert.equal(r.status, 2, r.stdout);
+    assert.match(r.stdout, /portRange: \[8199, 8100\] is reversed/);
+  });
+
+  test('`server run` itself: exit 2 with the one line (its log), before taking the lock', () => {
+    const { repo, file } = repoWithConfig('{ "monitor": { "gitPollMs": 99999999999 } }');
+    const r = cli(repo, ['server', 'run']);
+    assertConfigError(r, file, /monitor\.gitPollMs: at most 2147483647 ms/);
+  });
+
+  test('the repository\'s own config (<git common dir>/flower/config.json) is validated the same', () => {
+    const { repo } = repoWithConfig('{}');
+    const own = path.join(repo.commonDir, 'flower', 'config.json');
+    mkdirSync(path.dirname(own), { recursive: true });
+    writeFileSync(own, '{ "keys": { "kill": "banana" } }');
+    assertConfigError(cli(repo, ['spawn', 'main', 'shell']), own, /keys\.kill: "banana" is not a key name/);
+  });
+});
+
+describe('--config FILE', () => {
+  test('missing, a FIFO, /dev/zero: exit 2 at once, one line', () => {
+    const { repo } = repoWithConfig('{}');
+    const fifo = path.join(repo.dir, 'cfg.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const missing = path.join(repo.dir, 'nope.json');
+    assertConfigError(cli(repo, ['--config', missing, 'worktree', 'ls']), missing, /no such file/);
+    assertConfigError(cli(repo, ['--config', fifo, 'worktree', 'ls']), fifo, /not a regular file \(a FIFO\)/);
+    assertConfigError(cli(repo, ['--config', '/dev/zero', 'spawn', 'main', 'shell']), '/dev/zero', /not a regular file/);
+    assert.equal(cli(repo, ['server', 'status']).status, 3, 'no server was started');
+  });
+
+  test('while a server runs: another file, or an invalid one, is exit 2 for every command (status too)', () => {
+    const { repo, file } = repoWithConfig('{ "restore": "off" }');
+    const started = cli(repo, ['worktree', 'ls']);
+    assert.equal(started.status, 0, started.stderr);
+    const other = path.join(repo.dir, 'other.json');
+    writeFileSync(other, '{}');
+    for (const args of [['status'], ['worktree', 'ls'], ['spawn', 'main', 'shell']]) {
+      const r = cli(repo, ['--config', other, ...args]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`^flower-tui: --config ${other}: the running server uses ${file}; stop it first`));
+    }
+    writeFileSync(other, 'null');
+    assertConfigError(cli(repo, ['--config', other, 'status']), other, /\(top level\): expected an object/);
+    const same = cli(repo, ['--config', file, 'status']);
+    assert.equal(same.status, 0, `the server's own file is fine: ${same.stderr}`);
+  });
+});
