@@ -145,6 +145,20 @@ try {
     .command('respawn <agent>', 'restart an agent with the same profile, args and cwd', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
       (await agentCommands()).respawnCommand({ ...a, agent: a.agent }),
     )
+    .command('config <action>', "this repository's config: init | edit | path | show | check", (y) =>
+      json(y)
+        .positional('action', {
+          choices: ['init', 'edit', 'path', 'show', 'check'] as const,
+          demandOption: true,
+          describe: 'init: create <git common dir>/flower/config.json (outside MAIN\'s tree); edit: open it in $EDITOR; path: which file is used; show: it with defaults; check: validate it',
+        })
+        .option('force', { type: 'boolean', describe: 'init: replace an existing file' }),
+      async (a) => {
+        const c = await import('./commands/config-commands.js');
+        const run = { init: c.configInitCommand, edit: c.configEditCommand, path: c.configPathCommand, show: c.configShowCommand, check: c.configCheckCommand }[a.action];
+        await run(a);
+      },
+    )
     .command('server <action>', 'the repository\'s server: status | stop', (y) =>
       json(y)
         .positional('action', { choices: ['status', 'stop', 'run'] as const, demandOption: true, describe: 'status: is it running; stop: stop every agent and the server' })

@@ -38,6 +38,9 @@ const COMMANDS: [string, string[]][] = [
   ['server', ['status']],
   ['server', ['stop']],
   ['server', ['run']],
+  ['config', ['path']],
+  ['config', ['init']],
+  ['config', ['check']],
 ];
 
 describe('CLI commands (built, lazily loaded)', () => {
@@ -50,7 +53,7 @@ describe('CLI commands (built, lazily loaded)', () => {
       const v = run(entry, ['--version']);
       assert.equal(v.status, 0, v.stderr);
       assert.equal(v.stdout.trim(), VERSION);
-      for (const cmd of ['', 'demo', 'status', 'spawn', 'send', 'log', 'worktree', 'merge', 'refresh', 'kill', 'respawn', 'server']) {
+      for (const cmd of ['', 'demo', 'status', 'spawn', 'send', 'log', 'worktree', 'merge', 'refresh', 'kill', 'respawn', 'server', 'config']) {
         const r = run(entry, [...(cmd ? [cmd] : []), '--help']);
         assert.equal(r.status, 0, `${cmd || '(cockpit)'} --help: ${r.stderr}`);
         assert.equal(r.stderr, '');
