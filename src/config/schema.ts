@@ -228,6 +228,8 @@ export const ConfigSchema = z.strictObject({
     .default({ bell: true, desktop: false }),
   /** When the server starts: bring back the agents that were running ("auto"), ask the cockpit ("ask"), or not ("off"). */
   restore: z.enum(['auto', 'ask', 'off']).default('auto'),
+  /** What the trace keeps of text sent to agents: its length and sha256 ("hash"), or also its redacted first 80 characters ("preview"). */
+  trace: z.strictObject({ sentText: z.enum(['hash', 'preview']).default('hash') }).default({ sentText: 'hash' }),
   lanes: LanesSchema.default(LANES_DEFAULT),
   merge: MergeSchema.default(MERGE_DEFAULT),
   monitor: MonitorSchema.default(MONITOR_DEFAULT),

@@ -13,6 +13,7 @@ import type { TraceActor, TraceEntry, TraceWriter } from './store/trace.js';
 import { sessionArgs } from './session-args.js';
 import { TRACED, traceDetails } from './trace-details.js';
 import { planRestore } from './restore-plan.js';
+import { AgentArgsFile } from './store/agent-args.js';
 import { LaneManager } from './lanes/lane-manager.js';
 import { UsageMonitor } from './usage/usage-monitor.js';
 import { MergeCoordinator } from './merge/merge-coordinator.js';
@@ -93,6 +94,8 @@ export class Supervisor extends EventEmitter {
   private pendingRestore: PendingRestore[] = [];
   /** Agents this start did not restore: the operator stopped them (`server stop`, `Q`). */
   private notRestored: { agents: string[]; by: string; at: number } | null = null;
+  /** Agents' real args, for restore only (state and trace keep them redacted). */
+  private readonly argsFile: AgentArgsFile | null;
 
   private constructor(opts: SupervisorOptions) {
     super();
@@ -100,6 +103,7 @@ export class Supervisor extends EventEmitter {
     this.config = opts.config;
     this.env = opts.env ?? process.env;
     this.store = opts.store ?? null;
+    this.argsFile = this.store ? new AgentArgsFile(path.dirname(this.store.file)) : null;
     this.trace = opts.trace ?? null;
     this.lanes = new LaneManager(this, () => this.config);
     const flowerDir = path.join(this.repo.commonDir, 'flower');
@@ -237,10 +241,10 @@ export class Supervisor extends EventEmitter {
     const target = cmd.type === 'spawn' ? cmd.worktree : 'agent' in cmd && typeof cmd.agent === 'string' ? cmd.agent : this.repo.mainRoot;
     try {
       const result = await this.execute(cmd, actor);
-      this.record({ actor, action: traced, target: result && 'id' in result ? result.id : target, details: traceDetails(cmd, result ?? undefined), outcome: 'ok' });
+      this.record({ actor, action: traced, target: result && 'id' in result ? result.id : target, details: traceDetails(cmd, result ?? undefined, { sentText: this.config.trace.sentText }), outcome: 'ok' });
       return result;
     } catch (e) {
-      this.record({ actor, action: traced, target, details: traceDetails(cmd), outcome: 'error', error: describeError(e) });
+      this.record({ actor, action: traced, target, details: traceDetails(cmd, undefined, { sentText: this.config.trace.sentText }), outcome: 'error', error: describeError(e) });
       throw e;
     }
   }
@@ -274,6 +278,7 @@ export class Supervisor extends EventEmitter {
         this.monitor.unwatch(cmd.agent);
         a.dispose();
         this.store?.update((s) => (s.agents = s.agents.filter((r) => r.id !== cmd.agent)));
+        this.argsFile?.delete(cmd.agent);
         this.queueSnapshot();
         return;
       }
@@ -281,6 +286,7 @@ export class Supervisor extends EventEmitter {
         if (cmd.discard) {
           this.record({ actor, action: 'restore', target: this.repo.mainRoot, details: { discarded: this.pendingRestore.map((p) => p.id) }, outcome: 'discarded' });
           this.store?.update((s) => (s.agents = s.agents.filter((r) => !this.pendingRestore.some((p) => p.id === r.id))));
+          for (const p of this.pendingRestore) this.argsFile?.delete(p.id);
           this.pendingRestore = [];
           this.queueSnapshot();
           return;
@@ -496,6 +502,7 @@ export class Supervisor extends EventEmitter {
     const id = `${wt.name}/${name}`;
     const session = sessionArgs(profile, opts.resumeSessionId ? 'resume' : 'fresh', opts.resumeSessionId ?? null);
     this.userArgs.set(id, opts.args ?? []);
+    this.argsFile?.set(id, opts.args ?? []);
     const sessionFile = this.monitor.sessionFileFor(id);
     const agent = new Agent({
       id,
@@ -560,7 +567,7 @@ export class Supervisor extends EventEmitter {
       }
       return this.store.data.agents.length > 0;
     }
-    this.pendingRestore = planRestore(this.store.data.agents, this.worktrees, this.config.profiles);
+    this.pendingRestore = planRestore(this.store.data.agents, this.worktrees, this.config.profiles, (id) => this.argsFile?.get(id));
     if (this.pendingRestore.length === 0) return this.store.data.agents.length > 0;
     if (this.config.restore === 'auto') this.restore('server');
     else if (this.config.restore === 'off') {
@@ -580,15 +587,25 @@ export class Supervisor extends EventEmitter {
     for (const p of todo) {
       const rec = this.store?.data.agents.find((r) => r.id === p.id);
       if (!rec) continue;
-      if (p.how === 'missing') {
+      if (p.how === 'missing' || p.how === 'refused') {
         // Reported, not silently dropped: the trace keeps the record, the notice tells the operator.
-        lines.push(`${p.id} not restored: ${this.config.profiles[rec.profile] ? `worktree ${rec.worktree} no longer exists` : `profile ${rec.profile} no longer exists`}`);
-        this.record({ actor, action: 'restore', target: p.id, details: { worktree: rec.worktree, cwd: rec.cwd, profile: rec.profile }, outcome: 'skipped', error: 'worktree or profile missing' });
+        lines.push(`${p.id} not restored: ${p.reason ?? 'worktree or profile missing'}`);
+        this.record({
+          actor,
+          action: 'restore',
+          target: p.id,
+          details: { worktree: rec.worktree, cwd: rec.cwd, profile: rec.profile },
+          outcome: p.how === 'refused' ? 'refused' : 'skipped',
+          error: p.reason ?? 'worktree or profile missing',
+        });
         this.store?.update((s) => (s.agents = s.agents.filter((r) => r.id !== p.id)));
+        this.argsFile?.delete(p.id);
         continue;
       }
       try {
-        const info = this.spawn(rec.worktree, rec.profile, { name: rec.name, args: rec.args, resumeSessionId: p.how === 'resume' ? rec.sessionId : null });
+        // The real args (a secret in them included), never state.json's redacted copy.
+        const args = this.argsFile?.get(rec.id) ?? [];
+        const info = this.spawn(rec.worktree, rec.profile, { name: rec.name, args, resumeSessionId: p.how === 'resume' ? rec.sessionId : null });
         lines.push(`${info.id} ${p.how === 'resume' ? `resumed (session ${rec.sessionId})` : 'started fresh'}`);
         this.record({ actor, action: 'restore', target: info.id, details: { how: p.how, sessionId: info.sessionId, pid: info.pid }, outcome: 'ok' });
       } catch (e) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AgentInfo, SupervisorCommand } from './types.js';
 
 /** Which commands the trace records, under which action name. Keystrokes and resizes are not actions. */
@@ -11,7 +12,7 @@ export const TRACED: Partial<Record<SupervisorCommand['type'], string>> = {
 // refresh traces itself (trigger, numbers, action, outcome): see Refresher.
 
 /** What a trace line says about a command: enough to know what happened, never the secrets. */
-export function traceDetails(cmd: SupervisorCommand, result?: AgentInfo): Record<string, unknown> | undefined {
+export function traceDetails(cmd: SupervisorCommand, result?: AgentInfo, opts: { sentText?: 'hash' | 'preview' } = {}): Record<string, unknown> | undefined {
   switch (cmd.type) {
     case 'spawn':
       return {
@@ -23,8 +24,15 @@ export function traceDetails(cmd: SupervisorCommand, result?: AgentInfo): Record
     case 'respawn':
       return result ? { pid: result.pid, sessionId: result.sessionId, respawns: result.respawns } : undefined;
     case 'send':
-      // The text itself may be long or sensitive: its size and a redacted beginning are enough.
-      return { chars: cmd.text.length, lines: cmd.text.split('\n').length, preview: cmd.text.slice(0, 80), enter: cmd.enter };
+      // What an operator types to an agent may be a password: by default only its size and a hash
+      // (enough to tell two sends apart or match one to a file); a redacted beginning if configured.
+      return {
+        chars: cmd.text.length,
+        lines: cmd.text.split('\n').length,
+        sha256: createHash('sha256').update(cmd.text).digest('hex'),
+        ...(opts.sentText === 'preview' ? { preview: cmd.text.slice(0, 80) } : {}),
+        enter: cmd.enter,
+      };
     default:
       return undefined;
   }

@@ -95,8 +95,14 @@ export interface PendingRestore {
   id: string;
   worktree: string;
   profile: string;
-  /** "resume" when its conversation can be continued, "fresh" otherwise, "missing" when its worktree is gone. */
-  how: 'resume' | 'fresh' | 'missing';
+  /**
+   * "resume" when its conversation can be continued, "fresh" otherwise, "missing" when its worktree
+   * or profile is gone, "refused" when the state file's record is not one the server would run
+   * (a directory outside the repository's worktrees, args it never started it with).
+   */
+  how: 'resume' | 'fresh' | 'missing' | 'refused';
+  /** Why it cannot be restored (missing, refused). */
+  reason?: string;
 }
 
 export interface MainInfo {

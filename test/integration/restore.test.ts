@@ -497,13 +497,57 @@ describe('restore', () => {
       for (const secret of [SECRET_TOKEN, SECRET_ENV, SECRET_ARG]) assert.equal(text.includes(secret), false, `${path.basename(f)} does not contain ${secret.slice(0, 8)}…`);
     }
     const traceText = readFileSync(traceFile, 'utf8');
-    assert.ok(traceText.includes('API_TOKEN=«redacted»'), 'the sent key name is kept, its value redacted');
     assert.ok(traceText.includes('--token=«redacted»'), 'the arg name is kept, its value redacted');
     const sends = trace(env, { action: 'send', agent: 'feat/plain' });
     assert.equal(sends.length, 1);
     assert.equal(sends[0]!.details?.chars, `API_TOKEN=${SECRET_TOKEN}`.length, 'the size of what was sent is kept');
+    assert.match(String(sends[0]!.details?.sha256), /^[0-9a-f]{64}$/, 'and its hash');
+    assert.equal('preview' in (sends[0]!.details ?? {}), false, 'but not the text (trace.sentText defaults to "hash")');
+    // The restored agent got the real secret, not the literal «redacted»: it came from agent-args.json.
+    const argsFile = path.join(env.loc.stateDir, 'agent-args.json');
+    assert.equal(statSync(argsFile).mode & 0o777, 0o600, 'agent-args.json is 0600');
+    assert.deepEqual(JSON.parse(readFileSync(argsFile, 'utf8'))['feat/argy'], [`--token=${SECRET_ARG}`]);
+    const b2 = await RemoteBackend.open((await connectOrStartServer(env.loc, 'tui', { config: env.configFile })).client, { scrollback: 1000 });
+    cleanups.push(() => b2.close());
+    await waitUntil(() => screenText(b2, 'feat/argy').includes(`ARGS ["--raw","--token=${SECRET_ARG}"]`), { ...WAIT, what: () => `the real arg on the restored agent's screen: ${screenText(b2, 'feat/argy')}` });
+    await b2.close();
+    // No output shows it: the snapshot clients get (status --json, pane headers) has it redacted.
+    assert.deepEqual(agents.get('feat/argy')!.args.slice(-1), ['--token=«redacted»']);
+    const st = spawnSync(process.execPath, [BIN, 'status', '--json', '--repo', env.repo.mainRoot, '--config', env.configFile], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(st.status, 0, st.stderr);
+    assert.ok(st.stdout.includes('--token=«redacted»'), 'status --json shows the arg redacted');
+    const lg = spawnSync(process.execPath, [BIN, 'log', '--json', '--repo', env.repo.mainRoot], { encoding: 'utf8', timeout: 60_000 });
+    for (const out of [st.stdout, lg.stdout]) for (const secret of [SECRET_TOKEN, SECRET_ENV, SECRET_ARG]) assert.equal(out.includes(secret), false, `status/log output does not contain ${secret.slice(0, 8)}…`);
     const log = readFileSync(env.loc.log, 'utf8');
     for (const secret of [SECRET_TOKEN, SECRET_ENV, SECRET_ARG]) assert.equal(log.includes(secret), false, `server.log does not contain ${secret.slice(0, 8)}…`);
     await endServer(second.client, second.pid);
+  });
+
+  test('an edited state file is not obeyed: a record outside the worktrees or with args it never ran is refused, visibly', T, async () => {
+    const env = await setup();
+    const first = await firstRun(env);
+    await stopServer(first.client, first.pid);
+    const st = readState(env);
+    const template = st.agents.find((a) => a.id === 'feat/plain')!;
+    const marker = path.join(env.repo.dir, 'pwned');
+    st.agents.push(
+      { ...template, id: 'feat/etc', name: 'etc', cwd: '/etc' },
+      { ...template, id: 'feat/injected', name: 'injected', args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`] },
+      { ...template, id: 'MAIN/main', name: 'main', worktree: 'MAIN', cwd: env.repo.mainRoot },
+    );
+    writeFileSync(path.join(env.loc.stateDir, 'state.json'), JSON.stringify(st), { mode: 0o600 });
+
+    const second = await start(env);
+    await runningAgents(second.client, ALL);
+    const snap = (await status(second.client)).snapshot;
+    const notes = noticeTexts(snap);
+    assert.match(notes, /feat\/etc not restored: its directory \/etc is not worktree feat/, notes);
+    assert.match(notes, /feat\/injected not restored: its args/, notes);
+    assert.match(notes, /MAIN\/main not restored: MAIN never hosts agents/, notes);
+    const refused = trace(env, { action: 'restore' }).filter((e) => e.outcome === 'refused').map((e) => e.target).sort();
+    assert.deepEqual(refused, ['MAIN/main', 'feat/etc', 'feat/injected']);
+    assert.equal(existsSync(marker), false, 'the injected args never ran');
+    assert.deepEqual(readState(env).agents.map((a) => a.id).sort(), [...ALL].sort(), 'refused records are dropped from state');
+    await stopServer(second.client, second.pid);
   });
 });

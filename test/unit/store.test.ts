@@ -13,7 +13,7 @@ import type { LowSync } from 'lowdb';
 import { AtomicJsonFile, CorruptFileError } from '../../src/core/store/atomic-json-file.js';
 import { emptyState, StateStore, STATE_FILE, type AgentRecord, type FlowerState } from '../../src/core/store/state-store.js';
 import { matchesFilter, parseTraceText, readTrace, TRACE_FILE, traceFiles, TraceWriter, type TraceEntry } from '../../src/core/store/trace.js';
-import { isSecretKey, redactDeep, redactEnv, redactText, REDACTED } from '../../src/core/store/redact.js';
+import { isSecretKey, redactArgs, redactDeep, redactEnv, redactText, REDACTED } from '../../src/core/store/redact.js';
 import { agentsFromTrace } from '../../src/core/store/rebuild-state.js';
 import { sessionArgs } from '../../src/core/session-args.js';
 import { planRestore } from '../../src/core/restore-plan.js';
@@ -685,7 +685,7 @@ describe('sessionArgs', () => {
 });
 
 describe('planRestore', () => {
-  const wt = (name: string, over: Partial<WorktreeInfo> = {}): WorktreeInfo => ({ name, path: `/r-${name}`, branch: name, head: 'h', isMain: false, locked: false, prunable: false, ...over });
+  const wt = (name: string, over: Partial<WorktreeInfo> = {}): WorktreeInfo => ({ name, path: `/repo-${name}`, branch: name, head: 'h', isMain: false, locked: false, prunable: false, ...over });
   const worktrees = [wt('MAIN', { isMain: true, path: '/r' }), wt('feat'), wt('gone-soon', { prunable: true })];
   const profiles = { claude: claudeLike, codex: codexLike, shell: profile() };
 
@@ -714,7 +714,7 @@ describe('planRestore', () => {
         ['feat/shell', 'fresh'],
         ['deleted/shell', 'missing'],
         ['gone-soon/shell', 'missing'],
-        ['MAIN/shell', 'missing'],
+        ['MAIN/shell', 'refused'],
         ['feat/old', 'missing'],
       ],
     );
@@ -723,6 +723,66 @@ describe('planRestore', () => {
 
   test('nothing remembered → nothing planned', () => {
     assert.deepEqual(planRestore([], worktrees, profiles), []);
+  });
+
+  test('an edited state file is not obeyed: a cwd outside the worktree, args the server never started it with', () => {
+    const real: Record<string, string[]> = { 'feat/keyed': ['--api-key=sk-ant-abcdefghijklmnopqrstuv'], 'feat/swapped': ['--model', 'x'] };
+    const plan = planRestore(
+      [
+        agentRecord({ id: 'feat/etc', profile: 'shell', cwd: '/etc' }),
+        agentRecord({ id: 'feat/other', profile: 'shell', cwd: '/repo-MAIN' }),
+        agentRecord({ id: 'feat/injected', profile: 'shell', args: ['-c', 'touch /tmp/pwned'] }),
+        agentRecord({ id: 'feat/swapped', profile: 'shell', args: ['-c', 'touch /tmp/pwned'] }),
+        agentRecord({ id: 'feat/keyed', profile: 'shell', args: [`--api-key=${REDACTED}`] }),
+        agentRecord({ id: 'feat/rebuilt', profile: 'shell', args: [] }),
+        agentRecord({ id: 'feat/proto', profile: '__proto__' }),
+      ],
+      worktrees,
+      profiles,
+      (id) => real[id],
+    );
+    assert.deepEqual(
+      plan.map((p) => [p.id, p.how]),
+      [
+        ['feat/etc', 'refused'],
+        ['feat/other', 'refused'],
+        ['feat/injected', 'refused'],
+        ['feat/swapped', 'refused'],
+        ['feat/keyed', 'fresh'],
+        ['feat/rebuilt', 'fresh'],
+        ['feat/proto', 'missing'],
+      ],
+    );
+    assert.match(plan[0]!.reason!, /\/etc is not worktree feat/);
+    assert.match(plan[2]!.reason!, /args/);
+  });
+});
+
+describe('redactArgs and sent text in the trace', () => {
+  test('secrets in args: inline values, the value after a secret flag, token shapes; other args kept', () => {
+    assert.deepEqual(redactArgs(['--api-key=sk-ant-abcdefghijklmnopqrstuv', '--password', 'hunter2', '--model', 'opus', '--token=abc', '-p', 'hello', 'ghp_abcdefghijklmnopqrstuvwxyz0123']), [
+      `--api-key=${REDACTED}`,
+      '--password',
+      REDACTED,
+      '--model',
+      'opus',
+      `--token=${REDACTED}`,
+      '-p',
+      'hello',
+      REDACTED,
+    ]);
+    assert.deepEqual(redactDeep({ args: ['--secret', 'hunter2'] }), { args: ['--secret', REDACTED] }, 'state and trace redact args the same way');
+    assert.deepEqual(redactArgs(redactArgs(['--password', 'x', '--api-key=sk-ant-abcdefghijklmnopqrstuv'])), redactArgs(['--password', 'x', '--api-key=sk-ant-abcdefghijklmnopqrstuv']), 'idempotent');
+  });
+
+  test('a send is traced as its size and sha256 only, a preview only when configured', () => {
+    const cmd = { type: 'send' as const, agent: 'feat/a', text: 'my password is hunter2', enter: true };
+    const d = traceDetails(cmd)!;
+    assert.equal(d.chars, 22);
+    assert.match(String(d.sha256), /^[0-9a-f]{64}$/);
+    assert.equal(JSON.stringify(d).includes('hunter2'), false);
+    assert.equal('preview' in d, false);
+    assert.equal(traceDetails(cmd, undefined, { sentText: 'preview' })!.preview, 'my password is hunter2');
   });
 });
 

@@ -9,6 +9,7 @@ import { killProcessTree, killProcessTreeNow } from './process-tree.js';
 import { spawnPty, type Pty } from './pty-backend.js';
 import { TerminalScreen } from './terminal-screen.js';
 import { completeUtf8Length } from './utf8-boundary.js';
+import { redactArgs } from '../store/redact.js';
 import type { AgentHistory, AgentView } from '../backend.js';
 
 export interface AgentSpawnSpec {
@@ -50,6 +51,11 @@ export class Agent extends EventEmitter implements AgentView {
   private exitWaiters: (() => void)[] = [];
   /** When the program last printed (activity detection, send readiness). */
   lastOutputAt = 0;
+  /**
+   * The args the program really gets. `info.args` is their redacted form: info goes to every client,
+   * `status --json`, the pane header and the trace, and a `--api-key=…` must reach none of them.
+   */
+  private argv: string[];
   /** Killing what an exited program left in its session; kill() (and so shutdown) waits for it. */
   private sweeping: Promise<void> | null = null;
 
@@ -59,13 +65,14 @@ export class Agent extends EventEmitter implements AgentView {
     this.screen.onReply((data) => {
       if (this.repliesEnabled) this.pty?.write(data);
     });
+    this.argv = [...spec.profile.args, ...spec.extraArgs];
     this.info_ = {
       id: spec.id,
       name: spec.name,
       worktree: spec.worktree,
       profile: spec.profileName,
       command: spec.profile.command,
-      args: [...spec.profile.args, ...spec.extraArgs],
+      args: redactArgs(this.argv),
       cwd: spec.cwd,
       state: { kind: 'starting' },
       pid: null,
@@ -115,7 +122,7 @@ export class Agent extends EventEmitter implements AgentView {
     }
     let p: Pty;
     try {
-      p = spawnPty(file, this.info_.args, { cwd: this.spec.cwd, env, cols: this.info_.cols, rows: this.info_.rows });
+      p = spawnPty(file, this.argv, { cwd: this.spec.cwd, env, cols: this.info_.cols, rows: this.info_.rows });
     } catch (e) {
       this.setState({ kind: 'failed', reason: (e as Error).message.split('\n')[0] ?? 'spawn failed' }, { pid: null });
       return;
@@ -299,7 +306,10 @@ export class Agent extends EventEmitter implements AgentView {
    */
   async respawn(next?: { extraArgs: string[]; sessionId: string | null }): Promise<void> {
     await this.kill();
-    if (next) this.info_ = { ...this.info_, args: [...this.spec.profile.args, ...next.extraArgs], sessionId: next.sessionId };
+    if (next) {
+      this.argv = [...this.spec.profile.args, ...next.extraArgs];
+      this.info_ = { ...this.info_, args: redactArgs(this.argv), sessionId: next.sessionId };
+    }
     // Keep the old output above a separator: what the agent said before may be exactly what the
     // operator needs. Leave the alternate screen and reset attributes the old program left behind.
     this.feed(`\x1b[?1049l\x1b[0m\x1b[r\r\n\x1b[2m── respawned ${new Date().toLocaleTimeString()} ──\x1b[0m\r\n`);

@@ -54,9 +54,27 @@ export function redactText(text: string): string {
   return s;
 }
 
-/** Deep copy with secrets removed: `env` objects lose their values, secret-named keys lose theirs, strings are scanned. */
+/** A flag naming a secret whose value is the next argument: `--password hunter2`, `--api-key sk-…`. */
+const SECRET_FLAG = /^-{1,2}([A-Za-z][A-Za-z0-9_.-]*)$/;
+
+/**
+ * A command line with its secrets removed: each argument as free text (`--api-key=sk-…`,
+ * `TOKEN=…`), and the argument after a flag that names a secret (`--password hunter2`).
+ */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((a, i) => {
+    const flag = i > 0 ? SECRET_FLAG.exec(args[i - 1]!) : null;
+    return flag && isSecretKey(flag[1]!) ? REDACTED : redactText(a);
+  });
+}
+
+/**
+ * Deep copy with secrets removed: `env` objects lose their values, secret-named keys lose theirs,
+ * `args` arrays are redacted as command lines, other strings are scanned.
+ */
 export function redactDeep<T>(value: T, key = ''): T {
   if (typeof value === 'string') return (key && isSecretKey(key) ? REDACTED : redactText(value)) as T;
+  if (key === 'args' && Array.isArray(value) && value.every((v) => typeof v === 'string')) return redactArgs(value as string[]) as T;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
   if (value && typeof value === 'object') {
     if (key === 'env') return redactEnv(value as Record<string, string>) as T;

@@ -158,13 +158,13 @@ export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; 
     case 'restore': {
       title = 'Restore agents';
       const shown = dialog.agents.slice(0, 8);
-      const how = { resume: 'resume its conversation', fresh: 'start fresh', missing: 'cannot: its worktree or profile is gone' } as const;
+      const how = { resume: 'resume its conversation', fresh: 'start fresh', missing: 'cannot: its worktree or profile is gone', refused: 'refused' } as const;
       body = (
         <>
           <Line width={inner}>These agents were running before the server stopped:</Line>
           {shown.map((a) => (
-            <Line key={a.id} width={inner} color={a.how === 'missing' ? 'red' : 'yellow'}>
-              {`  ${a.id} (${a.profile}) — ${how[a.how]}`}
+            <Line key={a.id} width={inner} color={a.how === 'missing' || a.how === 'refused' ? 'red' : 'yellow'}>
+              {`  ${a.id} (${a.profile}) — ${a.reason ? `cannot: ${a.reason}` : how[a.how]}`}
             </Line>
           ))}
           {dialog.agents.length > shown.length ? <Line width={inner}>{`  … and ${dialog.agents.length - shown.length} more`}</Line> : null}
