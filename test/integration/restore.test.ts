@@ -526,7 +526,7 @@ describe('restore', () => {
   test('an edited state file is not obeyed: a record outside the worktrees or with args it never ran is refused, visibly', T, async () => {
     const env = await setup();
     const first = await firstRun(env);
-    await stopServer(first.client, first.pid);
+    await endServer(first.client, first.pid);
     const st = readState(env);
     const template = st.agents.find((a) => a.id === 'feat/plain')!;
     const marker = path.join(env.repo.dir, 'pwned');
@@ -548,6 +548,6 @@ describe('restore', () => {
     assert.deepEqual(refused, ['MAIN/main', 'feat/etc', 'feat/injected']);
     assert.equal(existsSync(marker), false, 'the injected args never ran');
     assert.deepEqual(readState(env).agents.map((a) => a.id).sort(), [...ALL].sort(), 'refused records are dropped from state');
-    await stopServer(second.client, second.pid);
+    await endServer(second.client, second.pid);
   });
 });
