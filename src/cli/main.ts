@@ -4,6 +4,7 @@ import { EXIT_CODES, FlowerError, isFlowerError, describeError } from '../core/e
 import { flowerVersion } from '../server/flower-version.js';
 import { startupMark } from './startup-trace.js';
 import { exitFlushed } from './exit-flushed.js';
+import { cleanForTerminal } from '../core/terminal-text.js';
 
 // Every command's module is imported by its handler, never up front: the cockpit must not pay for the
 // CLI commands, the CLI commands not for Ink, and `server run` (run-server.js) not for either.
@@ -21,11 +22,11 @@ function fail(e: unknown, debug: boolean): Promise<never> {
 
 function report(e: unknown, debug: boolean): Promise<never> {
   if (isFlowerError(e)) {
-    process.stderr.write(`flower-tui: ${e.message}\n`);
+    process.stderr.write(`flower-tui: ${cleanForTerminal(e.message, { keepNewlines: true })}\n`);
     if (debug) process.stderr.write(`${e.stack}\n`);
     return exitFlushed(EXIT_CODES[e.code] ?? 1);
   }
-  process.stderr.write(`flower-tui: ${describeError(e)}${debug ? `\n${(e as Error)?.stack ?? ''}` : ' (run with --debug for details)'}\n`);
+  process.stderr.write(`flower-tui: ${cleanForTerminal(describeError(e), { keepNewlines: true })}${debug ? `\n${(e as Error)?.stack ?? ''}` : ' (run with --debug for details)'}\n`);
   return exitFlushed(1);
 }
 

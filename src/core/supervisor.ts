@@ -14,6 +14,9 @@ import { sessionArgs } from './session-args.js';
 import { TRACED, traceDetails } from './trace-details.js';
 import { planRestore } from './restore-plan.js';
 import { AgentArgsFile } from './store/agent-args.js';
+import { resolveAgentTarget } from './agent-target.js';
+import { checkName } from './names.js';
+import { cleanForTerminal } from './terminal-text.js';
 import { LaneManager } from './lanes/lane-manager.js';
 import { UsageMonitor } from './usage/usage-monitor.js';
 import { MergeCoordinator } from './merge/merge-coordinator.js';
@@ -57,6 +60,9 @@ const DEFAULT_ROWS = 24;
 const UNWATCHED_POLL_MS = 3000;
 /** A safety check that finds nothing changed still reads git in full every this-many checks (edits in place). */
 const FULL_READ_EVERY_CHECKS = 10;
+
+/** Commands that name an agent the way an operator types it (CLI, MCP): resolved before they run. */
+const TARGETED = new Set<SupervisorCommand['type']>(['kill', 'respawn', 'refresh', 'remove', 'send']);
 
 /**
  * The one object that owns flower-tui's state: worktrees, agents (ptys + emulators) and MAIN's status.
@@ -236,6 +242,8 @@ export class Supervisor extends EventEmitter {
       await this.laneCommand(cmd, actor);
       return;
     }
+    // Agents are named as tmux names targets: exact id, unique name, unique id prefix.
+    if (TARGETED.has(cmd.type) && 'agent' in cmd && typeof cmd.agent === 'string') cmd = { ...cmd, agent: this.resolveAgent(cmd.agent) } as SupervisorCommand;
     const traced = TRACED[cmd.type];
     if (!traced) return this.execute(cmd, actor);
     const target = cmd.type === 'spawn' ? cmd.worktree : 'agent' in cmd && typeof cmd.agent === 'string' ? cmd.agent : this.repo.mainRoot;
@@ -253,9 +261,13 @@ export class Supervisor extends EventEmitter {
     switch (cmd.type) {
       case 'spawn':
         return this.spawn(cmd.worktree, cmd.profile, { name: cmd.name, args: cmd.args, cols: cmd.cols, rows: cmd.rows });
-      case 'kill':
-        await this.requireAgent(cmd.agent).kill();
-        return;
+      case 'kill': {
+        const a = this.requireAgent(cmd.agent);
+        // Saying "killed" again would hide that it was already gone (and how it ended).
+        if (!a.isLive) throw new FlowerError('agent-not-running', `${cleanForTerminal(cmd.agent)} is not running (${agentStateLabel(a.info.state)}): nothing to kill; respawn it, or remove it with x in the cockpit`);
+        await a.kill();
+        return a.info;
+      }
       case 'respawn': {
         const a = this.requireAgent(cmd.agent);
         const profile = this.config.profiles[a.info.profile];
@@ -302,10 +314,11 @@ export class Supervisor extends EventEmitter {
       case 'input':
         this.requireWritable(cmd.agent).write(cmd.data);
         return;
-      case 'send':
-        this.requireWritable(cmd.agent);
-        await this.requireAgent(cmd.agent).sendText(cmd.text, { enter: cmd.enter, timeoutMs: cmd.timeoutMs });
-        return;
+      case 'send': {
+        const a = this.requireWritable(cmd.agent);
+        await a.sendText(cmd.text, { enter: cmd.enter, timeoutMs: cmd.timeoutMs });
+        return a.info;
+      }
       case 'resize':
         this.requireAgent(cmd.agent).resize(cmd.cols, cmd.rows);
         return;
@@ -333,9 +346,14 @@ export class Supervisor extends EventEmitter {
     }
   }
 
+  /** The id an operator's name for an agent means (see agent-target.ts); one-line error otherwise. */
+  resolveAgent(target: string): string {
+    return this.agents.has(target) ? target : resolveAgentTarget(target, [...this.agents.keys()]);
+  }
+
   private requireAgent(id: string): Agent {
     const a = this.agents.get(id);
-    if (!a) throw new FlowerError('unknown-agent', `no agent "${id}" (see flower-tui status)`);
+    if (!a) throw new FlowerError('unknown-agent', `no agent "${cleanForTerminal(id)}" (see flower-tui status)`);
     return a;
   }
 
@@ -498,6 +516,8 @@ export class Supervisor extends EventEmitter {
     if (!profile) {
       throw new FlowerError('unknown-profile', `no profile "${profileName}" (known: ${Object.keys(this.config.profiles).join(', ')})`);
     }
+    // Before anything starts: a bad name must not leave a running agent behind.
+    checkName('agent', opts.name ?? profileName);
     const name = this.uniqueName(wt.name, opts.name ?? profileName);
     const id = `${wt.name}/${name}`;
     const session = sessionArgs(profile, opts.resumeSessionId ? 'resume' : 'fresh', opts.resumeSessionId ?? null);

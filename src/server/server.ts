@@ -247,9 +247,10 @@ export class FlowerServer {
       }
         void this.stop();
         return null;
-      case 'send':
-        await this.supervisor.dispatch(req, actor);
-        return { delivered: true, agent: req.agent };
+      case 'send': {
+        const info = await this.supervisor.dispatch(req, actor);
+        return { delivered: true, agent: info ? info.id : req.agent };
+      }
       case 'addWorktree':
       case 'removeWorktree':
       case 'checkRemoval':

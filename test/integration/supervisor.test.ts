@@ -288,8 +288,8 @@ describe('Supervisor with real ptys', () => {
       assert.deepEqual(a.state, { kind: 'killed' });
       assert.equal(a.pid, null);
       await waitGone([info.pid!], 3000);
-      // Killing a dead agent is a no-op, not an error.
-      await sup.dispatch({ type: 'kill', agent: info.id });
+      // Killing a dead agent says so (issue 13.7: not "killed" again), and changes nothing.
+      await assert.rejects(sup.dispatch({ type: 'kill', agent: info.id }), (e: Error & { code?: string }) => e.code === 'agent-not-running' && /is not running \(killed\)/.test(e.message));
       assert.deepEqual(agentInfo(sup, info.id).state, { kind: 'killed' });
     });
   });
@@ -439,10 +439,10 @@ describe('Supervisor with real ptys', () => {
       const b = spawn(sup, 'feature-a', 'missing-abs');
       assert.deepEqual(b.state, { kind: 'failed', reason: 'command not found: /nonexistent/dir/flower-agent' });
       assert.equal(agentStateLabel(b.state), 'failed: command not found: /nonexistent/dir/flower-agent');
-      // Respawning it fails the same way, again without throwing; killing it is a no-op.
+      // Respawning it fails the same way, again without throwing; killing it says it is not running.
       const again = (await sup.dispatch({ type: 'respawn', agent: a.id })) as AgentInfo;
       assert.deepEqual(again.state, { kind: 'failed', reason: 'command not found: flower-no-such-command-xyz' });
-      await sup.dispatch({ type: 'kill', agent: b.id });
+      await assert.rejects(sup.dispatch({ type: 'kill', agent: b.id }), /is not running \(failed: command not found/);
       assert.deepEqual(sup.liveAgents(), []);
       assert.equal(sup.snapshot().agents.length, 2);
     });

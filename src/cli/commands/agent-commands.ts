@@ -52,15 +52,17 @@ export async function spawnCommand(args: RepoArgs & { worktree: string; profile:
 
 export async function sendCommand(args: RepoArgs & { agent: string; text: string; enter: boolean; timeout: number }): Promise<void> {
   await withClient(args, true, async (c) => {
-    await c.request({ type: 'send', agent: args.agent, text: args.text, enter: args.enter, timeoutMs: args.timeout * 1000 });
-    print(args, `delivered to ${args.agent}`, { delivered: true, agent: args.agent });
+    const r = (await c.request({ type: 'send', agent: args.agent, text: args.text, enter: args.enter, timeoutMs: args.timeout * 1000 })) as { agent?: string } | null;
+    const id = r?.agent ?? args.agent;
+    print(args, `delivered to ${id}`, { delivered: true, agent: id });
   });
 }
 
 export async function killCommand(args: RepoArgs & { agent: string }): Promise<void> {
   await withClient(args, true, async (c) => {
-    await c.request({ type: 'kill', agent: args.agent });
-    print(args, `killed ${args.agent}`, { killed: args.agent });
+    const info = (await c.request({ type: 'kill', agent: args.agent })) as AgentInfo | null;
+    const id = info?.id ?? args.agent;
+    print(args, `killed ${id}`, { killed: id });
   });
 }
 

@@ -1,3 +1,4 @@
+import { cleanForTerminal } from '../../core/terminal-text.js';
 import { locateRepo } from '../../core/git/repo.js';
 import type { FlowerClient } from '../../server/client.js';
 import { checkSameConfig, connectOrStartServer, connectToServer, serverLocation, type ServerLocation } from '../../server/server-process.js';
@@ -30,5 +31,6 @@ export async function withClient<T>(args: RepoArgs, start: boolean, fn: (c: Flow
 }
 
 export function print(args: RepoArgs, human: string, json: unknown): void {
-  process.stdout.write((args.json ? JSON.stringify(json, null, 2) : human) + '\n');
+  // Names, subjects and paths in human output are shown, never obeyed by the terminal.
+  process.stdout.write((args.json ? JSON.stringify(json, null, 2) : cleanForTerminal(human, { keepNewlines: true })) + '\n');
 }

@@ -5,6 +5,7 @@ import { FileTailer } from '../../core/tail/file-tailer.js';
 import { matchesFilter, parseTraceText, readTrace, TRACE_FILE, type TraceEntry, type TraceFilter } from '../../core/store/trace.js';
 import { detailSummary } from '../../ui/components/TraceView.js';
 import { locate, type RepoArgs } from './common.js';
+import { cleanForTerminal } from '../../core/terminal-text.js';
 
 /** "10m", "2h", "3d", or anything Date can parse. */
 export function parseSince(text: string, now = Date.now()): Date {
@@ -28,7 +29,7 @@ export async function logCommand(args: RepoArgs & { follow?: boolean; agent?: st
   const loc = await locate(args);
   const dir = stateDir(loc.repo.commonDir);
   const filter: TraceFilter = { agent: args.agent, worktree: args.worktree, action: args.action, since: args.since ? parseSince(args.since) : undefined };
-  const print = (e: TraceEntry) => process.stdout.write((args.json ? JSON.stringify(e) : formatEntry(e)) + '\n');
+  const print = (e: TraceEntry) => process.stdout.write((args.json ? JSON.stringify(e) : cleanForTerminal(formatEntry(e))) + '\n');
   let entries = readTrace(dir, filter);
   if (args.limit !== undefined) entries = entries.slice(-args.limit);
   for (const e of entries) print(e);

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { FlowerError, describeError } from '../errors.js';
+import { checkName } from '../names.js';
+import { cleanForTerminal } from '../terminal-text.js';
 
 /**
  * The git operations behind lanes. Every call passes arguments as an array (simple-git → execFile):
@@ -10,18 +12,16 @@ function git(dir: string): SimpleGit {
   return simpleGit({ baseDir: dir, trimmed: false });
 }
 
-/** Lane names: a safe subset of what git allows, so they also make good directory names. */
-const LANE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-
-/** Check a lane name, then the branch it makes, with git's own rules (`check-ref-format --branch`). */
+/**
+ * Check a lane name (a safe subset of what git allows, so it also makes a good directory name: see
+ * core/names.ts), then the branch it makes, with git's own rules (`check-ref-format --branch`).
+ */
 export async function validateLaneName(mainRoot: string, name: string, branch: string): Promise<void> {
-  if (!LANE_NAME.test(name) || name.includes('..') || name.endsWith('.lock') || name.endsWith('.')) {
-    throw new FlowerError('bad-usage', `invalid worktree name "${name}": use letters, digits, ".", "_" and "-" (not starting with "-" or ".")`);
-  }
+  checkName('worktree', name);
   try {
     await git(mainRoot).raw(['check-ref-format', '--branch', branch]);
   } catch {
-    throw new FlowerError('bad-usage', `invalid branch name "${branch}" (git check-ref-format refuses it)`);
+    throw new FlowerError('bad-usage', `invalid branch name "${cleanForTerminal(branch)}" (git check-ref-format refuses it)`);
   }
 }
 

@@ -11,6 +11,7 @@ import type { LanePane as LaneLayout } from '../layout.js';
 import type { ScrollView } from '../ui-state.js';
 import { Positioned } from './Positioned.js';
 import { stateColour, stateGlyph, theme } from './theme.js';
+import { cleanForTerminal } from '../../core/terminal-text.js';
 
 interface Props {
   lane: LaneLayout;
@@ -28,8 +29,8 @@ function AgentHeader({ agent, focused, scrollInfo }: { agent: AgentInfo; focused
   const fg = focused ? theme.headerFocusFg : undefined;
   return (
     <Text wrap="truncate-end" backgroundColor={bg} color={fg}>
-      <Text bold>{focused ? '▸ ' : '  '}{agent.name}</Text>
-      <Text color={focused ? fg : theme.hint}> · {agent.profile} · </Text>
+      <Text bold>{focused ? '▸ ' : '  '}{cleanForTerminal(agent.name)}</Text>
+      <Text color={focused ? fg : theme.hint}> · {cleanForTerminal(agent.profile)} · </Text>
       <Text color={focused ? fg : stateColour(agent.state)}>{stateGlyph(agent.state)} {agentStateLabel(agent.state)}</Text>
       {agentIsLive(agent.state) && agent.activity !== 'unknown' ? <Text color={focused ? fg : agent.activity === 'waiting' ? 'yellow' : theme.hint}> · {agent.activity === 'waiting' ? 'waiting for input' : agent.activity}</Text> : null}
       {agent.usage.source !== 'none' ? (
@@ -49,7 +50,7 @@ function AgentHeader({ agent, focused, scrollInfo }: { agent: AgentInfo; focused
 export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey }: Props) {
   const r = lane.rect;
   const borderColour = focusedLane ? theme.focusBorder : theme.border;
-  const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${worktree.branch}` : '';
+  const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${cleanForTerminal(worktree.branch)}` : '';
   const missing = worktree?.prunable ? ' (worktree missing)' : '';
   const hidden = lane.hiddenAgents ? ` +${lane.hiddenAgents} more` : '';
   const l = worktree?.lane;
@@ -59,7 +60,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
       <Positioned rect={r} borderStyle={focusedLane ? 'bold' : 'round'} borderColor={borderColour} />
       <Positioned rect={{ x: r.x + 2, y: r.y, width: Math.max(1, r.width - 4), height: 1 }}>
         <Text wrap="truncate-end">
-          <Text color={borderColour} bold inverse={focusedLane}> {lane.index <= 9 ? `${lane.index} ` : ''}{lane.name} </Text>
+          <Text color={borderColour} bold inverse={focusedLane}> {lane.index <= 9 ? `${lane.index} ` : ''}{cleanForTerminal(lane.name)} </Text>
           <Text color="magenta">{branch}</Text>
           <Text color={theme.error}>{missing}</Text>
           {l?.lane === 'ephemeral' ? <Text color={theme.hint}> · ephemeral</Text> : null}

@@ -4,6 +4,7 @@ import type { Snapshot } from '../../core/types.js';
 import type { Rect } from '../layout.js';
 import { Positioned } from './Positioned.js';
 import { theme } from './theme.js';
+import { cleanForTerminal } from '../../core/terminal-text.js';
 
 function ago(iso: string | null, now: number): string {
   if (!iso) return 'never';
@@ -30,7 +31,7 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
       <Text color={theme.error}>git: {main.error}</Text>
     ) : (
       <Text>
-        <Text color="magenta">⎇ {main.branch ?? '(detached)'}</Text> <Text color="yellow">{main.headShort ?? '(no commits)'}</Text> {main.subject ?? ''}{'  '}
+        <Text color="magenta">⎇ {cleanForTerminal(main.branch ?? '(detached)')}</Text> <Text color="yellow">{main.headShort ?? '(no commits)'}</Text> {cleanForTerminal(main.subject ?? '')}{'  '}
         {dirty ? (
           <Text color="white" backgroundColor="red" bold>
             {` ⚠ MAIN EDITED DIRECTLY: ${main.changes} change${main.changes === 1 ? '' : 's'} `}

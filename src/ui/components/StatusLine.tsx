@@ -4,6 +4,7 @@ import type { Rect } from '../layout.js';
 import { keyLabel, type Keymap } from '../keymap.js';
 import type { UiState } from '../ui-state.js';
 import { theme } from './theme.js';
+import { cleanForTerminal } from '../../core/terminal-text.js';
 
 /** The bottom row: a message (or the search prompt) on the left, the keys that matter now on the right. */
 export function StatusLine({ rect, ui, keymap, hiddenLanes, running }: { rect: Rect; ui: UiState; keymap: Keymap; hiddenLanes: number; running: number }) {
@@ -20,11 +21,11 @@ export function StatusLine({ rect, ui, keymap, hiddenLanes, running }: { rect: R
     );
     hints = 'Enter search · Esc cancel';
   } else if (ui.scroll) {
-    left = ui.message ? <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{ui.message.text}</Text> : <Text color="yellow">SCROLL {ui.scroll.agent}</Text>;
+    left = ui.message ? <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{cleanForTerminal(ui.message.text)}</Text> : <Text color="yellow">SCROLL {cleanForTerminal(ui.scroll.agent)}</Text>;
     hints = '↑↓ PgUp PgDn g G · / search · Esc live';
   } else {
     left = ui.message ? (
-      <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{ui.message.text}</Text>
+      <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{cleanForTerminal(ui.message.text)}</Text>
     ) : (
       <Text color={theme.hint}>
         {hiddenLanes
