@@ -22,6 +22,7 @@ export function formatUptime(ms: number): string {
 export function formatStatus(snapshot: Snapshot, server: ServerInfo, now = Date.now()): string {
   const lines: string[] = [];
   lines.push(`server pid ${server.pid} · up ${formatUptime(now - server.startedAt)} · ${server.clients} client${server.clients === 1 ? '' : 's'} · ${snapshot.repo.mainRoot}`);
+  if (server.configProblem) lines.push(`CONFIG NOT RELOADED: ${server.configProblem} — the server keeps ${server.config ?? 'the built-in defaults'}`);
   const m = snapshot.main;
   lines.push(`MAIN (read-only)  ${m.branch ?? '(detached)'} ${m.headShort ?? ''} ${m.subject ?? ''}  ${m.changes ? `DIRTY: ${m.changes} changed` : 'clean'}`.replace(/ +/g, ' '));
   for (const w of snapshot.worktrees.filter((x) => !x.isMain)) {

@@ -98,6 +98,8 @@ export class Supervisor extends EventEmitter {
   readonly mainMonitor: MainMonitor;
   private readonly refresher: Refresher;
   private pendingRestore: PendingRestore[] = [];
+  private configIssue: string | null = null;
+  private monitorStarted = false;
   /** Agents this start did not restore: the operator stopped them (`server stop`, `Q`). */
   private notRestored: { agents: string[]; by: string; at: number } | null = null;
   /** Agents' real args, for restore only (state and trace keep them redacted). */
@@ -191,7 +193,7 @@ export class Supervisor extends EventEmitter {
       },
       savedFocus: this.store ? { lane: this.store.data.ui.focusLane, agent: this.store.data.ui.focusAgent } : null,
       merge: this.merges.view,
-      monitor: this.mainMonitor.snapshot(this.main.changed, this.agents.has(OPS_AGENT) ? OPS_AGENT : null),
+      monitor: { ...this.mainMonitor.snapshot(this.main.changed, this.agents.has(OPS_AGENT) ? OPS_AGENT : null), config: { file: this.config.source, problem: this.configIssue } },
     };
   }
 
@@ -337,6 +339,7 @@ export class Supervisor extends EventEmitter {
 
   /** The MAIN monitor's health loop and the optional ops process (a profile run in MAIN, read-only for us). */
   async startMonitor(): Promise<void> {
+    this.monitorStarted = true;
     this.mainMonitor.start();
     const ops = this.config.monitor.ops;
     if (ops) {
@@ -789,12 +792,25 @@ export class Supervisor extends EventEmitter {
     return this.config;
   }
 
-  /** Why the config on disk is not the one in use (set by the config watcher), or null. */
-  configProblem: string | null = null;
+  /** Why the config on disk is not the one in use (an invalid new file; set by the server's ConfigReload), or null. */
+  get configProblem(): string | null {
+    return this.configIssue;
+  }
 
+  setConfigProblem(problem: string | null): void {
+    if (problem === this.configIssue) return;
+    this.configIssue = problem;
+    this.queueSnapshot();
+  }
+
+  /** A new (validated) config: what reads it on use (merges, lanes, spawns) gets it at once; the timers restart. */
   setConfig(config: FlowerConfig): void {
     this.config = config;
     this.schedulePoll(); // monitor.gitPollMs may have changed
+    if (this.monitorStarted && !this.closed && !this.shuttingDown) {
+      this.mainMonitor.stop(); // merge.health, monitor.healthEveryMs may have changed
+      this.mainMonitor.start();
+    }
     this.queueSnapshot();
   }
 }

@@ -145,6 +145,8 @@ export interface MonitorView {
   /** Files changed in MAIN outside a merge ("XY path"): the dirty alarm. */
   dirty: string[];
   ops: string | null;
+  /** The config file in use, and why the one on disk is not (invalid since it changed), if so. */
+  config?: { file: string | null; problem: string | null };
 }
 
 export type SupervisorCommand =

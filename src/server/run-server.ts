@@ -11,6 +11,7 @@ import { ensurePrivateDir, socketDir } from '../core/private-dir.js';
 import { flowerVersion } from './flower-version.js';
 import { FlowerServer } from './server.js';
 import { IdleCompaction } from './idle-compaction.js';
+import { ConfigReload } from './config-reload.js';
 import { serverLocation, type ServerFailedMessage, type ServerReadyMessage } from './server-process.js';
 import { sizeHintFor } from '../ui/size-hint.js';
 import { startupMark } from '../cli/startup-trace.js';
@@ -132,6 +133,8 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   };
   const server = new FlowerServer(supervisor, { socketPath: loc.socket, version: flowerVersion(), logFile: loc.log, log, onStop: () => exit(0) });
   await server.listen();
+  // Saved config changes apply without a restart; an invalid one is reported and the old one kept.
+  new ConfigReload({ supervisor, mainRoot: repo.mainRoot, commonDir: repo.commonDir, file: opts.config, log }).start();
   writeFileSync(path.join(loc.stateDir, 'server.json'), JSON.stringify({ pid: process.pid, socket: loc.socket, startedAt: Date.now() }), { mode: 0o600 });
   startupMark('server: listening');
   // `server stop` while we were opening (no socket yet to reach us) left its marker: honour it.

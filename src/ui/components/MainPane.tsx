@@ -43,6 +43,8 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
     ),
   );
   if (dirty) lines.push(<Text color={theme.error}>{main.changed.slice(0, 12).join(' · ')}{main.changed.length > 12 ? ' …' : ''}</Text>);
+  // A saved config the server refused: the operator must see that the old one is still in use.
+  if (monitor.config?.problem) lines.push(<Text color={theme.error} bold>config ✗ {monitor.config.problem} — keeping the previous one</Text>);
   const h = monitor.health;
   lines.push(
     h.state === 'off' ? (
