@@ -234,6 +234,12 @@ export const ConfigSchema = z.strictObject({
   merge: MergeSchema.default(MERGE_DEFAULT),
   monitor: MonitorSchema.default(MONITOR_DEFAULT),
   sandbox: SandboxSchema.default(SANDBOX_DEFAULT),
+  /** Briefs: a dispatched brief not claimed within claimTimeoutMs is shown as unclaimed. */
+  briefs: z
+    .strictObject({ claimTimeoutMs: z.number().int().min(1000).max(2_147_483_647).default(600_000) })
+    .default({ claimTimeoutMs: 600_000 }),
+  /** Offer flower-tui's MCP server (briefs, status, send…) to the agents it starts (Claude Code via --mcp-config). */
+  mcp: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
 });
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type ParsedConfig = z.output<typeof ConfigSchema>;

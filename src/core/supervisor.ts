@@ -22,6 +22,8 @@ import { UsageMonitor } from './usage/usage-monitor.js';
 import { MergeCoordinator } from './merge/merge-coordinator.js';
 import { MainMonitor } from './monitor/main-monitor.js';
 import { isResultCommand, type ResultCommand } from './result-commands.js';
+import { BriefDesk } from './briefs/brief-desk.js';
+import { openBriefDesk } from './briefs/brief-host.js';
 
 /** The ops process shown in MAIN's pane. */
 const OPS_AGENT = 'MAIN/ops';
@@ -104,6 +106,8 @@ export class Supervisor extends EventEmitter {
   private notRestored: { agents: string[]; by: string; at: number } | null = null;
   /** Agents' real args, for restore only (state and trace keep them redacted). */
   private readonly argsFile: AgentArgsFile | null;
+  readonly briefs: BriefDesk;
+  private autoDispatchTimer: NodeJS.Timeout | null = null;
 
   private constructor(opts: SupervisorOptions) {
     super();
@@ -165,6 +169,19 @@ export class Supervisor extends EventEmitter {
       },
       this.monitor,
     );
+    this.briefs = openBriefDesk({
+      dir: this.store ? flowerDir : null,
+      traceDir: this.trace?.dir ?? null,
+      record: (e) => this.record(e),
+      notify: (text) => this.notify(text, 'error'),
+      agents: () => [...this.agents.values()].map((a) => a.info),
+      worktrees: () => this.worktrees,
+      laneKind: (name) => this.stateWorktrees()[name]?.lane ?? 'standing',
+      config: () => this.config,
+      send: async (agent, text, actor) => void (await this.dispatch({ type: 'send', agent, text, enter: true, timeoutMs: 60_000 }, actor)),
+      addLane: async (name, o, actor) => this.lanes.add({ name, lane: 'ephemeral', kind: o.served ? 'served' : 'code-only', agents: [o.profile] }, actor),
+      changed: () => this.queueSnapshot(),
+    });
   }
 
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
@@ -174,6 +191,9 @@ export class Supervisor extends EventEmitter {
       s.watcher = new GitWatcher({ commonDir: s.repo.commonDir, refresh: () => s.refreshGit() });
     }
     await s.refreshGit();
+    // Auto briefs wait for an idle agent of a standing lane: look every 2 s (nothing to do costs a filter).
+    s.autoDispatchTimer = setInterval(() => void s.briefs.autoDispatch(), 2000);
+    s.autoDispatchTimer.unref();
     return s;
   }
 
@@ -194,6 +214,7 @@ export class Supervisor extends EventEmitter {
       savedFocus: this.store ? { lane: this.store.data.ui.focusLane, agent: this.store.data.ui.focusAgent } : null,
       merge: this.merges.view,
       monitor: { ...this.mainMonitor.snapshot(this.main.changed, this.agents.has(OPS_AGENT) ? OPS_AGENT : null), config: { file: this.config.source, problem: this.configIssue } },
+      briefs: this.briefs.open(),
     };
   }
 
@@ -396,8 +417,13 @@ export class Supervisor extends EventEmitter {
     switch (cmd.type) {
       case 'mergePreview':
         return this.merges.preview(cmd.worktree);
-      case 'merge':
-        return this.merges.merge(cmd.worktree, actor, { commitMessage: cmd.commitMessage });
+      case 'merge': {
+        const r = await this.merges.merge(cmd.worktree, actor, { commitMessage: cmd.commitMessage });
+        this.briefs.merged(r.worktree, r.outcome, r.postMerge, r.message);
+        return r;
+      }
+      case 'brief':
+        return this.briefs.execute(cmd);
       case 'cancelMerge':
         return { cancelled: this.merges.cancel() };
       case 'dismissMerge':
@@ -721,6 +747,7 @@ export class Supervisor extends EventEmitter {
       this.main = main;
       if (changed) this.rememberWorktrees();
       if (changed) this.queueSnapshot();
+      if (changed) void this.briefs.lanesChanged();
     } catch (e) {
       this.emit('event', { type: 'error', message: `git: ${describeError(e)}` });
     }
@@ -766,6 +793,7 @@ export class Supervisor extends EventEmitter {
   /** Stop every agent (whole process trees) and stop polling. Safe to call twice. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    if (this.autoDispatchTimer) clearInterval(this.autoDispatchTimer);
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = null;
     this.watcher?.close();

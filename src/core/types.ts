@@ -5,6 +5,7 @@
  */
 
 import type { MergeView } from './merge/merge-coordinator.js';
+import type { BriefCommand, BriefView } from './briefs/brief-ops.js';
 
 export interface WorktreeInfo {
   /** "MAIN" for the main worktree, else the branch (or directory name when detached). */
@@ -136,6 +137,8 @@ export interface Snapshot {
   merge: MergeView | null;
   /** MAIN's monitor: health checks, recent merges. */
   monitor: MonitorView;
+  /** Every brief not closed, oldest first. */
+  briefs: BriefView[];
 }
 
 export interface MonitorView {
@@ -174,7 +177,9 @@ export type SupervisorCommand =
   | { type: 'merge'; worktree: string; commitMessage?: string }
   | { type: 'cancelMerge' }
   | { type: 'dismissMerge' }
-  | { type: 'diff'; worktree: string };
+  | { type: 'diff'; worktree: string }
+  /** Briefs: add, list, show, edit, note, close, block, dispatch, claim, done, packet (see briefs/brief-ops.ts). */
+  | BriefCommand;
 
 export type SupervisorEvent =
   | { type: 'snapshot'; snapshot: Snapshot }

@@ -260,6 +260,7 @@ export class FlowerServer {
       case 'cancelMerge':
       case 'dismissMerge':
       case 'diff':
+      case 'brief':
         return ((await this.supervisor.laneCommand(req, actor)) ?? null) as ServerResult;
       default:
         return (await this.supervisor.dispatch(req, actor)) ?? null;

@@ -34,5 +34,6 @@ export function fakeSnapshot(lanes: Record<string, string[]> = { 'feature-auth':
       dirty: [],
       ops: null,
     },
+    briefs: [],
   };
 }

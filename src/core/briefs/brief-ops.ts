@@ -1,0 +1,38 @@
+/** The brief commands of the supervisor's vocabulary: plain data, the same from the CLI, the cockpit and MCP. */
+import type { Brief, BriefStatus } from './brief.js';
+import type { TraceEntry } from '../store/trace.js';
+
+export type BriefOp =
+  | { op: 'add'; title: string; spec?: string; lane?: string; ephemeral?: string | true; served?: boolean; profile?: string; auto?: boolean }
+  | { op: 'list'; status?: BriefStatus | 'unclaimed' }
+  | { op: 'show'; id: number }
+  | { op: 'edit'; id: number; title?: string; spec?: string }
+  | { op: 'note'; id: number; text: string }
+  | { op: 'close'; id: number; reason?: string }
+  | { op: 'block'; id: number; reason: string }
+  | { op: 'dispatch'; id: number; lane?: string; agent?: string; ephemeral?: string | true; served?: boolean; profile?: string }
+  /** `agent`: who claims (the caller's FLOWER_AGENT, or the operator on an agent's behalf). */
+  | { op: 'claim'; id?: number; agent?: string }
+  | { op: 'done'; id?: number; summary?: string }
+  /** The packet the agent received (or would receive). */
+  | { op: 'packet'; id?: number };
+
+/**
+ * Every brief command carries who asks: an agent id when run by an agent (FLOWER_AGENT), else the
+ * operator. The server takes it as given: everything runs as the same user, and the record is for
+ * provenance, not access control.
+ */
+export type BriefCommand = { type: 'brief'; by?: string } & BriefOp;
+
+export interface BriefView extends Brief {
+  /** Dispatched and not claimed within `briefs.claimTimeoutMs`. */
+  unclaimed: boolean;
+}
+
+export interface BriefDetail {
+  brief: BriefView;
+  /** This brief's entries of the one append-only trace, oldest first. */
+  trace: TraceEntry[];
+}
+
+export type BriefResult = { brief: BriefView } | { briefs: BriefView[] } | BriefDetail | { packet: string; brief: BriefView };

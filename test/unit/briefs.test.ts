@@ -1,0 +1,76 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { briefTrailers, isUnclaimed, parseBriefId, refuseTransition, type Brief } from '../../src/core/briefs/brief.js';
+import { briefPacket } from '../../src/core/briefs/brief-packet.js';
+import { linksToAdd } from '../../src/core/briefs/brief-links.js';
+import { ephemeralLaneName } from '../../src/core/briefs/brief-desk.js';
+
+function brief(over: Partial<Brief> = {}): Brief {
+  const now = new Date(0).toISOString();
+  return { id: 1, title: 'T', spec: '', status: 'planned', reason: null, lane: null, agent: null, ephemeral: null, served: false, profile: null, auto: false, createdAt: now, updatedAt: now, dispatchedAt: null, claimedAt: null, packet: null, links: [], notes: [], ...over };
+}
+
+describe('brief model', () => {
+  test('transitions: the pipeline order, closed is final, merged only closes', () => {
+    assert.equal(refuseTransition(brief(), 'dispatched'), null);
+    assert.equal(refuseTransition(brief({ status: 'claimed' }), 'ready'), null);
+    assert.equal(refuseTransition(brief({ status: 'ready' }), 'merged'), null);
+    assert.equal(refuseTransition(brief({ status: 'planned' }), 'ready'), '#1 is planned: it cannot become ready');
+    assert.equal(refuseTransition(brief({ status: 'planned' }), 'merged'), '#1 is planned: it cannot become merged');
+    assert.equal(refuseTransition(brief({ status: 'merged' }), 'dispatched'), '#1 is merged: it cannot become dispatched');
+    assert.equal(refuseTransition(brief({ status: 'closed' }), 'claimed'), '#1 is closed');
+    assert.equal(refuseTransition(brief({ status: 'merged' }), 'closed'), null);
+  });
+
+  test('ids and trailers', () => {
+    assert.equal(parseBriefId('#12'), 12);
+    assert.equal(parseBriefId(' 7 '), 7);
+    assert.equal(parseBriefId('12a'), null);
+    assert.equal(parseBriefId('-1'), null);
+    assert.deepEqual(briefTrailers('fix\n\nBrief: #3\nbrief: 4\nSigned-off-by: x\nBrief: #3'), [3, 4]);
+    assert.deepEqual(briefTrailers('mentions Brief: #3 in a sentence'), []);
+  });
+
+  test('unclaimed only after the claim timeout, only while dispatched', () => {
+    const b = brief({ status: 'dispatched', dispatchedAt: new Date(1000).toISOString() });
+    assert.equal(isUnclaimed(b, 1000 + 59_999, 60_000), false);
+    assert.equal(isUnclaimed(b, 1000 + 60_000, 60_000), true);
+    assert.equal(isUnclaimed({ ...b, status: 'claimed' }, 1e12, 60_000), false);
+  });
+
+  test('the packet names the brief, the lane, the branch and how to report back', () => {
+    const p = briefPacket(brief({ id: 5, title: 'Move design', spec: '  Do it.\n' }), { lane: 'design', branch: 'lane/design', agent: 'design/claude' });
+    assert.match(p, /^# Brief #5: Move design\n/);
+    assert.match(p, /You are design\/claude, working in lane design \(branch lane\/design\)/);
+    assert.match(p, /\n\nDo it\.\n/);
+    assert.match(p, /flower-tui brief claim 5/);
+    assert.match(p, /Brief: #5/);
+    assert.match(p, /flower-tui brief done 5/);
+    assert.match(briefPacket(brief(), { lane: 'x', branch: null, agent: 'x/a' }), /\(no spec: the title is the brief\)/);
+  });
+
+  test('ephemeral lane names are valid lane names', () => {
+    assert.equal(ephemeralLaneName(12, 'Move design off MAIN!'), 'brief-12-move-design-off-main');
+    assert.equal(ephemeralLaneName(3, '¿¿'), 'brief-3');
+    assert.ok(ephemeralLaneName(4, 'a'.repeat(100)).length <= 63);
+  });
+});
+
+describe('auto-link', () => {
+  const commit = (sha: string, time: number, message: string) => ({ sha: sha.padEnd(40, '0'), subject: message.split('\n')[0]!, message, time });
+  test('a trailer links to its brief (any lane); a commit after a claim links to the lane\'s brief; nothing twice', () => {
+    const claimed = brief({ id: 1, status: 'claimed', lane: 'a', claimedAt: new Date(10_000).toISOString() });
+    const other = brief({ id: 2, status: 'claimed', lane: 'b', claimedAt: new Date(0).toISOString() });
+    const planned = brief({ id: 3, status: 'planned', lane: 'a' });
+    const commits = [commit('a1', 1_000, 'before the claim'), commit('a2', 20_000, 'work'), commit('a3', 21_000, 'for two\n\nBrief: #2'), commit('a4', 22_000, 'for three\n\nBrief: #3')];
+    const links = linksToAdd([claimed, other, planned], 'a', commits).map((l) => [l.brief.id, l.link.subject, l.link.via]);
+    assert.deepEqual(links, [
+      [1, 'work', 'lane'],
+      [2, 'for two', 'trailer'],
+      [1, 'for two', 'lane'],
+      [1, 'for three', 'lane'],
+    ]);
+    claimed.links.push({ kind: 'commit', sha: commits[1]!.sha, subject: 'work', via: 'lane', ts: '' });
+    assert.ok(!linksToAdd([claimed], 'a', commits).some((l) => l.link.subject === 'work'), 'already linked');
+  });
+});
