@@ -5,6 +5,7 @@ import { flowerVersion } from '../server/flower-version.js';
 import { startupMark } from './startup-trace.js';
 import { exitFlushed } from './exit-flushed.js';
 import { cleanForTerminal } from '../core/terminal-text.js';
+import { briefOptions } from './commands/brief-yargs.js';
 
 // Every command's module is imported by its handler, never up front: the cockpit must not pay for the
 // CLI commands, the CLI commands not for Ink, and `server run` (run-server.js) not for either.
@@ -138,6 +139,9 @@ try {
           .option('yes', { alias: 'y', type: 'boolean', describe: 'do not ask for confirmation' })
           .option('commit', { type: 'string', describe: "commit the worktree's uncommitted changes first, with this message" }),
       async (a) => (await import('./commands/merge-command.js')).mergeCommand({ ...a, worktree: a.worktree }),
+    )
+    .command('brief <action> [args..]', 'briefs: add | ls | show | edit | note | close | block | dispatch | claim | done', (y) => briefOptions(y), async (a) =>
+      (await import('./commands/brief-command.js')).briefCommand({ ...a, action: a.action, args: a.args?.map(String) }),
     )
     .command('refresh <agent>', 'recycle an agent whose context has rotted (its profile says how; waits until it is idle)', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
       (await agentCommands()).refreshCommand({ ...a, agent: a.agent }),
