@@ -3,6 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleGit } from 'simple-git';
+import { DEMO_MARKER } from '../server/unattended-stop.js';
+
+/** Scratch repositories are `<tmp>/flower-demo-XXXXXX/` (MAIN is `shop/` in it, the lanes beside it). */
+export const DEMO_PREFIX = 'flower-demo-';
 
 /** Where the demo agent script lives in the installed package (dist/cli → demo/). */
 export const DEMO_AGENT = fileURLToPath(new URL('../../demo/demo-agent.mjs', import.meta.url));
@@ -18,7 +22,7 @@ export interface DemoRepo {
  * linked worktrees on their own branches, and a config whose agents are the demo script.
  */
 export async function createDemoRepo(baseDir = os.tmpdir()): Promise<DemoRepo> {
-  const dir = realpathSync(mkdtempSync(path.join(baseDir, 'flower-demo-')));
+  const dir = realpathSync(mkdtempSync(path.join(baseDir, DEMO_PREFIX)));
   const mainRoot = path.join(dir, 'shop');
   mkdirSync(path.join(mainRoot, 'src'), { recursive: true });
   const git = simpleGit({ baseDir: mainRoot });
@@ -53,5 +57,9 @@ export async function createDemoRepo(baseDir = os.tmpdir()): Promise<DemoRepo> {
   };
   const configFile = path.join(dir, 'flower.config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n');
+  // Marks the repository as a demo: its server stops itself when no cockpit is attached (unattended-stop.ts).
+  const flowerDir = path.join(mainRoot, '.git', 'flower');
+  mkdirSync(flowerDir, { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(flowerDir, DEMO_MARKER), JSON.stringify({ createdAt: new Date().toISOString(), dir }) + '\n', { mode: 0o600 });
   return { dir, mainRoot, configFile };
 }

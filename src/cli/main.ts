@@ -56,21 +56,14 @@ try {
     )
     .command(
       'demo',
-      'create a scratch repository with worktrees and demo agents, and open the cockpit on it',
-      (y) => y.option('in-process', { type: 'boolean', describe: 'run agents inside the cockpit (no server)' }),
+      'open the cockpit on a demo (a scratch repository with worktrees and demo agents): the running one, else a new one',
+      (y) =>
+        y
+          .option('in-process', { type: 'boolean', describe: 'run agents inside the cockpit (no server; always a new demo)' })
+          .option('new', { type: 'boolean', describe: 'a fresh demo even when one runs' })
+          .option('clean', { type: 'boolean', describe: 'remove the scratch repositories of demos that no longer run, then exit' }),
       async (a) => {
-        const [{ createDemoRepo }, { openCockpit }] = await Promise.all([import('./demo-repo.js'), import('./open-cockpit.js')]);
-        const demo = await createDemoRepo();
-        process.exitCode = await openCockpit({
-          repo: demo.mainRoot,
-          config: demo.configFile,
-          debug: a.debug,
-          inProcess: a.inProcess,
-          farewell: (outcome, running) =>
-            outcome === 'detached' && running > 0
-              ? `flower-tui demo: detached — ${running} demo agents keep running.\n  re-attach: flower-tui --repo ${demo.mainRoot}\n  stop them: flower-tui server stop --repo ${demo.mainRoot}\n  the scratch repository: ${demo.dir}`
-              : `flower-tui demo: the scratch repository is kept at ${demo.dir} (remove it with: rm -rf ${demo.dir})`,
-        });
+        process.exitCode = await (await import('./commands/demo-command.js')).demoCommand(a);
       },
     )
     .command('status', 'worktrees and agents of the running server (exit 3 when none runs)', json, async (a) => (await agentCommands()).statusCommand(a))

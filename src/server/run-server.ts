@@ -5,7 +5,8 @@ import { loadConfig, type FlowerConfig } from '../config/config.js';
 import { describeError, isFlowerError, type FlowerError } from '../core/errors.js';
 import { locateRepo } from '../core/git/repo.js';
 import { killProcessTreeNow, processTreeOf } from '../core/agents/process-tree.js';
-import { stoppedSince } from '../core/deliberate-stop.js';
+import { stoppedSince, writeStopMarker } from '../core/deliberate-stop.js';
+import { UnattendedStop, unattendedStopMs } from './unattended-stop.js';
 import { openSupervisor } from '../core/open-supervisor.js';
 import { ensurePrivateDir, socketDir } from '../core/private-dir.js';
 import { flowerVersion } from './flower-version.js';
@@ -131,8 +132,27 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
       .catch(() => {})
       .finally(() => process.exit(code));
   };
-  const server = new FlowerServer(supervisor, { socketPath: loc.socket, version: flowerVersion(), logFile: loc.log, log, onStop: () => exit(0) });
+  // A demo's server stops itself once no cockpit has been attached for a while (see unattended-stop.ts).
+  const unattendedMs = unattendedStopMs(loc.stateDir);
+  let unattended: UnattendedStop | null = null;
+  const server: FlowerServer = new FlowerServer(supervisor, {
+    socketPath: loc.socket,
+    version: flowerVersion(),
+    logFile: loc.log,
+    log,
+    onStop: () => exit(0),
+    onAttached: (n) => unattended?.attached(n),
+  });
   await server.listen();
+  if (unattendedMs !== null) {
+    unattended = new UnattendedStop(unattendedMs, () => {
+      const agents = supervisor.liveAgents().map((a) => a.id);
+      log(`demo: no cockpit attached for ${Math.round(unattendedMs / 1000)} s: stopping ${agents.length} agents and the server`);
+      supervisor.record({ actor: 'server', action: 'stop', target: repo.mainRoot, details: { agents, reason: 'unattended demo', idleMs: unattendedMs, deliberate: true }, outcome: 'ok' });
+      writeStopMarker(loc.stateDir, { at: Date.now(), by: 'the demo stopping itself (no cockpit attached)', agents });
+      void server.stop();
+    });
+  }
   // Saved config changes apply without a restart; an invalid one is reported and the old one kept.
   new ConfigReload({ supervisor, mainRoot: repo.mainRoot, commonDir: repo.commonDir, file: opts.config, log }).start();
   writeFileSync(path.join(loc.stateDir, 'server.json'), JSON.stringify({ pid: process.pid, socket: loc.socket, startedAt: Date.now() }), { mode: 0o600 });

@@ -29,6 +29,8 @@ export interface ServerOptions {
   log: (line: string) => void;
   /** Called when a client asks the server to stop (after every agent is stopped). */
   onStop: () => void;
+  /** How many cockpits are attached (subscribed), each time that number may have changed. */
+  onAttached?: (cockpits: number) => void;
 }
 
 class ClientConnection {
@@ -120,6 +122,11 @@ export class FlowerServer {
     };
   }
 
+  /** Cockpits (subscribed clients) attached now; CLI commands only come and go. */
+  attachedChanged(): void {
+    this.opts.onAttached?.([...this.clients].filter((c) => c.subscribed).length);
+  }
+
   /** Bind the socket (the caller holds the lock and has removed a stale socket). Mode 0600. */
   async listen(): Promise<void> {
     if (existsSync(this.opts.socketPath)) unlinkSync(this.opts.socketPath);
@@ -176,6 +183,7 @@ export class FlowerServer {
     socket.on('close', () => {
       this.clients.delete(c);
       c.close();
+      if (c.subscribed) this.attachedChanged();
     });
   }
 
@@ -201,6 +209,7 @@ export class FlowerServer {
         c.subscribed = true;
         c.send({ t: 'event', event: { type: 'snapshot', snapshot: this.supervisor.snapshot() } });
         this.syncAll(c);
+        this.attachedChanged();
         return;
       case 'input': {
         // MAIN's processes are shown, never driven: keystrokes for them go nowhere.
