@@ -13,6 +13,7 @@ import { flowerVersion } from './flower-version.js';
 import { FlowerServer } from './server.js';
 import { IdleCompaction } from './idle-compaction.js';
 import { ConfigReload } from './config-reload.js';
+import { startWatchdog } from './watchdog.js';
 import { serverLocation, type ServerFailedMessage, type ServerReadyMessage } from './server-process.js';
 import { sizeHintFor } from '../ui/size-hint.js';
 import { startupMark } from '../cli/startup-trace.js';
@@ -98,6 +99,8 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   }
   const agentsFile = path.join(loc.stateDir, 'agents.json');
   killStragglers(agentsFile, log);
+  // Before any agent starts: if this server dies without stopping them, the watchdog does.
+  startWatchdog(config.agents.killGraceMs, log);
 
   const m = /^(\d+)x(\d+)$/.exec(opts.size ?? '');
   const supervisor = await openSupervisor({ repo, config, actor: 'server', sizeHint: sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40) });

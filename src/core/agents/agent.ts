@@ -6,6 +6,7 @@ import { FlowerError } from '../errors.js';
 import { agentEnv } from './agent-env.js';
 import { resolveCommand } from './command-path.js';
 import { killProcessTree, killProcessTreeNow } from './process-tree.js';
+import { nextProcessTag, PROCESS_TAG_VAR } from './process-tag.js';
 import { spawnPty, type Pty } from './pty-backend.js';
 import { TerminalScreen } from './terminal-screen.js';
 import { completeUtf8Length } from './utf8-boundary.js';
@@ -56,6 +57,8 @@ export class Agent extends EventEmitter implements AgentView {
    * `status --json`, the pane header and the trace, and a `--api-key=…` must reach none of them.
    */
   private argv: string[];
+  /** The current process's tag (process-tag.ts): how its double-forked leftovers are found. */
+  private tag: string | null = null;
   /** Killing what an exited program left in its session; kill() (and so shutdown) waits for it. */
   private sweeping: Promise<void> | null = null;
 
@@ -105,7 +108,8 @@ export class Agent extends EventEmitter implements AgentView {
   start(): void {
     if (this.pty) return;
     this.killRequested = false;
-    const env = this.env;
+    const tag = nextProcessTag();
+    const env: Record<string, string> = { ...this.env, [PROCESS_TAG_VAR]: tag };
     if (!isDirectory(this.spec.cwd)) {
       const reason = `no such directory: ${this.spec.cwd}`;
       this.feed(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mThe worktree was removed; remove this agent or recreate the worktree.\x1b[0m\r\n`);
@@ -128,6 +132,7 @@ export class Agent extends EventEmitter implements AgentView {
       return;
     }
     this.pty = p;
+    this.tag = tag;
     this.setState({ kind: 'starting' }, { pid: p.pid, startedAt: Date.now() });
     let sawOutput = false;
     let held: Buffer | null = null;
@@ -167,7 +172,7 @@ export class Agent extends EventEmitter implements AgentView {
       // The program is gone but what it left in its session (nohup'd jobs, SIGHUP-ignoring
       // children) is not. Sweep it now, while those processes still pin the session id.
       if (!this.killRequested) {
-        const sweep = killProcessTree(p.pid, this.spec.killGraceMs).finally(() => {
+        const sweep = killProcessTree(p.pid, this.spec.killGraceMs, tag).finally(() => {
           if (this.sweeping === sweep) this.sweeping = null;
         });
         this.sweeping = sweep;
@@ -290,14 +295,14 @@ export class Agent extends EventEmitter implements AgentView {
     }
     this.killRequested = true;
     const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
-    await killProcessTree(p.pid, this.spec.killGraceMs);
+    await killProcessTree(p.pid, this.spec.killGraceMs, this.tag ?? undefined);
     // node-pty reports exit once the child is reaped; if that lags, do not hang shutdown on it.
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 
   /** Last-resort synchronous kill for process exit paths. */
   killNow(): void {
-    if (this.pty) killProcessTreeNow(this.pty.pid);
+    if (this.pty) killProcessTreeNow(this.pty.pid, [], this.tag ?? undefined);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { pidsWithTag } from './process-tag.js';
 
 /**
  * Killing an agent means killing everything it started. node-pty's kill() signals only the direct
@@ -6,6 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
  * pty child is a session leader, so its session id equals its pid: we kill that session, its process
  * group, and every descendant found by walking parent links — the union catches both daemonised
  * children (new session, but still descendants until reparented) and reparented ones (same session).
+ * What left both (a double fork into a new session: `(setsid cmd &)`) is found by the agent's
+ * process tag in its environment (process-tag.ts).
  */
 interface ProcStat {
   pid: number;
@@ -37,8 +40,8 @@ function readProcStats(): ProcStat[] | null {
   return out;
 }
 
-/** Pids belonging to the agent rooted at `root` (root included when still alive). Zombies excluded. */
-export function processTreeOf(root: number): number[] {
+/** Pids belonging to the agent rooted at `root` (root included when still alive), or carrying its `tag`. Zombies excluded. */
+export function processTreeOf(root: number, tag?: string): number[] {
   const stats = readProcStats();
   if (!stats) return isAlive(root) ? [root] : [];
   const byParent = new Map<number, number[]>();
@@ -49,6 +52,7 @@ export function processTreeOf(root: number): number[] {
   }
   const found = new Set<number>();
   for (const p of stats) if (p.pid === root || p.session === root || p.pgrp === root) found.add(p.pid);
+  if (tag) for (const pid of pidsWithTag({ tag })) found.add(pid);
   const stack = [...found];
   while (stack.length) {
     const pid = stack.pop()!;
@@ -99,8 +103,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * SIGHUP + SIGTERM to the whole tree, then SIGKILL to whatever is left after `graceMs`.
  * Resolves when nothing of the tree is alive (or after the SIGKILL pass).
  */
-export async function killProcessTree(root: number, graceMs: number): Promise<void> {
-  let pids = processTreeOf(root);
+export async function killProcessTree(root: number, graceMs: number, tag?: string): Promise<void> {
+  let pids = processTreeOf(root, tag);
   if (pids.length === 0) return;
   signalAll(pids, root, 'SIGHUP');
   signalAll(pids, root, 'SIGTERM');
@@ -110,11 +114,11 @@ export async function killProcessTree(root: number, graceMs: number): Promise<vo
     pids = pids.filter(isAlive);
     if (pids.length === 0) return;
   }
-  killProcessTreeNow(root, pids);
+  killProcessTreeNow(root, pids, tag);
 }
 
 /** Synchronous SIGKILL of the tree: for `process.on('exit')`, where nothing asynchronous runs. */
-export function killProcessTreeNow(root: number, known: number[] = []): void {
-  const pids = [...new Set([...known, ...processTreeOf(root)])];
+export function killProcessTreeNow(root: number, known: number[] = [], tag?: string): void {
+  const pids = [...new Set([...known, ...processTreeOf(root, tag)])];
   signalAll(pids, root, 'SIGKILL');
 }

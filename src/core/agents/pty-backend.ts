@@ -4,6 +4,7 @@
  * is a one-line change here.
  */
 import * as pty from '@lydell/node-pty';
+import { withoutInheritedFds } from './inherited-fds.js';
 
 export type Pty = pty.IPty;
 
@@ -15,7 +16,9 @@ export interface PtySpawnOptions {
 }
 
 export function spawnPty(file: string, args: string[], opts: PtySpawnOptions): Pty {
-  const p = pty.spawn(file, args, {
+  // Outermost: whatever wraps the command (a sandbox) starts without our other ptys' masters.
+  const cmd = withoutInheritedFds(file, args);
+  const p = pty.spawn(cmd.file, cmd.args, {
     name: 'xterm-256color',
     cwd: opts.cwd,
     env: opts.env,

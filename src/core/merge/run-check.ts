@@ -1,4 +1,6 @@
 import { execa } from 'execa';
+import { withoutInheritedFds } from '../agents/inherited-fds.js';
+import { nextProcessTag, PROCESS_TAG_VAR } from '../agents/process-tag.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -21,12 +23,14 @@ export async function runCheck(command: string, opts: { cwd: string; timeoutMs: 
     if (tail.length > 200) tail.shift();
     opts.onLine?.(line);
   };
-  const child = execa('/bin/sh', ['-c', command], {
+  // No pty master of an agent leaks into it, and a server that dies mid-check takes it along (watchdog).
+  const cmd = withoutInheritedFds('/bin/sh', ['-c', command]);
+  const child = execa(cmd.file, cmd.args, {
     cwd: opts.cwd,
     reject: false,
     all: true,
     detached: true, // its own process group, so a timeout kills what it started too
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ...opts.env, [PROCESS_TAG_VAR]: nextProcessTag() },
     stdin: 'ignore',
   });
   // Timeout and cancel kill the whole group at once: a grandchild (the shell's `sleep`, npm's node)
