@@ -105,7 +105,8 @@ export const LANES_DEFAULT = {
   pathPattern: '{repo}-{name}',
   copy: ['.env'],
   includeFile: '.worktreeinclude',
-  served: { env: {} as Record<string, string>, portRange: [8100, 8199] as [number, number] },
+  // A served lane gets its own port by default: MAIN's PORT (e.g. 3000) must never be served twice.
+  served: { env: { PORT: '{port}' } as Record<string, string>, portRange: [8100, 8199] as [number, number], rewriteUrls: true },
   secretPatterns: ['*_KEY', '*_SECRET', '*_TOKEN', '*PASSWORD*'],
   setup: [] as string[],
   agents: [] as string[],
@@ -123,10 +124,12 @@ export const LanesSchema = z.strictObject({
   includeFile: z.string().default(LANES_DEFAULT.includeFile),
   served: z
     .strictObject({
-      /** .env overrides for served lanes; {name} and {port} are filled in. */
-      env: z.record(z.string(), z.string()).default({}),
+      /** .env overrides for served lanes; {name} and {port} are filled in. Default: PORT={port}. */
+      env: z.record(z.string(), z.string()).default(LANES_DEFAULT.served.env),
       /** Ports handed out to served lanes, one each, never two lanes the same. */
       portRange: z.tuple([intIn(1, 65535), intIn(1, 65535)]).default([8100, 8199]),
+      /** In a served lane's .env, URLs on localhost at MAIN's PORT are moved to the lane's port. */
+      rewriteUrls: z.boolean().default(true),
     })
     .default(LANES_DEFAULT.served),
   /** In code-only lanes, values of .env keys matching these (glob: * any) are emptied. */
@@ -139,6 +142,18 @@ export const LanesSchema = z.strictObject({
   defaultKind: z.enum(['served', 'code-only']).default('code-only'),
 });
 
+/**
+ * Paths flagged by default: the usual homes of database migrations (Rails, Django, Laravel, Prisma,
+ * Knex/Sequelize, Alembic, Flyway, golang-migrate), which a merge brings in but nobody runs by itself.
+ * Setting merge.flagged replaces the list ([] flags nothing).
+ */
+export const DEFAULT_FLAGGED: { pattern: string; message: string }[] = [
+  { pattern: '**/migrations/**', message: 'database migrations: run them against MAIN\'s database' },
+  { pattern: '**/migrate/**', message: 'database migrations: run them against MAIN\'s database' },
+  { pattern: '**/alembic/versions/**', message: 'database migrations (alembic): run them against MAIN\'s database' },
+  { pattern: '**/db/migration/**', message: 'database migrations (flyway): run them against MAIN\'s database' },
+];
+
 /** The merge pipeline: gate → merge → health → rollback. Commands are shell strings from your own config. */
 export const MERGE_DEFAULT = {
   strategy: 'no-ff' as 'ff-only' | 'no-ff' | 'squash',
@@ -147,7 +162,7 @@ export const MERGE_DEFAULT = {
   health: null as string | null,
   healthTimeoutMs: 60_000,
   baseline: false,
-  flagged: [] as { pattern: string; message: string }[],
+  flagged: DEFAULT_FLAGGED,
 };
 export const MergeSchema = z.strictObject({
   strategy: z.enum(['ff-only', 'no-ff', 'squash']).default('no-ff'),
@@ -160,7 +175,7 @@ export const MergeSchema = z.strictObject({
   /** Run health before merging too: a MAIN that was already failing does not cause a false rollback. */
   baseline: z.boolean().default(false),
   /** Paths that need a human's attention after the merge (glob: ** any depth, * one segment). */
-  flagged: z.array(z.strictObject({ pattern: z.string().min(1), message: z.string().min(1) })).default([]),
+  flagged: z.array(z.strictObject({ pattern: z.string().min(1), message: z.string().min(1) })).default(DEFAULT_FLAGGED),
 });
 
 /** The MAIN monitor: health every N ms (0 = never), git's safety poll, and an optional read-only ops process. */

@@ -732,7 +732,7 @@ export class Supervisor extends EventEmitter {
     this.quietChecks = 0;
     this.watcher?.markBaseline();
     try {
-      const [base, main] = await Promise.all([listWorktrees(this.repo), readMainStatus(this.repo.mainRoot)]);
+      const [base, main] = await Promise.all([listWorktrees(this.repo), readMainStatus(this.repo.mainRoot, this.ownFiles())]);
       const list = await Promise.all(base.map((w) => this.withLaneInfo(w, main.branch)));
       // A worktree removed behind our back keeps its pane while its agents live: they are still running.
       const kept = this.worktrees.filter(
@@ -818,6 +818,14 @@ export class Supervisor extends EventEmitter {
 
   currentConfig(): FlowerConfig {
     return this.config;
+  }
+
+  /** flower-tui's own files in MAIN (never the dirty alarm): its config there, the lanes' include list. */
+  private ownFiles(): string[] {
+    const own = ['flower.config.json', this.config.lanes.includeFile];
+    const src = this.config.source;
+    if (src && path.dirname(src) === this.repo.mainRoot) own.push(path.basename(src));
+    return own;
   }
 
   /** Why the config on disk is not the one in use (an invalid new file; set by the server's ConfigReload), or null. */

@@ -616,7 +616,7 @@ describe('trace', () => {
     const rm = t.find((e) => e.action === 'worktree.rm')!;
     assert.deepEqual(rm.details?.agentsStopped, ['traced/echo']);
     const servedProv = l.trace().find((e) => e.action === 'worktree.provision' && e.target === 'served1');
-    assert.deepEqual(servedProv?.details?.overridden, ['PORT']);
+    assert.deepEqual(servedProv?.details?.overridden, ['PORT', 'APP_URL'], 'APP_URL pointed at MAIN\'s port: moved to the lane\'s');
     ok(l.cli(['server', 'stop']), 'stop (flushes everything)');
     const traceText = readFileSync(path.join(l.repo.commonDir, 'flower', 'trace.jsonl'), 'utf8');
     const logText = existsSync(l.loc.log) ? readFileSync(l.loc.log, 'utf8') : '';

@@ -672,6 +672,20 @@ describe('Supervisor.refreshWorktrees with plain git', () => {
     });
   });
 
+  test("flower-tui's own files in MAIN (flower.config.json, the lanes' include file) never raise the dirty alarm", async () => {
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    await withSupervisor(repo, async ({ sup }) => {
+      writeFileSync(path.join(repo.mainRoot, 'flower.config.json'), '{}');
+      writeFileSync(path.join(repo.mainRoot, '.worktreeinclude'), '.env.local\n');
+      await sup.dispatch({ type: 'refreshWorktrees' });
+      assert.equal(sup.snapshot().main.changes, 0, sup.snapshot().main.changed.join(', '));
+      writeFileSync(path.join(repo.mainRoot, 'flower.config.json.bak'), '{}');
+      await sup.dispatch({ type: 'refreshWorktrees' });
+      assert.deepEqual(sup.snapshot().main.changed, ['?? flower.config.json.bak'], 'anything else still does');
+    });
+  });
+
   test(
     'a refresh requested while another is in flight still reflects git when it resolves',
     async () => {

@@ -490,3 +490,21 @@ describe('the repository\'s own config (outside MAIN\'s tree)', () => {
     assert.equal(configCandidates(root, env, common)[0], file);
   });
 });
+
+describe('defaults from an operator\'s day (issue 13.7)', () => {
+  test('migrations are flagged by default, in the usual places; merge.flagged replaces the list', async () => {
+    const { flagPaths } = await import('../../src/core/merge/merge-preview.js');
+    const cfg = parseConfig(undefined, null, {});
+    const files = ['db/migrate/20260101_add_users.rb', 'app/models/user.rb', 'shop/migrations/0002_auto.py', 'migrations/001.sql', 'database/migrations/2026_create.php', 'prisma/migrations/1/migration.sql', 'alembic/versions/abc.py', 'src/main/resources/db/migration/V1__init.sql', 'README.md'];
+    const hit = flagPaths(files, cfg.merge.flagged).flatMap((f) => f.files);
+    assert.deepEqual([...new Set(hit)].sort(), files.filter((f) => !['app/models/user.rb', 'README.md'].includes(f)).sort());
+    assert.deepEqual(parseConfig({ merge: { flagged: [] } }, 'f', {}).merge.flagged, [], 'overridable: [] flags nothing');
+  });
+
+  test('a served lane gets its own PORT by default', () => {
+    const cfg = parseConfig(undefined, null, {});
+    assert.deepEqual(cfg.lanes.served.env, { PORT: '{port}' });
+    assert.equal(cfg.lanes.served.rewriteUrls, true);
+    assert.deepEqual(parseConfig({ lanes: { served: { env: {} } } }, 'f', {}).lanes.served.env, {}, 'overridable');
+  });
+});

@@ -26,6 +26,7 @@ import { handleKey, type Effect, type KeyContext, type KeyResult } from '../../s
 import { FORM_FIELDS, newWorktreeForm } from '../../src/ui/input/worktree-form-keys.js';
 import { tokenizeKeys } from '../../src/ui/input/key-tokens.js';
 import { buildKeymap } from '../../src/ui/keymap.js';
+import { parseConfig } from '../../src/config/config.js';
 import { computeLayout } from '../../src/ui/layout.js';
 import { initialUiState, lanesOf, type Dialog, type UiState } from '../../src/ui/ui-state.js';
 import type { Snapshot } from '../../src/core/types.js';
@@ -245,6 +246,34 @@ describe('provisionLane', () => {
     const r = provisionLane({ mainRoot: main, lanePath: lane, files: ['.env'], kind: 'served', name: 'x', port: 8100, servedEnv: { PORT: '{port}' }, secretPatterns: [] });
     assert.deepEqual(r.copied, []);
     assert.equal(readFileSync(path.join(lane, '.env'), 'utf8'), 'PORT=8100\n');
+  });
+
+  test('served, by default: its own PORT, and URLs on localhost at MAIN\'s port moved to it; other hosts untouched', () => {
+    const root = tempDir();
+    const main = path.join(root, 'repo');
+    const lane = path.join(root, 'repo-x');
+    mkdirSync(main);
+    mkdirSync(lane);
+    writeFileSync(path.join(main, '.env'), 'PORT=3000\nAPP_URL=http://localhost:3000\nAPI="http://127.0.0.1:3000/api"\nCDN=https://cdn.example.com:3000\nDB=postgres://localhost:5432/app\nOTHER=localhost:30001\n');
+    const cfg = parseConfig(undefined, null, {});
+    const r = provisionLane({ mainRoot: main, lanePath: lane, files: ['.env'], kind: 'served', name: 'x', port: 8100, servedEnv: cfg.lanes.served.env, rewriteUrls: cfg.lanes.served.rewriteUrls, secretPatterns: [] });
+    assert.deepEqual(r.overridden, ['PORT', 'APP_URL', 'API']);
+    assert.equal(
+      readFileSync(path.join(lane, '.env'), 'utf8'),
+      'PORT=8100\nAPP_URL=http://localhost:8100\nAPI=http://127.0.0.1:8100/api\nCDN=https://cdn.example.com:3000\nDB=postgres://localhost:5432/app\nOTHER=localhost:30001\n',
+    );
+  });
+
+  test('served with rewriteUrls off and env {}: the .env exactly as MAIN has it (overridable)', () => {
+    const root = tempDir();
+    const main = path.join(root, 'repo');
+    const lane = path.join(root, 'repo-x');
+    mkdirSync(main);
+    mkdirSync(lane);
+    writeFileSync(path.join(main, '.env'), 'PORT=3000\nAPP_URL=http://localhost:3000\n');
+    const r = provisionLane({ mainRoot: main, lanePath: lane, files: ['.env'], kind: 'served', name: 'x', port: 8100, servedEnv: {}, rewriteUrls: false, secretPatterns: [] });
+    assert.deepEqual(r.overridden, []);
+    assert.equal(readFileSync(path.join(lane, '.env'), 'utf8'), 'PORT=3000\nAPP_URL=http://localhost:3000\n');
   });
 });
 

@@ -69,8 +69,12 @@ export async function listWorktrees(repo: RepoLocation): Promise<WorktreeInfo[]>
 /** MAIN's branch, HEAD and whether it has changes: what its read-only pane shows (the snapshot's MainInfo). */
 export type MainStatus = MainInfo;
 
-/** Parse `git status --porcelain=v2 --branch`: branch, HEAD and how many paths changed. Pure. */
-export function parseStatusV2(text: string): { branch: string | null; oid: string | null; changes: number; changed: string[] } {
+/**
+ * Parse `git status --porcelain=v2 --branch`: branch, HEAD and how many paths changed. Pure.
+ * `ownFiles` (paths relative to MAIN's root) are flower-tui's own files — its config, the lanes'
+ * include list — and never count as a change: configuring flower-tui is not editing production.
+ */
+export function parseStatusV2(text: string, ownFiles: readonly string[] = []): { branch: string | null; oid: string | null; changes: number; changed: string[] } {
   let branch: string | null = null;
   let oid: string | null = null;
   let changes = 0;
@@ -83,8 +87,10 @@ export function parseStatusV2(text: string): { branch: string | null; oid: strin
       const o = line.slice('# branch.oid '.length);
       oid = o === '(initial)' ? null : o;
     } else if (line !== '' && !line.startsWith('#')) {
+      const entry = statusV2Path(line);
+      if (ownFiles.includes(entry.slice(3))) continue;
       changes++;
-      if (changed.length < 50) changed.push(statusV2Path(line));
+      if (changed.length < 50) changed.push(entry);
     }
   }
   return { branch, oid, changes, changed };
@@ -106,11 +112,11 @@ function statusV2Path(line: string): string {
 const subjectCache = new Map<string, string>();
 
 /** One `git status` per refresh (plus one `git log` when HEAD moved): a refresh must stay cheap. */
-export async function readMainStatus(mainRoot: string): Promise<MainStatus> {
+export async function readMainStatus(mainRoot: string, ownFiles: readonly string[] = []): Promise<MainStatus> {
   const g = git(mainRoot);
   try {
     // --no-optional-locks: status does not rewrite .git/index, so reading never wakes the git watcher.
-    const st = parseStatusV2(await g.raw(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=normal']));
+    const st = parseStatusV2(await g.raw(['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=normal']), ownFiles);
     let subject: string | null = null;
     if (st.oid) {
       subject = subjectCache.get(st.oid) ?? null;

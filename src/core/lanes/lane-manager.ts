@@ -109,6 +109,7 @@ export class LaneManager {
         name,
         port,
         servedEnv: cfg.served.env,
+        rewriteUrls: cfg.served.rewriteUrls,
         secretPatterns: cfg.secretPatterns,
       });
       record('worktree.provision', 'ok', { copied: provision.copied, overridden: provision.overridden, stripped: provision.stripped });

@@ -98,6 +98,38 @@ export function stripSecrets(text: string, patterns: string[]): { text: string; 
   return { text: out.join('\n'), stripped };
 }
 
+/**
+ * Values in a served lane's .env that point at MAIN's own port on this machine (`APP_URL=
+ * http://localhost:3000`) are moved to the lane's port: otherwise the lane's app would link to, or
+ * call, MAIN. Only loopback hosts are touched; `mainPort` is the PORT MAIN's .env had. Pure.
+ */
+export function rewriteLocalUrls(text: string, mainPort: string, lanePort: number, skip: ReadonlySet<string>): { overrides: Record<string, string>; keys: string[] } {
+  const overrides: Record<string, string> = {};
+  if (!/^\d+$/.test(mainPort) || mainPort === String(lanePort)) return { overrides, keys: [] };
+  const at = new RegExp(`((?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]):)${mainPort}(?!\\d)`, 'g');
+  for (const line of text.split('\n')) {
+    const m = ENV_LINE.exec(line);
+    if (!m || skip.has(m[2]!)) continue;
+    const raw = m[4]!.trim();
+    const value = /^(["']).*\1$/.test(raw) ? raw.slice(1, -1) : raw;
+    const moved = value.replace(at, `$1${lanePort}`);
+    if (moved !== value) overrides[m[2]!] = moved;
+  }
+  return { overrides, keys: Object.keys(overrides) };
+}
+
+/** The value of `key` in .env text (quotes removed), or null. */
+function envValue(text: string, key: string): string | null {
+  for (const line of text.split('\n')) {
+    const m = ENV_LINE.exec(line);
+    if (m && m[2] === key) {
+      const raw = m[4]!.trim();
+      return /^(["']).*\1$/.test(raw) ? raw.slice(1, -1) : raw;
+    }
+  }
+  return null;
+}
+
 /** Fill {name} and {port} in override values. */
 export function fillTemplate(value: string, vars: { name: string; port: number | null }): string {
   return value.replaceAll('{name}', vars.name).replaceAll('{port}', vars.port === null ? '' : String(vars.port));
@@ -131,6 +163,8 @@ export function provisionLane(opts: {
   name: string;
   port: number | null;
   servedEnv: Record<string, string>;
+  /** Move localhost URLs at MAIN's PORT to the lane's port (lanes.served.rewriteUrls). */
+  rewriteUrls?: boolean;
   secretPatterns: string[];
 }): ProvisionResult {
   const copied = copyIntoLane(opts.mainRoot, opts.lanePath, opts.files);
@@ -138,9 +172,13 @@ export function provisionLane(opts: {
   if (opts.kind === 'served') {
     const overrides: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.servedEnv)) overrides[k] = fillTemplate(v, { name: opts.name, port: opts.port });
+    const envPath = path.join(opts.lanePath, '.env');
+    const before = existsSync(envPath) ? readFileSync(envPath, 'utf8') : '';
+    const mainPort = envValue(before, 'PORT');
+    if (opts.rewriteUrls !== false && opts.port !== null && mainPort !== null) {
+      Object.assign(overrides, rewriteLocalUrls(before, mainPort, opts.port, new Set(Object.keys(overrides))).overrides);
+    }
     if (Object.keys(overrides).length) {
-      const envPath = path.join(opts.lanePath, '.env');
-      const before = existsSync(envPath) ? readFileSync(envPath, 'utf8') : '';
       writeFileSync(envPath, applyEnvOverrides(before, overrides), { mode: 0o600 });
       result.overridden = Object.keys(overrides);
     }
