@@ -136,6 +136,9 @@ try {
     .command('brief <action> [args..]', 'briefs: add | ls | show | edit | note | close | block | dispatch | claim | done', (y) => briefOptions(y), async (a) =>
       (await import('./commands/brief-command.js')).briefCommand({ ...a, action: a.action, args: a.args?.map(String) }),
     )
+    .command('mcp', "flower-tui's MCP server on stdio (briefs, status, spawn, send) for the agents it starts", (y) => y, async (a) =>
+      (await import('./commands/mcp-command.js')).mcpCommand(a),
+    )
     .command('refresh <agent>', 'recycle an agent whose context has rotted (its profile says how; waits until it is idle)', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
       (await agentCommands()).refreshCommand({ ...a, agent: a.agent }),
     )

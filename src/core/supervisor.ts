@@ -24,6 +24,7 @@ import { MainMonitor } from './monitor/main-monitor.js';
 import { isResultCommand, type ResultCommand } from './result-commands.js';
 import { BriefDesk } from './briefs/brief-desk.js';
 import { openBriefDesk } from './briefs/brief-host.js';
+import { mcpArgs } from './agents/mcp-args.js';
 
 /** The ops process shown in MAIN's pane. */
 const OPS_AGENT = 'MAIN/ops';
@@ -402,7 +403,7 @@ export class Supervisor extends EventEmitter {
    */
   private argsFor(id: string, profile: Profile, session: string[]): string[] {
     const hook = profile.usage?.source === 'claude' && this.monitor.sessionFileFor(id) ? ['--settings', CLAUDE_SESSION_HOOK] : [];
-    return [...(this.userArgs.get(id) ?? []), ...session, ...hook];
+    return [...(this.userArgs.get(id) ?? []), ...session, ...hook, ...mcpArgs(profile, this.config.mcp.enabled)];
   }
 
   /** Extra args the user gave an agent (spawn --args, config), without the session args we add. */

@@ -54,7 +54,7 @@ describe('CLI commands (built, lazily loaded)', () => {
       const v = run(entry, ['--version']);
       assert.equal(v.status, 0, v.stderr);
       assert.equal(v.stdout.trim(), VERSION);
-      for (const cmd of ['', 'demo', 'status', 'spawn', 'send', 'log', 'worktree', 'merge', 'refresh', 'kill', 'respawn', 'server', 'config', 'brief']) {
+      for (const cmd of ['', 'demo', 'status', 'spawn', 'send', 'log', 'worktree', 'merge', 'refresh', 'kill', 'respawn', 'server', 'config', 'brief', 'mcp']) {
         const r = run(entry, [...(cmd ? [cmd] : []), '--help']);
         assert.equal(r.status, 0, `${cmd || '(cockpit)'} --help: ${r.stderr}`);
         assert.equal(r.stderr, '');

@@ -74,3 +74,21 @@ describe('auto-link', () => {
     assert.ok(!linksToAdd([claimed], 'a', commits).some((l) => l.link.subject === 'work'), 'already linked');
   });
 });
+
+describe('MCP offered to agents', async () => {
+  const { mcpArgs } = await import('../../src/core/agents/mcp-args.js');
+  const profile = (source?: 'claude' | 'codex') => ({ command: 'x', args: [], env: {}, ...(source ? { usage: { source, patternKind: 'percentLeft' as const } } : {}) });
+  test('only when enabled; Claude Code by --mcp-config, Codex by -c overrides, others not at all', () => {
+    assert.deepEqual(mcpArgs(profile('claude') as never, false), []);
+    const claude = mcpArgs(profile('claude') as never, true);
+    assert.equal(claude[0], '--mcp-config');
+    const cfg = JSON.parse(claude[1]!) as { mcpServers: { flower: { command: string; args: string[] } } };
+    assert.equal(cfg.mcpServers.flower.command, process.execPath);
+    assert.match(cfg.mcpServers.flower.args.join(' '), /bin\/flower-tui\.js mcp$/);
+    const codex = mcpArgs(profile('codex') as never, true);
+    assert.deepEqual([codex[0], codex[2]], ['-c', '-c']);
+    assert.match(codex[1]!, /^mcp_servers\.flower\.command="/);
+    assert.match(codex[3]!, /^mcp_servers\.flower\.args=\[".*flower-tui\.js","mcp"\]$/);
+    assert.deepEqual(mcpArgs(profile() as never, true), []);
+  });
+});
