@@ -62,7 +62,11 @@ export class AttachSession {
     const history = await a.history().catch(() => null);
     if (this.disposed) return history?.release();
     const screen = history?.screen ?? a.screen;
-    this.io.write('\x1b[2J\x1b[3J\x1b[H\x1b[0m\x1b[?7h' + paint(screen));
+    // Leave the terminal's own scrollback alone (as tmux does): no ESC[3J, and no ESC[2J either
+    // (most terminals drop the cleared rows). Scrolling the visible rows up instead keeps what
+    // was on the screen before the cockpit in the scrollback, above the agent's history.
+    const rows = this.io.rows();
+    this.io.write(`\x1b[0m\x1b[${rows};1H${'\n'.repeat(rows)}\x1b[H\x1b[?7h` + paint(screen));
     history?.release();
     this.live = true;
     for (const p of this.pending) this.input(p);

@@ -28,7 +28,7 @@ export async function demoCommand(a: DemoArgs): Promise<number> {
   const [{ createDemoRepo }, { openCockpit }] = await Promise.all([import('../demo-repo.js'), import('../open-cockpit.js')]);
   const running = a.new || a.inProcess ? null : runningDemo();
   const demo = running ?? (await createDemoRepo());
-  const how = running ? `re-attached to the demo that was running, ${demo.dir}` : `a new demo, ${demo.dir}`;
+  const how = running ? `re-attached to the demo that was running: ${demo.dir}` : `a new demo: ${demo.dir}`;
   return openCockpit({
     repo: demo.mainRoot,
     config: demo.configFile,
@@ -37,11 +37,12 @@ export async function demoCommand(a: DemoArgs): Promise<number> {
     farewell: (outcome, agents) =>
       outcome === 'detached' && agents > 0
         ? [
-            `flower-tui demo: detached (${how}) — ${agents} demo agent${agents === 1 ? '' : 's'} keep running; the demo stops itself after ${idleText()} without a cockpit attached.`,
+            `flower-tui demo: detached — ${agents} demo agent${agents === 1 ? '' : 's'} keep running; they stop after ${idleText()} unattended`,
+            `  ${how}`,
             '  re-attach: flower-tui demo' + (running ? ' · a fresh one: flower-tui demo --new' : ''),
             `  stop it now: flower-tui server stop --repo ${demo.mainRoot}`,
             '  remove old scratch repositories: flower-tui demo --clean',
           ].join('\n')
-        : `flower-tui demo: stopped (${how}); the scratch repository is kept at ${demo.dir} — flower-tui demo --clean removes it`,
+        : `flower-tui demo: stopped; the scratch repository is kept at ${demo.dir}\n  flower-tui demo --clean removes it`,
   });
 }

@@ -1,0 +1,44 @@
+/**
+ * Attaching leaves the outer terminal's scrollback alone (issue 13.7), as tmux does: a line printed
+ * before the cockpit opened is still in the terminal's history after an attach and a detach. The
+ * built binary in tmux; the history is read with `capture-pane -S -`.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../helpers/git-repo.js';
+import { TmuxSession, waitUntil } from '../helpers/tmux.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
+const tmp = makeTempDir('flower-e2e-');
+let session: TmuxSession | null = null;
+after(() => {
+  session?.kill();
+  for (const d of readdirSync(tmp)) spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', path.join(tmp, d, 'shop')]);
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('attach and detach keep what the terminal showed before the cockpit in its scrollback', { timeout: 120_000 }, async () => {
+  const s = TmuxSession.start({
+    command: ['/bin/sh', '-c', `printf 'MARKER-BEFORE-COCKPIT\\n'; exec "$0" "$@"`, process.execPath, BIN, 'demo', '--new'],
+    cols: 80,
+    rows: 24,
+    cwd: ROOT,
+    env: { TMPDIR: tmp },
+  });
+  session = s;
+  const history = () => s.run(['capture-pane', '-p', '-S', '-', '-E', '-', '-t', s.panePid() ? (s as unknown as { pane: string }).pane : '']);
+  await s.waitFor(/impl · demo-claude/, { timeoutMs: 30_000 });
+  s.sendKeys('Enter');
+  await s.waitForGone('1 MAIN · read-only');
+  s.sendKeys('C-q');
+  await s.waitFor('1 MAIN · read-only');
+  s.sendKeys('q');
+  await waitUntil(() => s.paneDead(), { timeoutMs: 15_000, message: 'the cockpit did not exit on q' });
+  const all = history();
+  assert.match(all, /MARKER-BEFORE-COCKPIT/, `the line printed before the cockpit is still in the scrollback:\n${all}`);
+});
