@@ -9,7 +9,7 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { git, makeRepo, type TestRepo } from '../helpers/git-repo.js';
@@ -556,6 +556,63 @@ describe('merge: health check and rollback', () => {
       assert.match(r.result.message, /health/, `the message mentions the failing health check: ${r.result.message}`);
     },
   );
+
+  /**
+   * The operator (or anyone) edits MAIN while the health check runs; the check then fails. Health
+   * waits for a file the test creates right after its edit, so the edit is surely made "during".
+   */
+  async function editDuringHealth(l: Lane, edit: () => void): Promise<Run> {
+    const go = path.join(l.repo.dir, 'go');
+    let edited = false;
+    return merge(
+      l,
+      // Healthy before the merge (no feature.txt: the baseline passes); after it, fails once told to.
+      { health: `if [ -f feature.txt ]; then ${waitForFileGate(go, 'exit 1')}; fi` },
+      {
+        onProgress: (p) => {
+          if (p.step === 'health' && p.status === 'running' && !edited) {
+            edited = true;
+            edit();
+            writeFileSync(go, '');
+          }
+        },
+      },
+    );
+  }
+
+  const rescuedRefs = (repo: TestRepo) => repo.git(['for-each-ref', '--format=%(refname)', 'refs/flower/rescued/']).split('\n').filter(Boolean);
+
+  test('MAIN edited during the health check: the edit is saved under refs/flower/rescued, the rollback keeps it (re-applied), and the steps say so', async () => {
+    const l = setup();
+    commit(l.lanePath, { 'feature.txt': 'f\n' }, 'Add feature');
+    const before = mainState(l.repo);
+    const r = await editDuringHealth(l, () => appendFileSync(path.join(l.repo.mainRoot, 'app.txt'), 'edit\n'));
+    assert.equal(r.result.outcome, 'health-failed', describeRun(r));
+    assert.equal(head(l.repo.mainRoot), before.head, 'rolled back to the pre-merge commit');
+    assert.equal(readFileSync(path.join(l.repo.mainRoot, 'app.txt'), 'utf8'), 'version 1\nedit\n', 'the edit made in MAIN is still there');
+    assert.equal(existsSync(path.join(l.repo.mainRoot, 'feature.txt')), false, 'the merge itself is gone');
+    const refs = rescuedRefs(l.repo);
+    assert.equal(refs.length, 1, 'one rescue ref');
+    assert.equal(l.repo.git(['show', `${refs[0]}:app.txt`]), 'version 1\nedit\n', 'the ref holds the edit too');
+    assert.match(r.result.message, /uncommitted edits \(app\.txt\) were re-applied/, r.result.message);
+    assert.ok(r.steps.some((s) => s.step === 'rollback' && /edited during the health check \(app\.txt\): saved as refs\/flower\/rescued\//.test(s.line ?? '')), describeRun(r));
+    assert.ok(r.steps.some((s) => s.step === 'rollback' && s.status === 'ok' && s.line?.includes(refs[0]!)), 'the final rollback line (traced) names the ref');
+    assert.deepEqual(l.repo.git(['status', '--porcelain']).split('\n').filter(Boolean), [' M app.txt'], 'MAIN is dirty again: the dirty alarm shows it');
+    assert.deepEqual(r.result.rescued, { ref: refs[0], paths: ['app.txt'], reapplied: true });
+  });
+
+  test('MAIN edited during the health check in a file the merge brought: kept in the rescue ref, MAIN rolled back clean (no conflict markers)', async () => {
+    const l = setup();
+    commit(l.lanePath, { 'feature.txt': 'f\n' }, 'Add feature');
+    const before = mainState(l.repo);
+    const r = await editDuringHealth(l, () => appendFileSync(path.join(l.repo.mainRoot, 'feature.txt'), 'edited in MAIN\n'));
+    assert.equal(r.result.outcome, 'health-failed', describeRun(r));
+    assertMainUntouched(l.repo, before, 'rolled back clean');
+    const refs = rescuedRefs(l.repo);
+    assert.equal(refs.length, 1);
+    assert.equal(l.repo.git(['show', `${refs[0]}:feature.txt`]), 'f\nedited in MAIN\n', 'the edit is kept in the ref');
+    assert.match(r.result.message, new RegExp(`do not apply to the rolled-back MAIN: they are kept in ${refs[0]}`), r.result.message);
+  });
 
   test('baseline off: a health check failing before and after still rolls back', async () => {
     const l = setup();

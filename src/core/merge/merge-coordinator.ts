@@ -113,7 +113,7 @@ export class MergeCoordinator {
       actor,
       action: 'merge',
       target: w.name,
-      details: { preMerge: result.preMerge, postMerge: result.postMerge, conflicts: result.conflicts.length ? result.conflicts : undefined, message: result.message },
+      details: { preMerge: result.preMerge, postMerge: result.postMerge, conflicts: result.conflicts.length ? result.conflicts : undefined, rescued: result.rescued, message: result.message },
       outcome: result.outcome,
     });
     this.abort = null;

@@ -5,6 +5,7 @@ import { acquireMergeLock } from './merge-lock.js';
 import { allChanges, gitStatus, headSha, revParse, trackedChanges } from './merge-git.js';
 import { previewMerge, type MergePreview } from './merge-preview.js';
 import { runCheck } from './run-check.js';
+import { reapplyRescue, rescueChanges, type Rescue } from './rescue-changes.js';
 
 export type MergeStep = 'preconditions' | 'baseline' | 'gate' | 'merge' | 'health' | 'rollback' | 'done';
 
@@ -26,6 +27,8 @@ export interface MergeResult {
   postMerge: string | null;
   conflicts: string[];
   preview: MergePreview | null;
+  /** Edits found in MAIN at rollback time: the ref they were saved under, and whether they were re-applied. */
+  rescued?: { ref: string; paths: string[]; reapplied: boolean };
 }
 
 export interface MergeSettings {
@@ -186,12 +189,31 @@ export async function runMerge(opts: {
           progress({ step: 'health', status: 'failed', line: `${why}, as before the merge: not rolled back` });
         } else {
           progress({ step: 'health', status: 'failed', line: why });
+          // Nothing is lost: edits someone made in MAIN meanwhile are saved before the reset.
+          let rescue: Rescue | null;
+          try {
+            rescue = await rescueChanges(mainRoot);
+          } catch (e) {
+            progress({ step: 'rollback', status: 'failed', line: describeError(e) });
+            throw new FlowerError('merge-failed', `health failed, but MAIN has uncommitted changes that could not be saved, so it was not rolled back: ${describeError(e)} (MAIN is at ${post.slice(0, 12)}; the merge came from ${pre.slice(0, 12)})`);
+          }
+          if (rescue) progress({ step: 'rollback', status: 'running', line: `MAIN was edited during the health check (${rescue.paths.slice(0, 5).join(', ')}): saved as ${rescue.ref}` });
           progress({ step: 'rollback', status: 'running', line: `git reset --hard ${pre.slice(0, 12)}` });
           const r = await gitStatus(mainRoot, ['reset', '--hard', pre]);
           if (r.code !== 0) throw new FlowerError('merge-failed', `health failed and the rollback failed too: ${r.stderr.trim()} (MAIN is at ${post.slice(0, 12)}; reset it to ${pre.slice(0, 12)} by hand)`);
-          progress({ step: 'rollback', status: 'ok', line: `MAIN back at ${pre.slice(0, 7)}; ${worktree.branch} keeps its commits` });
+          let kept = '';
+          let back = false;
+          if (rescue) {
+            back = await reapplyRescue(mainRoot, rescue, pre);
+            kept = back
+              ? ` — MAIN's uncommitted edits (${rescue.paths.slice(0, 5).join(', ')}) were re-applied, and are kept in ${rescue.ref}`
+              : ` — MAIN's uncommitted edits (${rescue.paths.slice(0, 5).join(', ')}) do not apply to the rolled-back MAIN: they are kept in ${rescue.ref} (git stash apply ${rescue.ref})`;
+            progress({ step: 'rollback', status: 'running', line: back ? `edits made in MAIN re-applied (uncommitted; also kept in ${rescue.ref})` : `edits made in MAIN do not apply cleanly after the rollback: kept in ${rescue.ref}` });
+          }
+          progress({ step: 'rollback', status: 'ok', line: `MAIN back at ${pre.slice(0, 7)}; ${worktree.branch} keeps its commits${rescue ? `; MAIN's edits saved in ${rescue.ref}` : ''}` });
           const last = h.tail.filter((l) => l.trim()).slice(-1)[0];
-          return { ...base, outcome: 'health-failed', message: `health failed (${why}), rolled back to ${pre.slice(0, 7)}${last ? ` — ${last.trim()}` : ''}` };
+          const rescued = rescue ? { rescued: { ref: rescue.ref, paths: rescue.paths, reapplied: back } } : {};
+          return { ...base, ...rescued, outcome: 'health-failed', message: `health failed (${why}), rolled back to ${pre.slice(0, 7)}${last ? ` — ${last.trim()}` : ''}${kept}` };
         }
       } else progress({ step: 'health', status: 'ok', line: `healthy (${Math.round(h.durationMs / 100) / 10} s)` });
     } else progress({ step: 'health', status: 'skipped', line: 'no health check configured (merge.health)' });
