@@ -27,6 +27,7 @@ export const DEFAULT_KEYS: Record<KeyAction, string[]> = {
   refresh: ['R'],
   merge: ['m'],
   diff: ['d'],
+  briefs: ['b'],
 };
 
 export interface Keymap {

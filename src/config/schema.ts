@@ -214,6 +214,7 @@ export const KEY_ACTIONS = [
   'refresh',
   'merge',
   'diff',
+  'briefs',
 ] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 

@@ -25,6 +25,7 @@ export const ACTION_HELP: Record<KeyAction, string> = {
   refresh: 'refresh the focused agent (its context has rotted)',
   merge: 'merge the focused worktree into MAIN (preview first)',
   diff: 'diff of the focused worktree against MAIN',
+  briefs: 'briefs: list, show (Enter), dispatch to the focused lane (D), add (a)',
 };
 
 /** "ctrl-q" → "Ctrl-Q", "shift-tab" → "Shift-Tab", "enter" → "Enter": for help and hints. */

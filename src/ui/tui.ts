@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { render, type Instance } from 'ink';
 import type { AgentHistory, BackendEvent, CockpitBackend, LaneCommand } from '../core/backend.js';
 import type { MergePreview } from '../core/merge/merge-preview.js';
+import type { BriefDetail } from '../core/briefs/brief-ops.js';
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { describeError } from '../core/errors.js';
 import { agentStateLabel, type Snapshot, type SupervisorEvent } from '../core/types.js';
@@ -400,6 +401,7 @@ export class Tui {
       else if (e.type === 'checkRemoval') void this.checkRemoval(e.worktree);
       else if (e.type === 'mergePreview') void this.openMergePreview(e.worktree);
       else if (e.type === 'diff') void this.openDiff(e.worktree);
+      else if (e.type === 'briefDetail') void this.openBriefDetail(e.id);
       else if (e.type === 'lane') void this.laneCommand(e.cmd);
       else if (e.type === 'loadTrace') {
         this.loadTrace();
@@ -492,6 +494,17 @@ export class Tui {
     this.update();
   }
 
+  private async openBriefDetail(id: number): Promise<void> {
+    try {
+      const detail = (await this.o.backend.laneCommand({ type: 'brief', op: 'show', id })) as BriefDetail;
+      const d = this.ui.dialog;
+      if (d?.kind === 'briefs') this.ui = { ...this.ui, message: null, dialog: { ...d, detail } };
+    } catch (err) {
+      this.ui = { ...this.ui, message: { text: describeError(err), level: 'error' } };
+    }
+    this.update();
+  }
+
   private async checkRemoval(worktree: string): Promise<void> {
     try {
       const c = (await this.o.backend.laneCommand({ type: 'checkRemoval', name: worktree })) as { unmerged: string[]; changes: string[]; agents: string[] };
@@ -516,7 +529,10 @@ export class Tui {
         if (!failed) this.ui = { ...this.ui, focusLane: cmd.name, focusAgent: null };
         this.ui = reconcileFocus(this.ui, this.snapshot);
       } else if (cmd.type === 'removeWorktree') this.setMessage(`removed ${cmd.name}`, 'info');
-      else if (cmd.type === 'merge') {
+      else if (cmd.type === 'brief') {
+        const b = (r as unknown as { brief?: { id: number; title: string; agent: string | null; status: string } } | null)?.brief;
+        if (b) this.setMessage(cmd.op === 'add' ? `added #${b.id} ${b.title} — spec: flower-tui brief edit ${b.id}` : cmd.op === 'dispatch' ? `dispatched #${b.id} to ${b.agent}` : `#${b.id} ${b.status}`, 'info');
+      } else if (cmd.type === 'merge') {
         const m = r as unknown as { outcome: string; message: string } | null;
         if (m) this.setMessage(m.message, m.outcome === 'merged' ? 'info' : 'error');
       }

@@ -1,6 +1,7 @@
 import type { PendingRestore, Snapshot } from '../core/types.js';
 import type { TraceEntry } from '../core/store/trace.js';
 import type { MergePreview } from '../core/merge/merge-preview.js';
+import type { BriefDetail } from '../core/briefs/brief-ops.js';
 
 /** What the UI shows over the grid. Exactly one at a time; keys go to it first. */
 export type Dialog =
@@ -27,7 +28,9 @@ export type Dialog =
   | { kind: 'restore'; agents: PendingRestore[] }
   /** The trace, newest first, filtered; `entries` is loaded by the TUI when the view opens or refreshes. */
   | { kind: 'trace'; entries: TraceEntry[]; offset: number; text: string; editing: boolean; scope: 'all' | 'worktree' | 'agent'; lane: string; agent: string | null }
-  | { kind: 'pick-profile'; worktree: string; selected: number };
+  | { kind: 'pick-profile'; worktree: string; selected: number }
+  /** The briefs (`b`): list by status, the selected one's spec and links; `detail` adds its trace (Enter); `adding` is a title being typed. */
+  | { kind: 'briefs'; selected: number; adding: string | null; detail: BriefDetail | null };
 
 export interface SearchMatch {
   /** Absolute line in the agent's buffer (scrollback + screen). */

@@ -229,7 +229,7 @@ describe('MAIN is read-only', () => {
         if (e.type === 'command') assert.fail(`${JSON.stringify(input)} sent a command ${e.cmd.type}`);
       }
       // The only dialogs MAIN can open: help, and the quit/stop confirmations.
-      if (r.ui.dialog) assert.ok(['help', 'confirm-quit', 'confirm-stop', 'trace', 'new-worktree'].includes(r.ui.dialog.kind), `${JSON.stringify(input)} opened ${r.ui.dialog.kind}`);
+      if (r.ui.dialog) assert.ok(['help', 'confirm-quit', 'confirm-stop', 'trace', 'new-worktree', 'briefs'].includes(r.ui.dialog.kind), `${JSON.stringify(input)} opened ${r.ui.dialog.kind}`);
       assert.equal(r.ui.scroll, null, `${JSON.stringify(input)} entered scroll mode`);
     }
   });

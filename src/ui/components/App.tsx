@@ -43,6 +43,11 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0 }: App
   const overlay = dialogRect(ui.dialog, snapshot, keymap, cols, rows);
   const running = snapshot.agents.filter((a) => agentIsLive(a.state)).length;
   const newKey = keyLabel(keymap.bindings.newAgent[0] ?? 'n');
+  // The brief each agent is on, for its header: dispatched (maybe unclaimed) or claimed.
+  const briefOf = (agent: string) => {
+    const b = (snapshot.briefs ?? []).find((x) => x.agent === agent && (x.status === 'dispatched' || x.status === 'claimed'));
+    return b ? { label: `#${b.id} ${b.title}`, unclaimed: b.unclaimed } : null;
+  };
   return (
     <Box width={cols} height={rows}>
       <MainPane rect={layout.main} snapshot={snapshot} focused={ui.focusLane === MAIN_LANE} ops={layout.ops} />
@@ -70,10 +75,11 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0 }: App
           scroll={ui.scroll}
           scrollDepth={scrollDepth}
           newAgentKey={newKey}
+          briefOf={briefOf}
         />
       ))}
       <StatusLine rect={layout.status} ui={ui} keymap={keymap} hiddenLanes={layout.hiddenBefore + layout.hiddenAfter} running={running} />
-      {ui.dialog && overlay ? <DialogBox dialog={ui.dialog} rect={overlay} snapshot={snapshot} keymap={keymap} /> : null}
+      {ui.dialog && overlay ? <DialogBox dialog={ui.dialog} rect={overlay} snapshot={snapshot} keymap={keymap} focusLane={ui.focusLane} /> : null}
     </Box>
   );
 }

@@ -8,13 +8,15 @@ import { agentQuestion, helpLines } from './overlay.js';
 import { Positioned } from './Positioned.js';
 import { Line } from './Line.js';
 import { TraceView } from './TraceView.js';
+import { BriefsView } from './BriefsView.js';
 import { DiffView, MergePreviewView, MergeProgressView } from './MergeViews.js';
 
 
-export function DialogBox({ dialog, rect, snapshot, keymap }: { dialog: Dialog; rect: Rect; snapshot: Snapshot; keymap: Keymap }) {
+export function DialogBox({ dialog, rect, snapshot, keymap, focusLane }: { dialog: Dialog; rect: Rect; snapshot: Snapshot; keymap: Keymap; focusLane?: string }) {
   if (dialog.kind === 'trace') return <TraceView dialog={dialog} rect={rect} />;
   if (dialog.kind === 'merge-preview') return <MergePreviewView p={dialog.preview} rect={rect} />;
   if (dialog.kind === 'merge') return <MergeProgressView m={snapshot.merge} rect={rect} />;
+  if (dialog.kind === 'briefs') return <BriefsView dialog={dialog} briefs={snapshot.briefs ?? []} focusLane={focusLane ?? 'MAIN'} rect={rect} />;
   if (dialog.kind === 'diff') return <DiffView worktree={dialog.worktree} lines={dialog.lines} offset={dialog.offset} rect={rect} />;
   const inner = Math.max(1, rect.width - 4);
   let title = '';

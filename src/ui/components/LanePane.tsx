@@ -22,9 +22,11 @@ interface Props {
   scroll: ScrollView | null;
   scrollDepth: (agent: string) => number;
   newAgentKey: string;
+  /** The brief an agent is on ("#12 Title", "unclaimed" when not picked up), if any. */
+  briefOf?: (agent: string) => { label: string; unclaimed: boolean } | null;
 }
 
-function AgentHeader({ agent, focused, scrollInfo }: { agent: AgentInfo; focused: boolean; scrollInfo: string | null }) {
+function AgentHeader({ agent, focused, scrollInfo, brief }: { agent: AgentInfo; focused: boolean; scrollInfo: string | null; brief: { label: string; unclaimed: boolean } | null }) {
   const bg = focused ? theme.headerFocusBg : undefined;
   const fg = focused ? theme.headerFocusFg : undefined;
   return (
@@ -41,13 +43,14 @@ function AgentHeader({ agent, focused, scrollInfo }: { agent: AgentInfo; focused
           {agent.usage.compacted ? ' (compacted)' : ''}
         </Text>
       ) : null}
+      {brief ? <Text color={focused ? fg : brief.unclaimed ? theme.error : 'cyan'}> · {brief.unclaimed ? 'unclaimed ' : ''}{cleanForTerminal(brief.label)}</Text> : null}
       {scrollInfo ? <Text color={focused ? fg : 'yellow'}> · {scrollInfo}</Text> : null}
     </Text>
   );
 }
 
 /** One worktree: a border with its name, and each agent's header over the space its screen is drawn in. */
-export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey }: Props) {
+export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf }: Props) {
   const r = lane.rect;
   const borderColour = focusedLane ? theme.focusBorder : theme.border;
   const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${cleanForTerminal(worktree.branch)}` : '';
@@ -101,7 +104,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
         const info = inScroll ? (scroll!.editing ? 'search' : depth > 0 ? `scroll −${depth}` : 'scroll (bottom)') : null;
         return (
           <Positioned key={slot.id} rect={slot.header} backgroundColor={focusedAgent === slot.id ? theme.headerFocusBg : undefined}>
-            <AgentHeader agent={a} focused={focusedAgent === slot.id} scrollInfo={info} />
+            <AgentHeader agent={a} focused={focusedAgent === slot.id} scrollInfo={info} brief={briefOf?.(a.id) ?? null} />
           </Positioned>
         );
       })}

@@ -75,6 +75,14 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
       <Text color={theme.hint}>merges: none yet</Text>
     ),
   );
+  const ready = (snapshot.briefs ?? []).filter((b) => b.status === 'ready');
+  if (ready.length)
+    lines.push(
+      <Text>
+        <Text color={theme.hint}>ready to merge </Text>
+        <Text color={theme.ok}>{ready.map((b) => `#${b.id} ${b.lane ?? ''}`).join(' · ')}</Text>
+      </Text>,
+    );
   const lanes = snapshot.worktrees.filter((w) => !w.isMain && w.lane);
   if (lanes.length)
     lines.push(

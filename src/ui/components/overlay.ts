@@ -9,7 +9,7 @@ import type { Dialog } from '../ui-state.js';
 export function helpLines(keymap: Keymap): [string, string][] {
   // Related actions share a line: the help must fit an 80×24 terminal whole.
   const k = (a: KeyAction) => keymap.bindings[a].map(keyLabel).join('/');
-  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree', 'respawn', 'refresh', 'merge', 'diff']);
+  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree', 'respawn', 'refresh', 'merge', 'diff', 'trace', 'briefs']);
   const arrows = (['left', 'right', 'up', 'down'] as const).map(k);
   const lines: [string, string][] = [
     [`${k('next')} / ${k('prev')}`, 'focus next / previous agent'],
@@ -19,6 +19,7 @@ export function helpLines(keymap: Keymap): [string, string][] {
     [`${k('respawn')} / ${k('refresh')}`, 'respawn / refresh (new session + hand-off) the agent'],
     [`${k('newWorktree')} / ${k('removeWorktree')}`, 'new worktree (a lane) / remove the focused one'],
     [`${k('merge')} / ${k('diff')}`, 'merge the worktree into MAIN (preview first) / its diff'],
+    [`${k('trace')} / ${k('briefs')}`, 'the trace / briefs (D dispatches one here, a adds)'],
   ];
   lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc']);
   lines.push(['mouse', 'click focuses · wheel scrolls']);
@@ -65,6 +66,7 @@ function dialogSize(dialog: Dialog, snapshot: Snapshot, keymap: Keymap): { width
     case 'restore':
       return { width: 72, height: Math.min(dialog.agents.length, 8) + 6 };
     case 'trace':
+    case 'briefs':
       return { width: 1000, height: 1000 }; // clipped to the terminal: the trace wants all the room there is
     default:
       return { width: Math.max(56, stringWidth(agentQuestion(dialog)) + 4), height: 6 };

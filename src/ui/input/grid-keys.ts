@@ -8,6 +8,7 @@ import { MAIN_LANE, lanesOf, type SearchMatch, type UiState } from '../ui-state.
 import type { Key } from './key-tokens.js';
 import { handleScrollKey, startScroll, scrollBy } from './scroll-keys.js';
 import { handleTraceKey } from './trace-keys.js';
+import { handleBriefsKey, openBriefs } from './briefs-keys.js';
 
 /** What a key asks of the outside world, beyond a new UI state. */
 export type Effect =
@@ -24,6 +25,8 @@ export type Effect =
   /** Fetch a merge preview or a diff, then open its dialog. */
   | { type: 'mergePreview'; worktree: string }
   | { type: 'diff'; worktree: string }
+  /** Load a brief with its trace into the briefs view. */
+  | { type: 'briefDetail'; id: number }
   | { type: 'reconnect' };
 
 export interface KeyContext {
@@ -143,6 +146,7 @@ function handleDialogKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
   const close = { ...ui, dialog: null };
   if (d.kind === 'help') return none(close);
   if (d.kind === 'trace') return handleTraceKey(ui, d, key, ctx);
+  if (d.kind === 'briefs') return handleBriefsKey(ui, d, key, ctx);
   if (d.kind === 'new-worktree') return handleWorktreeFormKey(ui, d, key);
   if (d.kind === 'merge-preview') {
     const p = d.preview;
@@ -277,6 +281,8 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return { ui, effects: [{ type: 'diff', worktree: ui.focusLane }] };
     case 'newWorktree':
       return none({ ...ui, dialog: newWorktreeForm() });
+    case 'briefs':
+      return none({ ...ui, dialog: openBriefs() });
     case 'removeWorktree':
       if (ui.focusLane === MAIN_LANE) return info(ui, 'MAIN can never be removed');
       return { ui: { ...ui, message: { text: `checking what removing ${ui.focusLane} would lose…`, level: 'info' } }, effects: [{ type: 'checkRemoval', worktree: ui.focusLane }] };
