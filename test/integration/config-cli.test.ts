@@ -105,3 +105,24 @@ describe('--config FILE', () => {
     assert.equal(same.status, 0, `the server's own file is fine: ${same.stderr}`);
   });
 });
+
+describe('refused up front, before anything is created', () => {
+  test('an unknown profile in lanes.agents (config) or --agents: no lane is made', () => {
+    const { repo, file } = repoWithConfig('{ "restore": "off", "lanes": { "agents": ["clade"] } }');
+    assertConfigError(cli(repo, ['worktree', 'add', 'feat']), file, /lanes\.agents\.0: unknown profile "clade"/);
+    writeFileSync(file, '{ "restore": "off" }');
+    const r = cli(repo, ['worktree', 'add', 'feat', '--agents', 'shell,banana']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^flower-tui: no profile "banana" \(known: .*\): no lane created\n$/);
+    assert.doesNotMatch(repo.git(['worktree', 'list']), /feat/, 'no worktree');
+    assert.doesNotMatch(repo.git(['branch', '--list']), /feat/, 'no branch');
+  });
+
+  test('send --timeout beyond what a timer holds says the limit (exit 2)', () => {
+    const { repo } = repoWithConfig('{ "restore": "off" }');
+    const r = cli(repo, ['send', 'x/y', 'hi', '--timeout', '3000000']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--timeout 3000000: seconds, more than 0 and at most 2147483 /);
+    assert.equal(cli(repo, ['server', 'status']).status, 3, 'refused before starting a server');
+  });
+});

@@ -50,7 +50,13 @@ export async function spawnCommand(args: RepoArgs & { worktree: string; profile:
   });
 }
 
+/** The longest wait a timer can hold, in whole seconds (2^31-1 ms): a longer one would fire at once. */
+const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
 export async function sendCommand(args: RepoArgs & { agent: string; text: string; enter: boolean; timeout: number }): Promise<void> {
+  if (!Number.isFinite(args.timeout) || args.timeout <= 0 || args.timeout > MAX_TIMEOUT_S) {
+    throw new FlowerError('bad-usage', `--timeout ${args.timeout}: seconds, more than 0 and at most ${MAX_TIMEOUT_S} (about 24.8 days, the longest a timer can wait)`);
+  }
   await withClient(args, true, async (c) => {
     const r = (await c.request({ type: 'send', agent: args.agent, text: args.text, enter: args.enter, timeoutMs: args.timeout * 1000 })) as { agent?: string } | null;
     const id = r?.agent ?? args.agent;

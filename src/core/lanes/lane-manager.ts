@@ -92,8 +92,12 @@ export class LaneManager {
       port = kind === 'served' ? allocatePort(cfg.served.portRange, [...used, ...this.reservedPorts]) : null;
       if (port !== null) this.reservedPorts.add(port);
       if (kind === 'served' && port === null) throw new FlowerError('bad-usage', `no free port left in lanes.served.portRange ${cfg.served.portRange.join('–')}`);
-      await addWorktree(this.sup.repo.mainRoot, { branch, path: lanePath, base });
       const agents = opts.agents ?? (cfg.agents.length ? cfg.agents : agentsForWorktree(this.config(), { name, branch }).map(agentSpecProfile));
+      // Before the lane exists: an unknown profile (--agents, the form) must not leave a lane behind.
+      const profiles = this.config().profiles;
+      const unknown = agents.find((p) => !Object.hasOwn(profiles, p));
+      if (unknown !== undefined) throw new FlowerError('unknown-profile', `no profile "${unknown}" (known: ${Object.keys(profiles).join(', ')}): no lane created`);
+      await addWorktree(this.sup.repo.mainRoot, { branch, path: lanePath, base });
       // A refresh that listed the worktrees before this one existed must end before the record is
       // written: it would replace state.worktrees without it.
       await this.sup.refreshGit();
