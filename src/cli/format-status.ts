@@ -24,7 +24,8 @@ export function formatStatus(snapshot: Snapshot, server: ServerInfo, now = Date.
   lines.push(`server pid ${server.pid} · up ${formatUptime(now - server.startedAt)} · ${server.clients} client${server.clients === 1 ? '' : 's'} · ${snapshot.repo.mainRoot}`);
   if (server.configProblem) lines.push(`CONFIG NOT RELOADED: ${server.configProblem} — the server keeps ${server.config ?? 'the built-in defaults'}`);
   const m = snapshot.main;
-  lines.push(`MAIN (read-only)  ${m.branch ?? '(detached)'} ${m.headShort ?? ''} ${m.subject ?? ''}  ${m.changes ? `DIRTY: ${m.changes} changed` : 'clean'}`.replace(/ +/g, ' '));
+  const moved = m.headMoved ? `  HEAD MOVED outside flower-tui: ${m.headMoved.from.slice(0, 7)} → ${m.headMoved.to.slice(0, 7)}` : '';
+  lines.push(`MAIN (read-only)  ${m.branch ?? '(detached)'} ${m.headShort ?? ''} ${m.subject ?? ''}  ${m.changes ? `DIRTY: ${m.changes} changed` : 'clean'}${moved}`.replace(/ +/g, ' '));
   for (const w of snapshot.worktrees.filter((x) => !x.isMain)) {
     const agents = snapshot.agents.filter((a) => a.worktree === w.name);
     lines.push('');

@@ -21,6 +21,7 @@ import { LaneManager } from './lanes/lane-manager.js';
 import { UsageMonitor } from './usage/usage-monitor.js';
 import { MergeCoordinator } from './merge/merge-coordinator.js';
 import { MainMonitor } from './monitor/main-monitor.js';
+import { MainHeadWatch } from './monitor/main-head-watch.js';
 import { isResultCommand, type ResultCommand } from './result-commands.js';
 import { BriefDesk } from './briefs/brief-desk.js';
 import { openBriefDesk } from './briefs/brief-host.js';
@@ -101,6 +102,8 @@ export class Supervisor extends EventEmitter {
   readonly mainMonitor: MainMonitor;
   private readonly refresher: Refresher;
   private pendingRestore: PendingRestore[] = [];
+  /** MAIN's HEAD moved by anything but our merge, and MAIN turning dirty: alarms, traced. */
+  private readonly headWatch: MainHeadWatch;
   private configIssue: string | null = null;
   private monitorStarted = false;
   /** Agents this start did not restore: the operator stopped them (`server stop`, `Q`). */
@@ -119,6 +122,7 @@ export class Supervisor extends EventEmitter {
     this.argsFile = this.store ? new AgentArgsFile(path.dirname(this.store.file)) : null;
     this.trace = opts.trace ?? null;
     this.lanes = new LaneManager(this, () => this.config);
+    this.headWatch = new MainHeadWatch(this.store ? path.join(this.repo.commonDir, 'flower') : null, (e) => this.record(e), this.repo.mainRoot);
     const flowerDir = path.join(this.repo.commonDir, 'flower');
     this.merges = new MergeCoordinator({
       mainRoot: this.repo.mainRoot,
@@ -743,6 +747,9 @@ export class Supervisor extends EventEmitter {
       // Watch what git now has (a new worktree, a new commit's directories) before showing it: an edit
       // made the moment a pane shows the new commit is then seen.
       await this.watcher?.update(next.filter((w) => !w.prunable).map((w) => ({ root: w.path, head: w.head, isMain: w.isMain })));
+      const mainHead = next.find((w) => w.isMain)?.head ?? null;
+      main.headMoved = this.headWatch.observeHead(mainHead, main.subject, this.merges.movingMain);
+      this.headWatch.observeDirty(main.changed);
       const changed = JSON.stringify(next) !== JSON.stringify(this.worktrees) || JSON.stringify(main) !== JSON.stringify(this.main);
       this.worktrees = next;
       this.main = main;

@@ -114,6 +114,8 @@ export interface MainInfo {
   /** "XY path" of each change (at most 50): someone edited production directly. */
   changed: string[];
   error: string | null;
+  /** MAIN's HEAD moved by something other than flower-tui's merge (a commit, reset, checkout in MAIN). */
+  headMoved?: { from: string; to: string; subject: string | null; at: string } | null;
 }
 
 export interface Snapshot {

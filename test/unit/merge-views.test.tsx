@@ -306,10 +306,10 @@ describe('MAIN monitor pane', () => {
         s.main = { ...s.main, changes: 2, changed: [' M app.txt', '?? hotfix.txt'] };
       }),
     );
-    assert.equal(t[0], '⎇ main abc1234 Merge feature-x   ⚠ MAIN EDITED DIRECTLY: 2 changes');
+    assert.equal(t[0], '⚠ MAIN EDITED DIRECTLY: 2 changes  ⎇ main abc1234 Merge feature-x');
     assert.equal(t[1], 'M app.txt · ?? hotfix.txt');
     const one = inner(mainPane((s) => void (s.main = { ...s.main, changes: 1, changed: ['?? x'] })));
-    assert.match(one[0] ?? '', /⚠ MAIN EDITED DIRECTLY: 1 change$/);
+    assert.match(one[0] ?? '', /^⚠ MAIN EDITED DIRECTLY: 1 change  ⎇/);
   });
 
   test('more than 12 changed files: the first 12 and …', () => {

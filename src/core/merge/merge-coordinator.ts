@@ -62,6 +62,9 @@ export class MergeCoordinator {
     return g.raw(['diff', '--no-color', '--no-ext-diff', base, '--']);
   }
 
+  /** A merge (or its rollback) of ours may move MAIN's HEAD now: not an alarm (see MainHeadWatch). */
+  movingMain = false;
+
   cancel(): boolean {
     if (!this.abort || !this.view?.running) return false;
     this.abort.abort();
@@ -72,6 +75,7 @@ export class MergeCoordinator {
     const w = this.lane(name);
     if (this.view?.running) throw new FlowerError('merge-locked', `a merge of ${this.view.worktree} is running`);
     this.abort = new AbortController();
+    this.movingMain = true;
     const view: MergeView = { worktree: w.name, running: true, steps: [], lines: [], result: null, offerRemoval: false };
     this.view = view;
     this.host.changed();
@@ -117,7 +121,11 @@ export class MergeCoordinator {
       outcome: result.outcome,
     });
     this.abort = null;
-    await this.host.refreshGit();
+    try {
+      await this.host.refreshGit();
+    } finally {
+      this.movingMain = false;
+    }
     this.host.changed();
     return result;
   }

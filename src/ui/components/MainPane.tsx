@@ -22,7 +22,8 @@ const OUTCOME_GLYPH: Record<string, string> = { merged: '✓', conflict: '✗', 
 export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { rect: Rect; snapshot: Snapshot; focused: boolean; ops: Rect | null; now?: number }) {
   const { main, monitor } = snapshot;
   const dirty = main.changes > 0;
-  const colour = dirty ? theme.error : focused ? theme.mainFocus : theme.main;
+  const moved = main.headMoved ?? null;
+  const colour = dirty || moved ? theme.error : focused ? theme.mainFocus : theme.main;
   const inner = Math.max(1, (ops ? ops.x - 1 : rect.width - 2) - 2);
   const room = rect.height - 2;
   const lines: React.ReactNode[] = [];
@@ -30,15 +31,22 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
     main.error ? (
       <Text color={theme.error}>git: {main.error}</Text>
     ) : (
+      // Alarms first: the line is cut at its end, so at 80 columns the subject goes, never the alarm.
       <Text>
-        <Text color="magenta">⎇ {cleanForTerminal(main.branch ?? '(detached)')}</Text> <Text color="yellow">{main.headShort ?? '(no commits)'}</Text> {cleanForTerminal(main.subject ?? '')}{'  '}
         {dirty ? (
           <Text color="white" backgroundColor="red" bold>
             {` ⚠ MAIN EDITED DIRECTLY: ${main.changes} change${main.changes === 1 ? '' : 's'} `}
           </Text>
-        ) : (
-          <Text color={theme.ok}>✓ clean</Text>
-        )}
+        ) : null}
+        {moved ? (
+          <Text color="white" backgroundColor="red" bold>
+            {/* Beside the dirty alarm, the short form: both fit in 80 columns. */}
+            {dirty ? ' ⚠ HEAD MOVED OUTSIDE flower-tui ' : ` ⚠ MAIN HEAD MOVED OUTSIDE flower-tui: ${moved.from.slice(0, 7)} → ${moved.to.slice(0, 7)} `}
+          </Text>
+        ) : null}
+        {dirty || moved ? ' ' : ''}
+        <Text color="magenta">⎇ {cleanForTerminal(main.branch ?? '(detached)')}</Text> <Text color="yellow">{main.headShort ?? '(no commits)'}</Text> {cleanForTerminal(main.subject ?? '')}
+        {dirty || moved ? null : <Text color={theme.ok}>{'  '}✓ clean</Text>}
       </Text>
     ),
   );
