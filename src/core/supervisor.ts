@@ -171,6 +171,7 @@ export class Supervisor extends EventEmitter {
           });
         },
         attention: (id, reason) => this.emit('event', { type: 'attention', agent: id, reason }),
+        claimedBrief: (id) => this.briefs.claimedPacket(id),
       },
       this.monitor,
     );

@@ -92,3 +92,14 @@ describe('MCP offered to agents', async () => {
     assert.deepEqual(mcpArgs(profile() as never, true), []);
   });
 });
+
+describe('refresh carries the claimed brief', async () => {
+  const { renderHandoff } = await import('../../src/core/usage/handoff.js');
+  const base = { agent: 'a/claude', branch: 'a', brief: null, briefFile: 'BRIEF.md', log: '', status: '', screen: [], usage: '90%', when: 'now' };
+  test('the hand-off has the claimed packet first, and nothing when there is none', () => {
+    const text = renderHandoff({ ...base, claimed: '# Brief #7: Do it\n\nthe spec' });
+    assert.match(text, /## Your claimed brief — carry on with it \(it stays claimed by you\)\n\n# Brief #7: Do it\n\nthe spec\n/);
+    assert.ok(text.indexOf('Your claimed brief') < text.indexOf("The lane's brief"));
+    assert.doesNotMatch(renderHandoff(base), /claimed brief/);
+  });
+});

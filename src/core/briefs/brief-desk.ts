@@ -248,6 +248,12 @@ export class BriefDesk {
     return b;
   }
 
+  /** The packet of the brief an agent has claimed (for a refresh's hand-off), or null. */
+  claimedPacket(agentId: string): string | null {
+    const b = this.store.all().find((x) => x.agent === agentId && x.status === 'claimed');
+    return b ? b.packet ?? this.packetFor(b, b.lane, agentId) : null;
+  }
+
   /** The brief an agent is on (dispatched or claimed), if any. */
   briefOf(agentId: string): Brief | undefined {
     return this.store.all().find((b) => b.agent === agentId && ACTIVE.includes(b.status));

@@ -26,6 +26,8 @@ export function renderHandoff(h: {
   screen: string[];
   usage: string;
   when: string;
+  /** The packet of the brief this agent had claimed: the fresh session carries on with it. */
+  claimed?: string | null;
 }): string {
   const section = (title: string, body: string) => `## ${title}\n\n${body.trim() ? body.trim() : '(none)'}\n`;
   return [
@@ -34,6 +36,7 @@ export function renderHandoff(h: {
     `Written by flower-tui at ${h.when}, when this agent's context was refreshed (${h.usage}).`,
     'You are a fresh session continuing the work of the previous one in this worktree. Read this, then carry on.',
     '',
+    ...(h.claimed ? [section('Your claimed brief — carry on with it (it stays claimed by you)', h.claimed)] : []),
     section(`The lane's brief (${h.briefFile})`, h.brief ?? `(no ${h.briefFile} in this worktree)`),
     section(`Branch`, h.branch ?? '(detached HEAD)'),
     section('Commits on this branch not yet in MAIN', '```\n' + (h.log.trim() || '(none)') + '\n```'),
@@ -51,6 +54,7 @@ export async function writeHandoff(opts: {
   briefFile: string;
   screen: string[];
   usage: string;
+  claimed?: string | null;
 }): Promise<string> {
   const g = simpleGit({ baseDir: opts.worktree });
   const branch = (await g.raw(['branch', '--show-current']).catch(() => '')).trim() || null;
@@ -63,7 +67,7 @@ export async function writeHandoff(opts: {
   await excludeFlowerDir(opts.worktree);
   writeFileSync(
     file,
-    renderHandoff({ agent: opts.agentId, branch, brief, briefFile: opts.briefFile, log, status, screen: opts.screen, usage: opts.usage, when: new Date().toISOString() }),
+    renderHandoff({ agent: opts.agentId, branch, brief, briefFile: opts.briefFile, log, status, screen: opts.screen, usage: opts.usage, when: new Date().toISOString(), claimed: opts.claimed ?? null }),
   );
   return path.relative(opts.worktree, file);
 }

@@ -21,6 +21,8 @@ export interface RefresherHost {
   respawnFresh(id: string): Promise<void>;
   rememberRefresh(id: string): void;
   attention(id: string, reason: string): void;
+  /** The packet of the brief the agent has claimed, for the hand-off (none: no brief). */
+  claimedBrief?(id: string): string | null;
 }
 
 const DEFAULT_POLICY: RefreshPolicy = { mode: 'manual', action: 'notify', cooldownMs: 600_000, maxPerHour: 3 };
@@ -115,6 +117,7 @@ export class Refresher {
       briefFile: policy.briefFile ?? 'BRIEF.md',
       screen: a.screen.visibleText().slice(-40),
       usage: formatUsage(a.info.usage),
+      claimed: this.host.claimedBrief?.(id) ?? null,
     });
     await this.host.respawnFresh(id);
     this.monitor.resetProbe(id);
