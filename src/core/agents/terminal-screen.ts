@@ -95,7 +95,7 @@ export class TerminalScreen {
 
   /** Escape sequences that recreate the current screen (and scrollback) in another terminal. */
   serialize(scrollback?: number): string {
-    return this.serializer.serialize(scrollback === undefined ? undefined : { scrollback }) + this.serializeState();
+    return penResetBeforeAltScreen(this.serializer.serialize(scrollback === undefined ? undefined : { scrollback })) + this.serializeState();
   }
 
   /**
@@ -131,4 +131,19 @@ export class TerminalScreen {
   dispose(): void {
     this.term.dispose();
   }
+}
+
+const ALT_SCREEN_SWITCH = '\x1b[?1049h\x1b[H';
+
+/**
+ * The serializer ends each buffer by setting the pen the program last chose (right at the very
+ * end), but it does so after the normal buffer too, and then draws the alternate buffer's cells as
+ * if the pen were default: with vim, whose pen is bold+reverse after its status line, the first
+ * rows of every attach and mirror came out bold+reverse until vim's first reset. A reset before
+ * the switch makes the alternate buffer start from the default pen it assumes. (Cells never hold
+ * ESC, so the only occurrence is the switch itself.)
+ */
+export function penResetBeforeAltScreen(serialized: string): string {
+  const i = serialized.indexOf(ALT_SCREEN_SWITCH);
+  return i === -1 ? serialized : `${serialized.slice(0, i)}\x1b[0m${serialized.slice(i)}`;
 }
