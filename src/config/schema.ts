@@ -252,7 +252,7 @@ export const ConfigSchema = z.strictObject({
   sandbox: SandboxSchema.default(SANDBOX_DEFAULT),
   /** Briefs: a dispatched brief not claimed within claimTimeoutMs is shown as unclaimed. */
   briefs: z
-    .strictObject({ claimTimeoutMs: z.number().int().min(1000).max(2_147_483_647).default(600_000) })
+    .strictObject({ claimTimeoutMs: durationMs(1000).default(600_000) })
     .default({ claimTimeoutMs: 600_000 }),
   /** Offer flower-tui's MCP server (briefs, status, send…) to the agents it starts (Claude Code via --mcp-config). */
   mcp: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),

@@ -113,6 +113,16 @@ describe('grid', () => {
     assert.equal(r.textAt(0, 3, 1), '╭', 'lanes not focused');
   });
 
+  test("a saved config the server refused is shown in MAIN's pane, old config kept", () => {
+    const snap = fakeSnapshot();
+    snap.monitor.config = { file: '/r/.git/flower/config.json', problem: 'invalid config /r/.git/flower/config.json: merge.strategy: bad' };
+    const r = renderApp({ snapshot: snap, mainHeight: 5 });
+    assert.ok(r.lines.slice(1, 4).some((l) => /config ✗ merge\.strategy: bad — previous config kept/.test(l)), r.lines.slice(0, 5).join('\n'));
+    const fine = fakeSnapshot();
+    fine.monitor.config = { file: null, problem: null };
+    assert.doesNotMatch(frameText(renderApp({ snapshot: fine, mainHeight: 5 })), /config ✗/);
+  });
+
   test('MAIN dirty indicator, git errors, detached HEAD', () => {
     const dirty = fakeSnapshot();
     dirty.main.changes = 3;

@@ -62,6 +62,8 @@ export interface Rendered {
 export interface RenderOpts {
   cols?: number;
   rows?: number;
+  /** MAIN's strip height (the cockpit's mainHeightFor); default: the layout's. */
+  mainHeight?: number;
   snapshot?: Snapshot;
   ui?: Partial<UiState>;
   keymap?: Keymap;
@@ -87,7 +89,7 @@ export function renderApp(o: RenderOpts = {}): Rendered {
   const snapshot = o.snapshot ?? fakeSnapshot();
   const keymap = o.keymap ?? buildKeymap();
   const ui: UiState = { ...initialUiState(), ...o.ui };
-  const layout = computeLayout({ cols, rows, lanes: lanesOf(snapshot), focusLane: ui.focusLane, focusAgent: ui.focusAgent });
+  const layout = computeLayout({ cols, rows, lanes: lanesOf(snapshot), focusLane: ui.focusLane, focusAgent: ui.focusAgent, mainHeight: o.mainHeight });
   const tree = <App snapshot={snapshot} ui={ui} layout={layout} keymap={keymap} scrollDepth={o.scrollDepth} />;
   let raw: string;
   if (cols <= 100) {

@@ -404,6 +404,7 @@ describe('durations are bounded to what a timer can hold (issue 14.3)', () => {
     ['monitor.gitPollMs', { monitor: { gitPollMs: 99_999_999_999 } }],
     ['monitor.healthEveryMs', { monitor: { healthEveryMs: 1e30 } }],
     ['profiles.c.refresh.cooldownMs', { profiles: { c: { command: 'c', refresh: { cooldownMs: 2 ** 40 } } } }],
+    ['briefs.claimTimeoutMs', { briefs: { claimTimeoutMs: 2 ** 32 } }],
   ];
   for (const [field, raw] of cases) {
     test(`${field} above 2^31-1 ms says the limit`, () => {

@@ -52,7 +52,8 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
   );
   if (dirty) lines.push(<Text color={theme.error}>{main.changed.slice(0, 12).join(' · ')}{main.changed.length > 12 ? ' …' : ''}</Text>);
   // A saved config the server refused: the operator must see that the old one is still in use.
-  if (monitor.config?.problem) lines.push(<Text color={theme.error} bold>config ✗ {monitor.config.problem} — keeping the previous one</Text>);
+  // The field first (the file's path would fill 80 columns; the notice and `status` name it).
+  if (monitor.config?.problem) lines.push(<Text color={theme.error} bold>config ✗ {monitor.config.problem.replace(/^(invalid config|cannot read config) \S+: /, '')} — previous config kept</Text>);
   const h = monitor.health;
   lines.push(
     h.state === 'off' ? (
