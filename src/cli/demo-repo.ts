@@ -1,3 +1,4 @@
+import { BriefStore } from '../core/briefs/brief-store.js';
 import { mkdtempSync, writeFileSync, mkdirSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,5 +62,19 @@ export async function createDemoRepo(baseDir = os.tmpdir()): Promise<DemoRepo> {
   const flowerDir = path.join(mainRoot, '.git', 'flower');
   mkdirSync(flowerDir, { recursive: true, mode: 0o700 });
   writeFileSync(path.join(flowerDir, DEMO_MARKER), JSON.stringify({ createdAt: new Date().toISOString(), dir }) + '\n', { mode: 0o600 });
+  demoBriefs(flowerDir, (await wt.revparse(['HEAD'])).trim());
   return { dir, mainRoot, configFile };
+}
+
+/** Two briefs to look at in `b`: one claimed by feature-auth's agent (with its commit linked), one planned. */
+function demoBriefs(flowerDir: string, loginSha: string): void {
+  const { store } = BriefStore.open(flowerDir);
+  const now = new Date().toISOString();
+  const base = { reason: null, ephemeral: null, served: false, profile: null, auto: false, createdAt: now, updatedAt: now, packet: null, notes: [] };
+  store.insert((id) => ({
+    ...base, id, title: 'Log in with a user name', spec: 'Add `login(user)` to src/auth.js and a test for it.', status: 'claimed',
+    lane: 'feature-auth', agent: 'feature-auth/impl', dispatchedAt: now, claimedAt: now,
+    links: [{ kind: 'commit', sha: loginSha, subject: 'Add login', via: 'trailer', ts: now }],
+  }));
+  store.insert((id) => ({ ...base, id, title: 'Dark mode for the design system', spec: 'Tokens first, then the components.', status: 'planned', lane: 'design', agent: null, dispatchedAt: null, claimedAt: null, links: [] }));
 }

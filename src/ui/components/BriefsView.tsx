@@ -27,7 +27,8 @@ export function briefStatusWord(b: BriefView): string {
 /** `b`: the briefs by status on the left; the selected brief's spec, links, notes (and, after Enter, its trace) on the right. */
 export function BriefsView({ dialog, briefs, focusLane, rect }: { dialog: BriefsDialog; briefs: BriefView[]; focusLane: string; rect: Rect }) {
   const inner = Math.max(1, rect.width - 4);
-  const rows = Math.max(1, rect.height - 5);
+  // Inside the border: the title, the list/detail rows, the hint.
+  const rows = Math.max(1, rect.height - 4);
   const list = briefsInOrder(briefs);
   const sel = Math.min(dialog.selected, Math.max(0, list.length - 1));
   const b = list[sel];
