@@ -14,6 +14,7 @@ import { FlowerServer } from './server.js';
 import { IdleCompaction } from './idle-compaction.js';
 import { ConfigReload } from './config-reload.js';
 import { startWatchdog } from './watchdog.js';
+import { pidsWithTag, SERVER_TAG } from '../core/agents/process-tag.js';
 import { serverLocation, type ServerFailedMessage, type ServerReadyMessage } from './server-process.js';
 import { sizeHintFor } from '../ui/size-hint.js';
 import { startupMark } from '../cli/startup-trace.js';
@@ -99,6 +100,7 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   }
   const agentsFile = path.join(loc.stateDir, 'agents.json');
   killStragglers(agentsFile, log);
+  killTaggedLeftovers(path.join(loc.stateDir, 'server.json'), log);
   // Before any agent starts: if this server dies without stopping them, the watchdog does.
   startWatchdog(config.agents.killGraceMs, log);
 
@@ -158,7 +160,7 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   }
   // Saved config changes apply without a restart; an invalid one is reported and the old one kept.
   new ConfigReload({ supervisor, mainRoot: repo.mainRoot, commonDir: repo.commonDir, file: opts.config, log }).start();
-  writeFileSync(path.join(loc.stateDir, 'server.json'), JSON.stringify({ pid: process.pid, socket: loc.socket, startedAt: Date.now() }), { mode: 0o600 });
+  writeFileSync(path.join(loc.stateDir, 'server.json'), JSON.stringify({ pid: process.pid, socket: loc.socket, startedAt: Date.now(), processTag: SERVER_TAG }), { mode: 0o600 });
   startupMark('server: listening');
   // `server stop` while we were opening (no socket yet to reach us) left its marker: honour it.
   if (stoppedSince(loc.stateDir, spawnedAt)) {
@@ -184,6 +186,30 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   process.on('unhandledRejection', crash);
   for (const n of supervisor.snapshot().notices) log(n.text);
   log(`listening on ${loc.socket} (pid ${process.pid}, ${supervisor.snapshot().agents.length} agents)`);
+}
+
+/**
+ * The previous server's process tag (it is dead: we hold the lock). Its watchdog kills what its agents
+ * left; should the watchdog have been killed too (a `kill -9` of everything), we do it here.
+ */
+function killTaggedLeftovers(serverFile: string, log: (l: string) => void): void {
+  let tag: unknown;
+  try {
+    tag = (JSON.parse(readFileSync(serverFile, 'utf8')) as { processTag?: unknown }).processTag;
+  } catch {
+    return;
+  }
+  if (typeof tag !== 'string' || !/^\d+-[0-9a-f]+$/.test(tag) || tag === SERVER_TAG) return;
+  const pids = pidsWithTag({ prefix: tag });
+  if (!pids.length) return;
+  log(`killing ${pids.length} process(es) left behind by a previous server's agents (tag ${tag})`);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 function killStragglers(file: string, log: (l: string) => void): void {

@@ -67,6 +67,21 @@ function ptmxFds(pid: number): string[] {
   return out;
 }
 
+/** The watchdog `sh` of the server with this pid (its tag, an argument, starts with the pid). */
+function watchdogOf(serverPid: number): number | null {
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const args = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      const i = args.indexOf('flower-tui-watchdog');
+      if (i !== -1 && args[i + 1]?.startsWith(`${serverPid}-`)) return Number(e);
+    } catch {
+      /* gone */
+    }
+  }
+  return null;
+}
+
 interface Setup {
   run(args: string[]): { status: number | null; stdout: string; stderr: string };
   sleepN: number;
@@ -143,6 +158,21 @@ describe('agent processes', () => {
     // No new server is started meanwhile: what kills them is the dead server's watchdog.
     await waitUntil(() => all.every((p) => !isProcessAlive(p)), { ...WAIT, what: () => `all gone; alive: ${all.filter(isProcessAlive).join(', ')}` });
     assert.deepEqual(sleepers(s.sleepN), []);
+  });
+
+  test('kill -9 of the server and of its watchdog: the next server kills what the agents left (by their process tag)', T, async () => {
+    const s = await setup();
+    await s.agents();
+    await waitUntil(() => sleepers(s.sleepN).length === 1, { ...WAIT, what: 'the setsid sleep started' });
+    const sleeper = sleepers(s.sleepN)[0]!;
+    const server = s.serverPid();
+    const dog = watchdogOf(server);
+    assert.ok(dog, 'the server has a watchdog');
+    process.kill(dog, 'SIGKILL');
+    process.kill(server, 'SIGKILL');
+    await waitUntil(() => !isProcessAlive(server) && !isProcessAlive(dog), { ...WAIT, what: 'server and watchdog gone' });
+    s.run(['worktree', 'ls']); // a new server
+    await waitUntil(() => !isProcessAlive(sleeper), { ...WAIT, what: `setsid sleep ${sleeper} killed by the next server` });
   });
 
   test('a clean `server stop` kills the double-forked setsid grandchild too', T, async () => {
