@@ -54,7 +54,9 @@ export function parseConfig(raw: unknown, source: string | null, env: NodeJS.Pro
     // A misspelt key explains the other errors (a "missing" field is usually the misspelt one): report it first.
     const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
     const first = issues[0];
-    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
+    // Counted by field: 1e30 fails both "at most" and "safe integer", one mistake all the same.
+    const fields = new Set(result.error.issues.map((i) => i.path.join('.')));
+    const more = fields.size > 1 ? ` (and ${fields.size - 1} more)` : '';
     throw new FlowerError('config-invalid', `invalid config ${label}: ${first ? formatIssue(first) : 'invalid'}${more}`);
   }
   const cfg = result.data;

@@ -7,7 +7,7 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, cleanupList, cli } from '../helpers/cli.js';
@@ -73,6 +73,20 @@ describe('invalid config: exit 2 and one line, from every command', () => {
     mkdirSync(path.dirname(own), { recursive: true });
     writeFileSync(own, '{ "keys": { "kill": "banana" } }');
     assertConfigError(cli(repo, ['spawn', 'main', 'shell']), own, /keys\.kill: "banana" is not a key name/);
+  });
+});
+
+describe('the server tells its starter why it cannot start', () => {
+  test('`server run` with an invalid config sends the one line and code over the IPC channel, then exits 2', async () => {
+    const { repo, file } = repoWithConfig('{ "ui": { "scrollback": 1e30 } }');
+    const child = spawn(process.execPath, [BIN, 'server', 'run', '--repo', repo.mainRoot], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const messages: unknown[] = [];
+    child.on('message', (m) => messages.push(m));
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 2, stderr);
+    assert.deepEqual(messages, [{ t: 'flower-server-failed', code: 'config-invalid', message: `invalid config ${file}: ui.scrollback: between 100 and 100000` }]);
   });
 });
 
