@@ -379,6 +379,15 @@ describe('merge: conflicts and the abort path', () => {
 // ---- gate ----------------------------------------------------------------------------------
 
 describe('merge: gate', () => {
+  test('gate failure: the message carries the first error line, not the noise after it', async () => {
+    const l = setup();
+    commit(l.lanePath, { 'feature.txt': 'f\n' }, 'Add feature');
+    const gate = 'echo "> test"; echo "Error: Cannot find module ./db" >&2; echo "    at Module._load (node:internal/modules:1:2)" >&2; echo "" >&2; echo "Node.js v20.20.2" >&2; exit 1';
+    const r = await merge(l, { gate, health: 'true' });
+    assert.equal(r.result.outcome, 'gate-failed', describeRun(r));
+    assert.equal(r.result.message, 'gate failed (exit 1): MAIN untouched — Error: Cannot find module ./db');
+  });
+
   test('gate failure: MAIN untouched, the message carries the exit code and the last output line', async () => {
     const l = setup();
     const tip = commit(l.lanePath, { 'feature.txt': 'f\n' }, 'Add feature');
@@ -883,6 +892,10 @@ describe('merge: the CLI (exit codes, one-line messages, the trace)', () => {
     const r = cli(l.repo, ['merge', 'idle', '--yes'], config);
     assert.equal(r.status, 1, r.stderr + r.stdout);
     assert.equal(r.stderr, 'flower-tui: idle has nothing to merge: no commits ahead of MAIN\n');
+    // Without --yes (no terminal to ask on) the answer is the same, not "pass --yes".
+    const noYes = cli(l.repo, ['merge', 'idle'], config);
+    assert.equal(noYes.status, 1, noYes.stderr + noYes.stdout);
+    assert.equal(noYes.stderr, 'flower-tui: idle has nothing to merge: no commits ahead of MAIN\n');
     writeFileSync(path.join(l.repo.mainRoot, 'app.txt'), 'hot edit\n');
     const before = mainState(l.repo);
     const d = cli(l.repo, ['merge', 'feat', '--yes'], config);

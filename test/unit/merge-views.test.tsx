@@ -125,7 +125,7 @@ describe('merge preview view', () => {
     const t = previewText({ conflicts: ['app.txt', 'src/db.ts'], mainMoved: true, behind: 3 });
     assert.ok(t.includes('CONFLICTS: app.txt, src/db.ts'), t.join('\n'));
     assert.ok(t.includes('MAIN moved since the branch forked (3 commits behind)'), t.join('\n'));
-    assert.equal(t.at(-1), 'Cannot merge as things stand · Esc close');
+    assert.equal(t.at(-1), 'Cannot merge: merge main into feat and resolve the conflicts there · Esc close', 'the CLI\'s hint');
   });
 
   test('a git that cannot predict says so and does not block', () => {
@@ -149,14 +149,14 @@ describe('merge preview view', () => {
   test('blockers: dirty MAIN, nothing to merge, ff-only impossible', () => {
     const dirty = previewText({ dirtyMain: [' M app.txt', 'M  config.yml'] });
     assert.ok(dirty.includes('MAIN has uncommitted changes (app.txt, config.yml): resolve that first'), dirty.join('\n'));
-    assert.equal(dirty.at(-1), 'Cannot merge as things stand · Esc close');
+    assert.equal(dirty.at(-1), 'Cannot merge: MAIN has uncommitted changes · Esc close');
     const empty = previewText({ commits: [], stat: '' });
     assert.equal(empty[1], '0 commits · no changes');
-    assert.equal(empty.at(-1), 'Cannot merge as things stand · Esc close');
+    assert.equal(empty.at(-1), 'Cannot merge: nothing to merge (no commits ahead of main) · Esc close');
     const ff = previewText({ strategy: 'ff-only', ffPossible: false, mainMoved: true, behind: 1 });
     assert.equal(ff[0], 'Merge feat into main (ff-only)');
     assert.ok(ff.includes('MAIN moved since the branch forked (1 commit behind)'), ff.join('\n'));
-    assert.equal(ff.at(-1), 'Cannot merge as things stand · Esc close');
+    assert.equal(ff.at(-1), 'Cannot merge: ff-only and main moved: rebase feat on main · Esc close');
   });
 
   test('a dirty worktree: listed, and the hint offers to commit then merge', () => {
@@ -165,7 +165,7 @@ describe('merge preview view', () => {
     assert.equal(t.at(-1), 'c commit those changes, then merge (gate → merge → health) · Esc cancel');
     // A blocker wins over the offer.
     const both = previewText({ dirtyWorktree: ['?? notes.md'], dirtyMain: [' M app.txt'] });
-    assert.equal(both.at(-1), 'Cannot merge as things stand · Esc close');
+    assert.equal(both.at(-1), 'Cannot merge: MAIN has uncommitted changes · Esc close');
   });
 });
 

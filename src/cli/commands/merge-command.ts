@@ -32,6 +32,10 @@ export async function mergeCommand(args: RepoArgs & { worktree: string; yes?: bo
   await withClient(args, true, async (c) => {
     const preview = (await c.request({ type: 'mergePreview', worktree: args.worktree })) as unknown as MergePreview;
     if (!args.json) process.stdout.write(formatPreview(preview) + '\n');
+    // Nothing to merge is the answer, with or without --yes (not "pass --yes").
+    if (preview.commits.length === 0 && preview.dirtyMain.length === 0 && !(args.commit && preview.dirtyWorktree.length)) {
+      throw Object.assign(new FlowerError('merge-failed', `${preview.worktree} has nothing to merge: no commits ahead of MAIN${preview.dirtyWorktree.length ? ' (its uncommitted changes: pass --commit MSG to commit them first)' : ''}`), { outcome: 'refused' as const });
+    }
     if (!args.yes) {
       if (!process.stdin.isTTY) throw new FlowerError('bad-usage', 'not merging without confirmation: pass --yes (no terminal to ask on)');
       const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -6,6 +6,7 @@ import { allChanges, gitStatus, headSha, revParse, trackedChanges } from './merg
 import { previewMerge, type MergePreview } from './merge-preview.js';
 import { runCheck } from './run-check.js';
 import { reapplyRescue, rescueChanges, type Rescue } from './rescue-changes.js';
+import { explainingLine } from './explaining-line.js';
 
 export type MergeStep = 'preconditions' | 'baseline' | 'gate' | 'merge' | 'health' | 'rollback' | 'done';
 
@@ -124,8 +125,8 @@ export async function runMerge(opts: {
       if (!g.ok) {
         const why = g.timedOut ? `timed out after ${Math.round(settings.gateTimeoutMs / 1000)} s` : `exit ${g.code}`;
         progress({ step: 'gate', status: 'failed', line: why });
-        const last = g.tail.filter((l) => l.trim()).slice(-1)[0];
-        return { ...base, outcome: 'gate-failed', message: `gate failed (${why}): MAIN untouched${last ? ` — ${last.trim()}` : ''}` };
+        const line = explainingLine(g.tail);
+        return { ...base, outcome: 'gate-failed', message: `gate failed (${why}): MAIN untouched${line ? ` — ${line}` : ''}` };
       }
       // An agent may have kept working during the gate: what passed must be exactly what we merge.
       const nowSha = await revParse(mainRoot, worktree.branch!);
@@ -211,9 +212,9 @@ export async function runMerge(opts: {
             progress({ step: 'rollback', status: 'running', line: back ? `edits made in MAIN re-applied (uncommitted; also kept in ${rescue.ref})` : `edits made in MAIN do not apply cleanly after the rollback: kept in ${rescue.ref}` });
           }
           progress({ step: 'rollback', status: 'ok', line: `MAIN back at ${pre.slice(0, 7)}; ${worktree.branch} keeps its commits${rescue ? `; MAIN's edits saved in ${rescue.ref}` : ''}` });
-          const last = h.tail.filter((l) => l.trim()).slice(-1)[0];
+          const last = explainingLine(h.tail);
           const rescued = rescue ? { rescued: { ref: rescue.ref, paths: rescue.paths, reapplied: back } } : {};
-          return { ...base, ...rescued, outcome: 'health-failed', message: `health failed (${why}), rolled back to ${pre.slice(0, 7)}${last ? ` — ${last.trim()}` : ''}${kept}` };
+          return { ...base, ...rescued, outcome: 'health-failed', message: `health failed (${why}), rolled back to ${pre.slice(0, 7)}${last ? ` — ${last}` : ''}${kept}` };
         }
       } else progress({ step: 'health', status: 'ok', line: `healthy (${Math.round(h.durationMs / 100) / 10} s)` });
     } else progress({ step: 'health', status: 'skipped', line: 'no health check configured (merge.health)' });

@@ -5,6 +5,7 @@ import type { MergePreview } from '../../core/merge/merge-preview.js';
 import type { Rect } from '../layout.js';
 import { Positioned } from './Positioned.js';
 import { Line } from './Line.js';
+import { mergeBlocker } from '../../core/merge/merge-blocker.js';
 
 
 function Frame({ rect, children }: { rect: Rect; children: React.ReactNode }) {
@@ -18,7 +19,7 @@ function Frame({ rect, children }: { rect: Rect; children: React.ReactNode }) {
 /** `m`: everything the merge would bring and everything that would stop it, before anything runs. */
 export function MergePreviewView({ p, rect }: { p: MergePreview; rect: Rect }) {
   const w = Math.max(1, rect.width - 4);
-  const blocked = p.dirtyMain.length > 0 || p.commits.length === 0 || (p.conflicts?.length ?? 0) > 0 || (p.strategy === 'ff-only' && !p.ffPossible);
+  const blocked = mergeBlocker(p);
   const stat = p.stat.trim().split('\n').pop()?.trim() ?? '';
   return (
     <Frame rect={rect}>
@@ -56,7 +57,7 @@ export function MergePreviewView({ p, rect }: { p: MergePreview; rect: Rect }) {
       <Box flexGrow={1} />
       <Line width={w} color="gray">
         {blocked
-          ? 'Cannot merge as things stand · Esc close'
+          ? `Cannot merge: ${blocked} · Esc close`
           : p.dirtyWorktree.length
             ? 'c commit those changes, then merge (gate → merge → health) · Esc cancel'
             : 'y / Enter merge (gate → merge → health, rollback on failure) · Esc cancel'}
