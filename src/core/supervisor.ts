@@ -30,6 +30,7 @@ import { mcpArgs } from './agents/mcp-args.js';
 /** The ops process shown in MAIN's pane. */
 const OPS_AGENT = 'MAIN/ops';
 import { Refresher } from './usage/refresher.js';
+import { planSandbox, type SandboxDecision } from './sandbox/sandbox-plan.js';
 import path from 'node:path';
 
 /** Claude Code's SessionStart hook: writes the hook input (session_id, transcript_path) where flower-tui reads it. */
@@ -136,6 +137,7 @@ export class Supervisor extends EventEmitter {
         this.queueSnapshot();
       },
       refreshGit: () => this.refreshGit(),
+      sandbox: (worktree, cwd) => this.sandboxFor(worktree, cwd),
     });
     this.mainMonitor = new MainMonitor({
       mainRoot: this.repo.mainRoot,
@@ -143,6 +145,7 @@ export class Supervisor extends EventEmitter {
       config: () => this.config,
       busy: () => Boolean(this.merges.view?.running),
       changed: () => this.queueSnapshot(),
+      sandbox: () => this.sandboxFor('MAIN', this.repo.mainRoot),
     });
     this.monitor = new UsageMonitor(path.join(this.repo.commonDir, 'flower', 'sessions'), {
       waiting: (id) => {
@@ -500,6 +503,7 @@ export class Supervisor extends EventEmitter {
     const agent = new Agent({
       id, name, worktree: wt.name, profileName: name, profile, extraArgs: [], sessionId: null, cwd: wt.path,
       cols: DEFAULT_COLS, rows: DEFAULT_ROWS, scrollback: this.config.ui.scrollback, killGraceMs: this.config.agents.killGraceMs, baseEnv: this.env,
+      sandbox: () => this.sandboxFor(wt.name, wt.path),
     });
     this.agents.set(id, agent);
     this.internalAgents.add(id);
@@ -510,6 +514,25 @@ export class Supervisor extends EventEmitter {
     agent.start();
     this.queueSnapshot();
     return agent;
+  }
+
+  /**
+   * The sandbox of one process flower-tui starts (agent, setup, gate in a lane; ops, health in MAIN),
+   * from the current config and worktrees: decided at each start, so a respawn sees new lanes.
+   */
+  sandboxFor(worktree: string, cwd: string, hookDirs: string[] = []): SandboxDecision {
+    return planSandbox(
+      {
+        config: this.config.sandbox,
+        mainRoot: this.repo.mainRoot,
+        commonDir: this.repo.commonDir,
+        worktrees: this.worktrees,
+        laneKind: (name) => this.stateWorktrees()[name]?.kind ?? null,
+        secretPatterns: this.config.lanes.secretPatterns,
+        envPath: this.env.PATH,
+      },
+      { worktree, cwd, hookDirs },
+    );
   }
 
   /** Agents of flower-tui's own (setup runs): never remembered for restore. */
@@ -568,6 +591,7 @@ export class Supervisor extends EventEmitter {
       extraArgs: this.argsFor(id, profile, session.args),
       sessionId: session.sessionId,
       extraEnv: sessionFile ? { FLOWER_SESSION_FILE: sessionFile } : undefined,
+      sandbox: () => this.sandboxFor(wt.name, wt.path, sessionFile ? [path.dirname(sessionFile)] : []),
       cwd: wt.path,
       cols: opts.cols ?? DEFAULT_COLS,
       rows: opts.rows ?? DEFAULT_ROWS,

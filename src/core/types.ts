@@ -70,6 +70,9 @@ export interface AgentInfo {
   usage: AgentUsage;
   activity: 'working' | 'waiting' | 'idle' | 'exited' | 'unknown';
   refreshCount: number;
+  /** Whether the process runs under bubblewrap ("none": unsandboxed, with the reason). */
+  sandbox: 'bwrap' | 'none';
+  sandboxReason: string | null;
 }
 
 export interface AgentUsage {

@@ -39,7 +39,9 @@ const PROFILES = {
 };
 
 function testConfig(extra: Record<string, unknown> = {}): FlowerConfig {
-  return parseConfig({ profiles: PROFILES, agents: { killGraceMs: GRACE_MS }, ...extra }, 'integration-test', AGENT_ENV);
+  // The pty and process layer itself, unsandboxed: the fixtures report their pids, which inside a
+  // sandbox's pid namespace mean nothing out here. The same kills under bwrap: sandbox-processes.test.ts.
+  return parseConfig({ profiles: PROFILES, agents: { killGraceMs: GRACE_MS }, sandbox: { mode: 'off' }, ...extra }, 'integration-test', AGENT_ENV);
 }
 
 // ---- harness -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ const base: SandboxPolicy = {
   otherLanesMode: 'read-only',
   mainWritable: ['/w/repo/storage/logs'],
   maskFiles: ['/w/repo/.env'],
+  emptyFile: '/w/repo/.git/flower/sandbox-empty',
   writableDirs: ['/w/repo/.git/flower/sessions/repo-a_claude'],
   cwd: '/w/repo-a',
 };
@@ -52,7 +53,7 @@ describe('bwrapArgs', () => {
     assert.ok(pos(b, '--ro-bind /w/repo/.git/refs/heads/main /w/repo/.git/refs/heads/main') > pos(b, '--bind /w/repo/.git/refs /w/repo/.git/refs'));
     assert.ok(pos(b, '--ro-bind /w/repo-b /w/repo-b') > 0);
     assert.ok(pos(b, '--bind /w/repo-a /w/repo-a') > pos(b, '--ro-bind /w/repo-b /w/repo-b'));
-    assert.equal(b.at(-1), '--ro-bind /dev/null /w/repo/.env', 'masks come last: nothing re-opens them');
+    assert.equal(b.at(-1), '--ro-bind /w/repo/.git/flower/sandbox-empty /w/repo/.env', 'masks come last: nothing re-opens them');
     assert.ok(pos(b, '--bind /w/repo/.git/flower/sessions/repo-a_claude /w/repo/.git/flower/sessions/repo-a_claude') > ro);
     assert.ok(!b.some((x) => x.includes('storage/logs')), 'mainWritable is for MAIN\'s processes only');
     assert.ok(!b.some((x) => x.includes('worktrees/repo-b') && x.startsWith('--bind')), 'another lane\'s admin dir stays read-only');

@@ -11,6 +11,8 @@ import { spawnPty, type Pty } from './pty-backend.js';
 import { TerminalScreen } from './terminal-screen.js';
 import { completeUtf8Length } from './utf8-boundary.js';
 import { redactArgs } from '../store/redact.js';
+import { wrapCommand } from '../sandbox/bwrap-args.js';
+import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
 import type { AgentHistory, AgentView } from '../backend.js';
 
 export interface AgentSpawnSpec {
@@ -30,6 +32,11 @@ export interface AgentSpawnSpec {
   scrollback: number;
   killGraceMs: number;
   baseEnv: NodeJS.ProcessEnv;
+  /**
+   * How this process is sandboxed, decided at every start (lanes come and go between respawns).
+   * None: unsandboxed (flower-tui's own tests of the pty layer).
+   */
+  sandbox?: () => SandboxDecision;
 }
 
 /** Past this many unparsed bytes the pty is paused: the program waits, instead of our memory. */
@@ -88,6 +95,8 @@ export class Agent extends EventEmitter implements AgentView {
       usage: { source: spec.profile.usage?.source ?? 'none', tokens: null, window: null, percent: null, level: 'unknown', compacted: false, file: null, updatedAt: null },
       activity: 'unknown',
       refreshCount: 0,
+      sandbox: 'none',
+      sandboxReason: null,
     };
   }
 
@@ -109,13 +118,22 @@ export class Agent extends EventEmitter implements AgentView {
     if (this.pty) return;
     this.killRequested = false;
     const tag = nextProcessTag();
-    const env: Record<string, string> = { ...this.env, [PROCESS_TAG_VAR]: tag };
+    let env: Record<string, string> = this.env;
     if (!isDirectory(this.spec.cwd)) {
       const reason = `no such directory: ${this.spec.cwd}`;
       this.feed(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mThe worktree was removed; remove this agent or recreate the worktree.\x1b[0m\r\n`);
       this.setState({ kind: 'failed', reason }, { pid: null });
       return;
     }
+    const decision = this.spec.sandbox?.() ?? null;
+    if (decision?.kind === 'refused') {
+      // sandbox.mode "required" and no working bubblewrap: nothing runs unprotected.
+      this.feed(`\x1b[31m${decision.reason}\x1b[0m\r\n\x1b[2mOr set sandbox.mode to "auto" in your flower-tui config to run unsandboxed.\x1b[0m\r\n`);
+      this.setState({ kind: 'failed', reason: decision.reason }, { pid: null, sandbox: 'none', sandboxReason: decision.reason });
+      return;
+    }
+    // The tag goes in after the sandbox's filter: kill and the watchdog find the processes by it.
+    env = { ...(decision ? decision.env(env, this.spec.profile.env) : env), [PROCESS_TAG_VAR]: tag };
     const file = resolveCommand(this.spec.profile.command, env.PATH, this.spec.cwd);
     if (!file) {
       const reason = `command not found: ${this.spec.profile.command}`;
@@ -124,16 +142,19 @@ export class Agent extends EventEmitter implements AgentView {
       this.setState({ kind: 'failed', reason }, { pid: null });
       return;
     }
+    // The sandbox wraps the program itself (bwrap … -- file args): an argument vector, no shell.
+    const run = decision?.kind === 'bwrap' ? wrapCommand(decision.bwrap, decision.args, file, this.argv) : { file, args: this.argv };
+    const sandbox = { sandbox: decision?.kind === 'bwrap' ? ('bwrap' as const) : ('none' as const), sandboxReason: decision?.kind === 'none' ? decision.reason : null };
     let p: Pty;
     try {
-      p = spawnPty(file, this.argv, { cwd: this.spec.cwd, env, cols: this.info_.cols, rows: this.info_.rows });
+      p = spawnPty(run.file, run.args, { cwd: this.spec.cwd, env, cols: this.info_.cols, rows: this.info_.rows });
     } catch (e) {
       this.setState({ kind: 'failed', reason: (e as Error).message.split('\n')[0] ?? 'spawn failed' }, { pid: null });
       return;
     }
     this.pty = p;
     this.tag = tag;
-    this.setState({ kind: 'starting' }, { pid: p.pid, startedAt: Date.now() });
+    this.setState({ kind: 'starting' }, { pid: p.pid, startedAt: Date.now(), ...sandbox });
     let sawOutput = false;
     let held: Buffer | null = null;
     let paused = false;
@@ -172,7 +193,7 @@ export class Agent extends EventEmitter implements AgentView {
       // The program is gone but what it left in its session (nohup'd jobs, SIGHUP-ignoring
       // children) is not. Sweep it now, while those processes still pin the session id.
       if (!this.killRequested) {
-        const sweep = killProcessTree(p.pid, this.spec.killGraceMs, tag).finally(() => {
+        const sweep = killProcessTree(p.pid, this.spec.killGraceMs, tag, { sandboxed: this.info_.sandbox === 'bwrap' }).finally(() => {
           if (this.sweeping === sweep) this.sweeping = null;
         });
         this.sweeping = sweep;
@@ -295,7 +316,7 @@ export class Agent extends EventEmitter implements AgentView {
     }
     this.killRequested = true;
     const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
-    await killProcessTree(p.pid, this.spec.killGraceMs, this.tag ?? undefined);
+    await killProcessTree(p.pid, this.spec.killGraceMs, this.tag ?? undefined, { sandboxed: this.info_.sandbox === 'bwrap' });
     // node-pty reports exit once the child is reaped; if that lags, do not hang shutdown on it.
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
   }

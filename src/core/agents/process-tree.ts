@@ -103,11 +103,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * SIGHUP + SIGTERM to the whole tree, then SIGKILL to whatever is left after `graceMs`.
  * Resolves when nothing of the tree is alive (or after the SIGKILL pass).
  */
-export async function killProcessTree(root: number, graceMs: number, tag?: string): Promise<void> {
+export async function killProcessTree(root: number, graceMs: number, tag?: string, opts: { sandboxed?: boolean } = {}): Promise<void> {
   let pids = processTreeOf(root, tag);
   if (pids.length === 0) return;
-  signalAll(pids, root, 'SIGHUP');
-  signalAll(pids, root, 'SIGTERM');
+  if (opts.sandboxed) {
+    // bwrap dies at SIGTERM and, dying, SIGKILLs the sandbox (--die-with-parent): the agent would get
+    // no grace at all. So the polite signals go to the programs only; bwrap ends when they have.
+    const programs = pids.filter((p) => commOf(p) !== 'bwrap');
+    signalEach(programs, 'SIGHUP');
+    signalEach(programs, 'SIGTERM');
+  } else {
+    signalAll(pids, root, 'SIGHUP');
+    signalAll(pids, root, 'SIGTERM');
+  }
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await sleep(25);
@@ -115,6 +123,24 @@ export async function killProcessTree(root: number, graceMs: number, tag?: strin
     if (pids.length === 0) return;
   }
   killProcessTreeNow(root, pids, tag);
+}
+
+function signalEach(pids: number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function commOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
 }
 
 /** Synchronous SIGKILL of the tree: for `process.on('exit')`, where nothing asynchronous runs. */

@@ -1,4 +1,5 @@
 import type { FlowerConfig } from '../../config/config.js';
+import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
 import { FlowerError, describeError } from '../errors.js';
 import type { TraceActor, TraceEntry } from '../store/trace.js';
 import type { WorktreeInfo } from '../types.js';
@@ -26,6 +27,8 @@ export interface MergeHost {
   record(e: Omit<TraceEntry, 'ts'>): void;
   changed(): void;
   refreshGit(): Promise<void>;
+  /** The sandbox of a gate (in the lane) or a health check (in MAIN). */
+  sandbox?(worktree: string, cwd: string): SandboxDecision;
 }
 
 /** Runs merges for the supervisor and keeps their progress in a shape the cockpit can draw. */
@@ -105,6 +108,7 @@ export class MergeCoordinator {
         onProgress,
         signal: this.abort.signal,
         commitMessage: opts.commitMessage,
+        sandbox: this.host.sandbox ? (wt, cwd) => this.host.sandbox!(wt, cwd) : undefined,
       });
     } catch (e) {
       result = { outcome: 'refused', message: describeError(e), worktree: w.name, preMerge: null, postMerge: null, conflicts: [], preview: null };

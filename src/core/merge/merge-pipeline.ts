@@ -4,6 +4,7 @@ import { FlowerError, describeError } from '../errors.js';
 import { acquireMergeLock } from './merge-lock.js';
 import { allChanges, gitStatus, headSha, revParse, trackedChanges } from './merge-git.js';
 import { previewMerge, type MergePreview } from './merge-preview.js';
+import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
 import { runCheck } from './run-check.js';
 import { reapplyRescue, rescueChanges, type Rescue } from './rescue-changes.js';
 import { explainingLine } from './explaining-line.js';
@@ -70,6 +71,8 @@ export async function runMerge(opts: {
   signal?: AbortSignal;
   /** Commit the worktree's changes with this message first (the operator chose to, in the dialog). */
   commitMessage?: string;
+  /** How the gate (worktree name, cwd) and the health check ("MAIN", MAIN's root) are sandboxed. */
+  sandbox?: (worktree: string, cwd: string) => SandboxDecision;
 }): Promise<MergeResult> {
   const { mainRoot, settings, worktree } = opts;
   const progress = opts.onProgress;
@@ -109,7 +112,7 @@ export async function runMerge(opts: {
     let baselineFailing = false;
     if (settings.baseline && settings.health) {
       progress({ step: 'baseline', status: 'running' });
-      const b = await runCheck(settings.health, { cwd: mainRoot, timeoutMs: settings.healthTimeoutMs, onLine: (line) => progress({ step: 'baseline', status: 'running', line }) });
+      const b = await runCheck(settings.health, { cwd: mainRoot, sandbox: opts.sandbox?.('MAIN', mainRoot), timeoutMs: settings.healthTimeoutMs, onLine: (line) => progress({ step: 'baseline', status: 'running', line }) });
       baselineFailing = !b.ok;
       progress({ step: 'baseline', status: b.ok ? 'ok' : 'failed', line: b.ok ? 'MAIN healthy before the merge' : 'MAIN was already failing its health check: a failing check after the merge will not roll back' });
     }
@@ -117,7 +120,7 @@ export async function runMerge(opts: {
     // 3. Gate, in the worktree.
     if (settings.gate) {
       progress({ step: 'gate', status: 'running', line: `$ ${settings.gate}` });
-      const g = await runCheck(settings.gate, { cwd: worktree.path, timeoutMs: settings.gateTimeoutMs, signal: opts.signal, onLine: (line) => progress({ step: 'gate', status: 'running', line }) });
+      const g = await runCheck(settings.gate, { cwd: worktree.path, sandbox: opts.sandbox?.(worktree.name, worktree.path), timeoutMs: settings.gateTimeoutMs, signal: opts.signal, onLine: (line) => progress({ step: 'gate', status: 'running', line }) });
       if (opts.signal?.aborted) {
         progress({ step: 'gate', status: 'failed', line: 'cancelled' });
         return { ...base, outcome: 'cancelled', message: 'cancelled before the merge: MAIN untouched' };
@@ -182,7 +185,7 @@ export async function runMerge(opts: {
     // 5. Health, in MAIN; failure rolls back to the recorded commit (never HEAD~1: a fast-forward may be many commits).
     if (settings.health) {
       progress({ step: 'health', status: 'running', line: `$ ${settings.health}` });
-      const h = await runCheck(settings.health, { cwd: mainRoot, timeoutMs: settings.healthTimeoutMs, onLine: (line) => progress({ step: 'health', status: 'running', line }) });
+      const h = await runCheck(settings.health, { cwd: mainRoot, sandbox: opts.sandbox?.('MAIN', mainRoot), timeoutMs: settings.healthTimeoutMs, onLine: (line) => progress({ step: 'health', status: 'running', line }) });
       if (!h.ok) {
         const why = h.timedOut ? `timed out after ${Math.round(settings.healthTimeoutMs / 1000)} s` : `exit ${h.code}`;
         if (baselineFailing) {

@@ -1,5 +1,6 @@
 import type { FlowerConfig } from '../../config/config.js';
 import { runCheck } from '../merge/run-check.js';
+import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
 import { readTrace } from '../store/trace.js';
 import type { MonitorView } from '../types.js';
 
@@ -25,6 +26,8 @@ export class MainMonitor {
       /** Skip a scheduled check while a merge runs: the pipeline runs its own. */
       busy: () => boolean;
       changed: () => void;
+      /** The health check's sandbox (MAIN read-only). */
+      sandbox?: () => SandboxDecision;
     },
   ) {}
 
@@ -68,7 +71,7 @@ export class MainMonitor {
     if (!command || this.checking || this.opts.busy()) return;
     this.checking = true;
     try {
-      const r = await runCheck(command, { cwd: this.opts.mainRoot, timeoutMs: this.opts.config().merge.healthTimeoutMs });
+      const r = await runCheck(command, { cwd: this.opts.mainRoot, sandbox: this.opts.sandbox?.(), timeoutMs: this.opts.config().merge.healthTimeoutMs });
       const now = new Date().toISOString();
       this.view.health = {
         command,

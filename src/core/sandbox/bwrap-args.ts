@@ -27,8 +27,13 @@ export interface SandboxPolicy {
   otherLanesMode: OtherLanesMode;
   /** Absolute paths in MAIN a served app must write at run time (MAIN processes only). */
   mainWritable: string[];
-  /** Secret files shown empty (absolute paths). */
+  /** Secret files shown empty (absolute paths)... */
   maskFiles: string[];
+  /**
+   * ...by binding this empty, read-only regular file over each (not /dev/null: bwrap's binds are
+   * nodev, so a device reads as "Permission denied" instead of empty).
+   */
+  emptyFile: string;
   /** Directories flower-tui's own hooks write for this process (the SessionStart hook's file). */
   writableDirs: string[];
   /** The process's working directory inside the sandbox. */
@@ -79,7 +84,7 @@ export function bwrapArgs(p: SandboxPolicy): string[] {
   }
   for (const d of p.writableDirs) a.push('--bind-try', d, d);
   // Secrets last, so no writable re-bind above uncovers one.
-  for (const f of p.maskFiles) a.push('--ro-bind-try', '/dev/null', f);
+  for (const f of p.maskFiles) a.push('--ro-bind-try', p.emptyFile, f);
   a.push('--setenv', 'FLOWER_SANDBOX', 'bwrap', '--chdir', p.cwd);
   return a;
 }

@@ -68,6 +68,7 @@ export function planSandbox(ctx: SandboxContext, target: SandboxTarget): Sandbox
     maskFiles: isMain
       ? []
       : [ctx.mainRoot, ...(ctx.config.otherLanes === 'hidden' ? [] : others.map((w) => w.path))].flatMap((root) => findSecretFiles(root, ctx.config.secretFiles)),
+    emptyFile: emptyFile(ctx.commonDir),
     writableDirs: target.hookDirs ?? [],
     cwd: target.cwd,
   });
@@ -105,6 +106,16 @@ function looseBranchRef(commonDir: string, mainRoot: string, branch: string | nu
   } catch {
     return null; // an unborn branch: nothing to protect yet
   }
+}
+
+/** An empty read-only file in flower-tui's state dir, bound over secret files. */
+function emptyFile(commonDir: string): string {
+  const f = path.join(commonDir, 'flower', 'sandbox-empty');
+  if (!existsSync(f)) {
+    mkdirSync(path.dirname(f), { recursive: true, mode: 0o700 });
+    writeFileSync(f, '', { mode: 0o444 });
+  }
+  return f;
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'vendor', '.venv', 'dist', 'build', 'target']);

@@ -24,8 +24,10 @@ export class UsageMonitor {
   /** Where an agent's SessionStart hook writes its current session (Claude Code). */
   sessionFileFor(agentId: string): string | null {
     if (!this.sessionDir) return null;
-    mkdirSync(this.sessionDir, { recursive: true, mode: 0o700 });
-    return path.join(this.sessionDir, `${agentId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+    // One directory per agent: the sandbox makes exactly it writable for the agent's hook.
+    const dir = path.join(this.sessionDir, agentId.replace(/[^A-Za-z0-9._-]/g, '_'));
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return path.join(dir, 'session.json');
   }
 
   watch(agent: Agent): void {

@@ -10,7 +10,7 @@ function usageColour(level: string): string {
 import type { LanePane as LaneLayout } from '../layout.js';
 import type { ScrollView } from '../ui-state.js';
 import { Positioned } from './Positioned.js';
-import { stateColour, stateGlyph, theme } from './theme.js';
+import { SANDBOX_MARK, stateColour, stateGlyph, theme } from './theme.js';
 import { cleanForTerminal } from '../../core/terminal-text.js';
 
 interface Props {
@@ -32,6 +32,7 @@ function AgentHeader({ agent, focused, scrollInfo, brief }: { agent: AgentInfo; 
   return (
     <Text wrap="truncate-end" backgroundColor={bg} color={fg}>
       <Text bold>{focused ? '▸ ' : '  '}{cleanForTerminal(agent.name)}</Text>
+      {agent.sandbox === 'bwrap' ? <Text color={focused ? fg : theme.hint}> {SANDBOX_MARK}</Text> : agentIsLive(agent.state) ? <Text color={focused ? fg : theme.warn} bold> UNSANDBOXED</Text> : null}
       <Text color={focused ? fg : theme.hint}> · {cleanForTerminal(agent.profile)} · </Text>
       <Text color={focused ? fg : stateColour(agent.state)}>{stateGlyph(agent.state)} {agentStateLabel(agent.state)}</Text>
       {agentIsLive(agent.state) && agent.activity !== 'unknown' ? <Text color={focused ? fg : agent.activity === 'waiting' ? 'yellow' : theme.hint}> · {agent.activity === 'waiting' ? 'waiting for input' : agent.activity}</Text> : null}

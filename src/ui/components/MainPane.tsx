@@ -3,8 +3,9 @@ import { Box, Text } from 'ink';
 import type { Snapshot } from '../../core/types.js';
 import type { Rect } from '../layout.js';
 import { Positioned } from './Positioned.js';
-import { theme } from './theme.js';
+import { SANDBOX_MARK, theme } from './theme.js';
 import { cleanForTerminal } from '../../core/terminal-text.js';
+import { agentIsLive } from '../../core/types.js';
 
 function ago(iso: string | null, now: number): string {
   if (!iso) return 'never';
@@ -50,6 +51,15 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
       </Text>
     ),
   );
+  const exposed = snapshot.agents.filter((a) => a.sandbox !== 'bwrap' && agentIsLive(a.state));
+  if (exposed.length) {
+    const why = exposed.find((a) => a.sandboxReason)?.sandboxReason ?? 'no sandbox';
+    lines.push(
+      <Text color="black" backgroundColor={theme.warn} bold>
+        {` ⚠ ${exposed.length} agent${exposed.length === 1 ? '' : 's'} UNSANDBOXED (${why}): MAIN is not write-protected — see flower-tui doctor `}
+      </Text>,
+    );
+  } else if (snapshot.agents.some((a) => a.sandbox === 'bwrap' && agentIsLive(a.state))) lines.push(<Text color={theme.ok}>{SANDBOX_MARK} MAIN write-protected (every agent sandboxed)</Text>);
   if (dirty) lines.push(<Text color={theme.error}>{main.changed.slice(0, 12).join(' · ')}{main.changed.length > 12 ? ' …' : ''}</Text>);
   // A saved config the server refused: the operator must see that the old one is still in use.
   // The field first (the file's path would fill 80 columns; the notice and `status` name it).

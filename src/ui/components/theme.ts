@@ -33,3 +33,6 @@ export function stateColour(s: AgentState): string {
 export function stateGlyph(s: AgentState): string {
   return s.kind === 'running' ? '●' : s.kind === 'starting' ? '◌' : s.kind === 'failed' ? '✗' : '○';
 }
+
+/** Shown after a sandboxed agent's name, and on MAIN's monitor: MAIN is write-protected (docs/sandbox.md). */
+export const SANDBOX_MARK = '🔒';
