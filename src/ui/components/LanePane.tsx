@@ -32,7 +32,8 @@ function AgentHeader({ agent, focused, scrollInfo, brief }: { agent: AgentInfo; 
   return (
     <Text wrap="truncate-end" backgroundColor={bg} color={fg}>
       <Text bold>{focused ? '▸ ' : '  '}{cleanForTerminal(agent.name)}</Text>
-      {agent.sandbox === 'bwrap' ? <Text color={focused ? fg : theme.hint}> {SANDBOX_MARK}</Text> : agentIsLive(agent.state) ? <Text color={focused ? fg : theme.warn} bold> UNSANDBOXED</Text> : null}
+      {/* Unsandboxed is a warning, right after the name where truncation never cuts it; the lock of a sandboxed agent comes last. */}
+      {agent.sandbox !== 'bwrap' && agentIsLive(agent.state) ? <Text color={focused ? fg : theme.warn} bold> UNSANDBOXED</Text> : null}
       <Text color={focused ? fg : theme.hint}> · {cleanForTerminal(agent.profile)} · </Text>
       <Text color={focused ? fg : stateColour(agent.state)}>{stateGlyph(agent.state)} {agentStateLabel(agent.state)}</Text>
       {agentIsLive(agent.state) && agent.activity !== 'unknown' ? <Text color={focused ? fg : agent.activity === 'waiting' ? 'yellow' : theme.hint}> · {agent.activity === 'waiting' ? 'waiting for input' : agent.activity}</Text> : null}
@@ -46,6 +47,7 @@ function AgentHeader({ agent, focused, scrollInfo, brief }: { agent: AgentInfo; 
       ) : null}
       {brief ? <Text color={focused ? fg : brief.unclaimed ? theme.error : 'cyan'}> · {brief.unclaimed ? 'unclaimed ' : ''}{cleanForTerminal(brief.label)}</Text> : null}
       {scrollInfo ? <Text color={focused ? fg : 'yellow'}> · {scrollInfo}</Text> : null}
+      {agent.sandbox === 'bwrap' ? <Text color={focused ? fg : theme.hint}> {SANDBOX_MARK}</Text> : null}
     </Text>
   );
 }

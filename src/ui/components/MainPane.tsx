@@ -28,6 +28,9 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
   const inner = Math.max(1, (ops ? ops.x - 1 : rect.width - 2) - 2);
   const room = rect.height - 2;
   const lines: React.ReactNode[] = [];
+  // The sandbox (docs/sandbox.md): one agent without it and MAIN is only protected by convention.
+  const exposed = snapshot.agents.filter((a) => a.sandbox !== 'bwrap' && agentIsLive(a.state));
+  const guarded = !exposed.length && snapshot.agents.some((a) => a.sandbox === 'bwrap' && agentIsLive(a.state));
   lines.push(
     main.error ? (
       <Text color={theme.error}>git: {main.error}</Text>
@@ -45,21 +48,18 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
             {dirty ? ' ⚠ HEAD MOVED OUTSIDE flower-tui ' : ` ⚠ MAIN HEAD MOVED OUTSIDE flower-tui: ${moved.from.slice(0, 7)} → ${moved.to.slice(0, 7)} `}
           </Text>
         ) : null}
-        {dirty || moved ? ' ' : ''}
+        {exposed.length ? (
+          <Text color="black" backgroundColor={theme.warn} bold>
+            {cleanForTerminal(` ⚠ ${exposed.length} UNSANDBOXED: ${exposed.find((a) => a.sandboxReason)?.sandboxReason ?? 'no sandbox'} — MAIN not write-protected (flower-tui doctor) `)}
+          </Text>
+        ) : null}
+        {dirty || moved || exposed.length ? ' ' : ''}
         <Text color="magenta">⎇ {cleanForTerminal(main.branch ?? '(detached)')}</Text> <Text color="yellow">{main.headShort ?? '(no commits)'}</Text> {cleanForTerminal(main.subject ?? '')}
         {dirty || moved ? null : <Text color={theme.ok}>{'  '}✓ clean</Text>}
+        {guarded ? <Text color={theme.ok}>{'  '}{SANDBOX_MARK} MAIN write-protected</Text> : null}
       </Text>
     ),
   );
-  const exposed = snapshot.agents.filter((a) => a.sandbox !== 'bwrap' && agentIsLive(a.state));
-  if (exposed.length) {
-    const why = exposed.find((a) => a.sandboxReason)?.sandboxReason ?? 'no sandbox';
-    lines.push(
-      <Text color="black" backgroundColor={theme.warn} bold>
-        {` ⚠ ${exposed.length} agent${exposed.length === 1 ? '' : 's'} UNSANDBOXED (${why}): MAIN is not write-protected — see flower-tui doctor `}
-      </Text>,
-    );
-  } else if (snapshot.agents.some((a) => a.sandbox === 'bwrap' && agentIsLive(a.state))) lines.push(<Text color={theme.ok}>{SANDBOX_MARK} MAIN write-protected (every agent sandboxed)</Text>);
   if (dirty) lines.push(<Text color={theme.error}>{main.changed.slice(0, 12).join(' · ')}{main.changed.length > 12 ? ' …' : ''}</Text>);
   // A saved config the server refused: the operator must see that the old one is still in use.
   // The field first (the file's path would fill 80 columns; the notice and `status` name it).
