@@ -117,7 +117,10 @@ try {
       async (a) => {
         const { worktreeAddCommand, worktreeLsCommand, worktreeRmCommand, worktreeSetupCommand } = await import('./commands/worktree-commands.js');
         if (a.action === 'ls') return worktreeLsCommand(a);
-        if (!a.name) throw new FlowerError('bad-usage', `worktree ${a.action} needs a NAME`);
+        // `worktree add -- NAME`: yargs leaves what follows `--` among the plain words, after the command's.
+        const name = a.name ?? a._.map(String).filter((w) => w !== 'worktree')[0];
+        if (!name) throw new FlowerError('bad-usage', `worktree ${a.action} needs a NAME`);
+        a.name = name;
         if (a.action === 'add') return worktreeAddCommand({ ...a, name: a.name, lane: a.lane, codeOnly: a.codeOnly });
         if (a.action === 'rm') return worktreeRmCommand({ ...a, name: a.name });
         return worktreeSetupCommand({ ...a, name: a.name });
@@ -178,7 +181,10 @@ try {
     .wrap(Math.min(100, process.stdout.columns || 80))
     .fail((msg, err) => {
       if (err) return void fail(err, debug);
-      process.stderr.write(`flower-tui: ${msg}\n(see flower-tui --help)\n`);
+      // One line. `-rf` given as a name reads as options -r -f: say what happened, not "r, f".
+      const dashed = argv.find((w) => /^-[A-Za-z]{2,}$/.test(w));
+      const what = dashed && /^Unknown argument/.test(msg) ? `unknown option ${dashed} (names cannot start with "-")` : msg;
+      process.stderr.write(`flower-tui: ${cleanForTerminal(what)} (see flower-tui --help)\n`);
       void exitFlushed(2);
     })
     .parseAsync();

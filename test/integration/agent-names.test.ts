@@ -24,7 +24,10 @@ function lab() {
   const config = path.join(repo.dir, 'flower.config.json');
   writeFileSync(config, JSON.stringify({ profiles: { echo: { command: process.execPath, args: [ECHO, '--raw'] } } }));
   const run = (args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot, '--config', config], { encoding: 'utf8', timeout: 60_000 });
+    // Options first: after a `--` in args everything is a name. cwd is the test repo, never this project.
+    const dd = args.indexOf('--');
+    const argv = dd === -1 ? [...args, '--repo', repo.mainRoot, '--config', config] : [...args.slice(0, dd), '--repo', repo.mainRoot, '--config', config, ...args.slice(dd)];
+    const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', timeout: 60_000, cwd: repo.dir });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const pids = new Set<number>();
@@ -82,6 +85,20 @@ describe('agent names', () => {
     const k2 = l.run(['kill', 'feat/probe']);
     assert.equal(k2.status, 1);
     assert.match(k2.stderr, /^flower-tui: feat\/probe is not running \(killed\): nothing to kill; respawn it, or remove it with x in the cockpit\n$/);
+  });
+
+  test('worktree names: `worktree add -- NAME` works, `-rf` is one line, 64 letters are "too long"', T, () => {
+    const l = lab();
+    assert.equal(l.run(['worktree', 'ls']).status, 0);
+    const dd = l.run(['worktree', 'add', '--agents', '', '--', 'after-dashes']);
+    assert.equal(dd.status, 0, dd.stderr);
+    assert.ok(l.status().worktrees.some((w) => w.name === 'after-dashes'), 'the lane exists');
+    const rf = l.run(['worktree', 'add', '-rf']);
+    assert.equal(rf.status, 2);
+    assert.equal(rf.stderr, 'flower-tui: unknown option -rf (names cannot start with "-") (see flower-tui --help)\n');
+    const long = l.run(['worktree', 'add', 'a'.repeat(64)]);
+    assert.equal(long.status, 2);
+    assert.match(long.stderr, /^flower-tui: invalid worktree name "a{64}": it is 64 characters long \(at most 63\)\n$/);
   });
 
   test('a hostile worktree name never reaches the terminal raw: not in the error, not in the log', T, () => {
