@@ -66,6 +66,7 @@ describe('the server reloads a changed config', () => {
     assert.ok(reloads(repo).some((e) => e.outcome === 'error' && /merge\.strategy/.test(e.error ?? '')), 'the trace has the refusal');
     const again = cli(repo, ['merge', 'feat', '--yes']);
     assert.equal(again.status, 6, `still the previous config's gate: ${again.stdout}${again.stderr}`);
+    assert.match(again.stderr, /^flower-tui: warning: invalid config .*merge\.strategy.* — the server keeps using .* until it is fixed$/m, 'every command says so');
 
     // Fixed: the problem is gone and the new gate applies.
     writeFileSync(file, '{ "restore": "off", "merge": { "gate": "true" } }');

@@ -23,6 +23,9 @@ export async function withClient<T>(args: RepoArgs, start: boolean, fn: (c: Flow
     // --config is never silently dropped: it must be valid and the one the server runs with.
     if (args.config) await checkSameConfig(loc, client, args.config);
   }
+  // The config on disk was refused by the running server: whatever this command does uses the old one.
+  const problem = client.server.configProblem;
+  if (problem) process.stderr.write(`flower-tui: warning: ${problem} — the server keeps using ${client.server.config ?? 'the built-in defaults'} until it is fixed\n`);
   try {
     return await fn(client, loc);
   } finally {
