@@ -317,6 +317,7 @@ export class Tui {
       layout: this.layout,
       keymap: this.o.keymap,
       mode: backend.kind,
+      laneDefaults: { lane: this.o.config.lanes.defaultLane, kind: this.o.config.lanes.defaultKind },
       bufferSize: (agent) => {
         const t = this.scrollScreen(agent)?.term;
         return t ? { length: t.buffer.active.length, rows: t.rows } : null;

@@ -340,14 +340,14 @@ describe('setupScript, run by /bin/sh', () => {
 
 // ---------------------------------------------------------------------------------------------------
 /** Keys through the grid's handler, tokenized like the TUI does. */
-function harness(snapshot: Snapshot = fakeSnapshot(), ui: Partial<UiState> = {}) {
+function harness(snapshot: Snapshot = fakeSnapshot(), ui: Partial<UiState> = {}, laneDefaults?: KeyContext['laneDefaults']) {
   const keymap = buildKeymap();
   const h = {
     ui: { ...initialUiState(), ...ui } as UiState,
     effects: [] as Effect[],
     ctx(): KeyContext {
       const layout = computeLayout({ cols: 100, rows: 30, lanes: lanesOf(snapshot), focusLane: h.ui.focusLane, focusAgent: h.ui.focusAgent });
-      return { snapshot, layout, keymap, mode: 'remote', bufferSize: () => ({ length: 100, rows: 20 }), search: () => [] };
+      return { snapshot, layout, keymap, mode: 'remote', bufferSize: () => ({ length: 100, rows: 20 }), search: () => [], laneDefaults };
     },
     press(input: string): KeyResult {
       const effects: Effect[] = [];
@@ -385,6 +385,19 @@ describe('new-worktree form (w)', () => {
     h.press('w');
     assert.deepEqual(h.form(), newWorktreeForm());
     assert.deepEqual(FORM_FIELDS, ['name', 'lane', 'served', 'base', 'agents']);
+  });
+
+  test('the form starts as lanes.defaultLane / lanes.defaultKind say; Enter sends them', () => {
+    const h = harness(fakeSnapshot(), {}, { lane: 'ephemeral', kind: 'served' });
+    h.press('w');
+    assert.equal(h.form().lane, 'ephemeral');
+    assert.equal(h.form().served, true);
+    h.press('fix-1' + ENTER);
+    const add = h.effects.find((e) => e.type === 'lane') as { cmd: { lane: string; kind: string } } | undefined;
+    assert.deepEqual([add?.cmd.lane, add?.cmd.kind], ['ephemeral', 'served']);
+    const plain = harness(fakeSnapshot(), {}, { lane: 'standing', kind: 'code-only' });
+    plain.press('w');
+    assert.deepEqual([plain.form().lane, plain.form().served], ['standing', false]);
   });
 
   test('typing goes to the name (grid keys like q, n, W, digits are just letters here); Backspace deletes', () => {

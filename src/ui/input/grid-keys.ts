@@ -38,6 +38,8 @@ export interface KeyContext {
   /** Size of an agent's buffer, for clamping scroll: total lines and visible rows. */
   bufferSize(agent: string): { length: number; rows: number } | null;
   search(agent: string, query: string): SearchMatch[];
+  /** `lanes.defaultLane` / `lanes.defaultKind`: what the `w` form starts with. */
+  laneDefaults?: { lane: 'standing' | 'ephemeral'; kind: 'served' | 'code-only' };
 }
 
 export interface KeyResult {
@@ -280,7 +282,7 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to see its diff against MAIN');
       return { ui, effects: [{ type: 'diff', worktree: ui.focusLane }] };
     case 'newWorktree':
-      return none({ ...ui, dialog: newWorktreeForm() });
+      return none({ ...ui, dialog: newWorktreeForm(ctx.laneDefaults) });
     case 'briefs':
       return none({ ...ui, dialog: openBriefs() });
     case 'removeWorktree':

@@ -7,8 +7,9 @@ type Form = Extract<Dialog, { kind: 'new-worktree' }>;
 /** The form's fields in order: text fields are typed into, choices flip with Space or ←/→. */
 export const FORM_FIELDS = ['name', 'lane', 'served', 'base', 'agents'] as const;
 
-export function newWorktreeForm(): Form {
-  return { kind: 'new-worktree', field: 0, name: '', lane: 'standing', served: false, base: '', agents: '', error: null };
+/** The form as `lanes.defaultLane` / `lanes.defaultKind` say a new lane should be, until changed. */
+export function newWorktreeForm(defaults: { lane?: 'standing' | 'ephemeral'; kind?: 'served' | 'code-only' } = {}): Form {
+  return { kind: 'new-worktree', field: 0, name: '', lane: defaults.lane ?? 'standing', served: defaults.kind === 'served', base: '', agents: '', error: null };
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
