@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import type { Snapshot } from '../core/types.js';
-import { agentIsLive, agentStateLabel } from '../core/types.js';
+import { statusLabel } from '../core/status/agent-status.js';
 import { formatUsage } from '../core/usage/usage-level.js';
 import type { ServerInfo } from '../server/protocol.js';
 
@@ -37,7 +37,7 @@ export function formatStatus(snapshot: Snapshot, server: ServerInfo, now = Date.
           agents.map((a) => [
             '  ' + a.id,
             a.profile,
-            agentStateLabel(a.state) + (agentIsLive(a.state) && a.activity !== 'unknown' ? ` (${a.activity})` : ''),
+            `${statusLabel(a.status)} ${formatUptime(Math.max(0, now - Date.parse(a.status.since)))}${a.status.reason && a.status.state !== 'exited' && a.status.state !== 'failed' ? ` · ${a.status.reason}` : ''}${a.status.source === 'hook' ? '' : ` (${a.status.source})`}`,
             a.pid ? `pid ${a.pid}` : '-',
             a.usage.source === 'none' ? '' : `${formatUsage(a.usage)}${a.usage.level === 'rot' ? ' ROT' : ''}`,
           ]),

@@ -145,6 +145,30 @@ try {
     .command('refresh <agent>', 'recycle an agent whose context has rotted (its profile says how; waits until it is idle)', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
       (await agentCommands()).refreshCommand({ ...a, agent: a.agent }),
     )
+    .command(
+      'report <state>',
+      'say what this agent is doing (run by the agent itself: it has FLOWER_AGENT): working | needs-you | idle | compacting',
+      (y) =>
+        json(y)
+          .positional('state', { choices: ['working', 'needs-you', 'idle', 'compacting', 'starting'] as const, demandOption: true })
+          .option('reason', { type: 'string', describe: 'why: the tool, the question, the last message' })
+          .option('agent', { type: 'string', describe: 'agent id (default: $FLOWER_AGENT)' }),
+      async (a) => (await import('./commands/report-commands.js')).reportCommand({ ...a, state: a.state }),
+    )
+    .command('hook <kind>', false, (y) => y.positional('kind', { choices: ['claude', 'codex'] as const, demandOption: true }), async (a) =>
+      (await import('./commands/report-commands.js')).hookCommand({ ...a, kind: a.kind }),
+    )
+    .command(
+      'wait <agent>',
+      'wait until an agent is idle, needs you, or has exited (exit 0; 124 on timeout)',
+      (y) =>
+        json(y)
+          .positional('agent', { type: 'string', demandOption: true })
+          .option('for', { choices: ['idle', 'needs-you', 'exited', 'working'] as const, demandOption: true, describe: 'the state to wait for' })
+          .option('timeout', { type: 'number', describe: 'give up after this many seconds (exit 124)' })
+          .option('since-input', { type: 'boolean', describe: 'only a state entered after the last text sent to the agent counts (send, then wait)' }),
+      async (a) => (await import('./commands/report-commands.js')).waitCommand({ ...a, agent: a.agent, for: a.for, sinceInput: a.sinceInput }),
+    )
     .command('kill <agent>', 'kill an agent and everything it started', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) => (await agentCommands()).killCommand({ ...a, agent: a.agent }))
     .command('respawn <agent>', 'restart an agent with the same profile, args and cwd', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
       (await agentCommands()).respawnCommand({ ...a, agent: a.agent }),

@@ -78,6 +78,8 @@ export const ProfileSchema = z.strictObject({
   refresh: RefreshSchema.optional(),
   /** A regex over the rendered rows that means "waiting for input" (the agent's prompt). */
   promptPattern: z.string().optional(),
+  /** Which hooks report the agent's state (default: the usage source's, when it has them; see docs/agent-state.md). */
+  hooks: z.enum(['claude', 'codex', 'none']).optional(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 

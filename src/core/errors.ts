@@ -21,7 +21,9 @@ export type FlowerErrorCode =
   | 'agent-not-running'
   | 'would-lose-work'
   | 'merge-locked'
-  | 'merge-failed';
+  | 'merge-failed'
+  /** `wait` gave up (exit 124, as timeout(1)). */
+  | 'timeout';
 
 /** Exit codes the CLI uses; 2 for "you pointed me at the wrong place" mirrors git's own usage errors. */
 export const EXIT_CODES: Partial<Record<FlowerErrorCode, number>> = {
@@ -31,6 +33,7 @@ export const EXIT_CODES: Partial<Record<FlowerErrorCode, number>> = {
   'bad-usage': 2,
   'no-server': 3,
   'protocol-mismatch': 4,
+  timeout: 124,
 };
 
 export class FlowerError extends Error {

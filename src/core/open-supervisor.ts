@@ -6,7 +6,7 @@ import type { RepoLocation } from './git/repo.js';
 import { agentsFromTrace } from './store/rebuild-state.js';
 import { StateStore } from './store/state-store.js';
 import { readTrace, TraceWriter } from './store/trace.js';
-import { Supervisor, type SizeHint } from './supervisor.js';
+import { Supervisor, type SizeHint, type SupervisorOptions } from './supervisor.js';
 import type { TraceActor } from './store/trace.js';
 import { describeError } from './errors.js';
 
@@ -17,7 +17,7 @@ import { describeError } from './errors.js';
  * Then either the remembered agents are restored (per `restore`) or, on a first run, the configured
  * agents are started.
  */
-export async function openSupervisor(opts: { repo: RepoLocation; config: FlowerConfig; actor: TraceActor; sizeHint?: SizeHint; pollMs?: number }): Promise<Supervisor> {
+export async function openSupervisor(opts: { repo: RepoLocation; config: FlowerConfig; actor: TraceActor; sizeHint?: SizeHint; pollMs?: number; hooks?: SupervisorOptions['hooks'] }): Promise<Supervisor> {
   const dir = stateDir(opts.repo.commonDir);
   ensurePrivateDir(dir);
   const trace = new TraceWriter(dir);
@@ -28,7 +28,7 @@ export async function openSupervisor(opts: { repo: RepoLocation; config: FlowerC
   if (opened.movedAside) {
     opened.store.update((s) => (s.agents = agentsFromTrace(readTrace(dir))));
   }
-  supervisor = await Supervisor.open({ repo: opts.repo, config: opts.config, store: opened.store, trace, pollMs: opts.pollMs });
+  supervisor = await Supervisor.open({ repo: opts.repo, config: opts.config, store: opened.store, trace, pollMs: opts.pollMs, hooks: opts.hooks });
   supervisor.record({ actor: opts.actor, action: 'start', target: opts.repo.mainRoot, details: { pid: process.pid, config: opts.config.source }, outcome: 'ok' });
   if (opened.movedAside) {
     const msg = `state file was unusable (${opened.reason}): moved aside to ${path.basename(opened.movedAside)}; rebuilt from git and the trace`;

@@ -31,10 +31,10 @@ import { mcpArgs } from './agents/mcp-args.js';
 const OPS_AGENT = 'MAIN/ops';
 import { Refresher } from './usage/refresher.js';
 import { planSandbox, type SandboxDecision } from './sandbox/sandbox-plan.js';
+import { StatusHub } from './status/status-hub.js';
 import path from 'node:path';
 
-/** Claude Code's SessionStart hook: writes the hook input (session_id, transcript_path) where flower-tui reads it. */
-const CLAUDE_SESSION_HOOK = JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'cat > "$FLOWER_SESSION_FILE"' }] }] } });
+import { claudeSettings } from './status/claude-hooks.js';
 import { aheadBehind, uncommittedChanges } from './git/lane-git.js';
 import type { WorktreeRecord } from './store/state-store.js';
 import type { Profile } from '../config/schema.js';
@@ -53,6 +53,11 @@ export interface SupervisorOptions {
    * monitor.gitPollMs). 0 disables every automatic refresh, watching included (tests refresh by command).
    */
   pollMs?: number;
+  /**
+   * How agents' hooks reach us (a server's socket, and the command line that runs `flower-tui`):
+   * without it only screen and transcript guesses say what agents are doing.
+   */
+  hooks?: { socket: string; command: string };
 }
 
 /** Where each planned agent will be shown: lanes in display order → agent id → screen size. */
@@ -77,6 +82,7 @@ export class Supervisor extends EventEmitter {
   readonly repo: RepoLocation;
   private config: FlowerConfig;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly hooks: SupervisorOptions['hooks'] | null;
   private worktrees: WorktreeInfo[] = [];
   private readonly agents = new Map<string, Agent>();
   private main: MainInfo = { branch: null, headShort: null, subject: null, changes: 0, changed: [], error: null };
@@ -102,6 +108,7 @@ export class Supervisor extends EventEmitter {
   readonly merges: MergeCoordinator;
   readonly mainMonitor: MainMonitor;
   private readonly refresher: Refresher;
+  readonly status: StatusHub;
   private pendingRestore: PendingRestore[] = [];
   /** MAIN's HEAD moved by anything but our merge, and MAIN turning dirty: alarms, traced. */
   private readonly headWatch: MainHeadWatch;
@@ -119,11 +126,18 @@ export class Supervisor extends EventEmitter {
     this.repo = opts.repo;
     this.config = opts.config;
     this.env = opts.env ?? process.env;
+    this.hooks = opts.hooks ?? null;
     this.store = opts.store ?? null;
     this.argsFile = this.store ? new AgentArgsFile(path.dirname(this.store.file)) : null;
     this.trace = opts.trace ?? null;
     this.lanes = new LaneManager(this, () => this.config);
     this.headWatch = new MainHeadWatch(this.store ? path.join(this.repo.commonDir, 'flower') : null, (e) => this.record(e), this.repo.mainRoot);
+    this.status = new StatusHub({
+      agent: (id) => this.agents.get(id),
+      record: (e) => this.record(e),
+      attention: (id, reason) => this.emit('event', { type: 'attention', agent: id, reason }),
+      quiet: (id) => this.refresher.onQuiet(id),
+    });
     const flowerDir = path.join(this.repo.commonDir, 'flower');
     this.merges = new MergeCoordinator({
       mainRoot: this.repo.mainRoot,
@@ -149,6 +163,8 @@ export class Supervisor extends EventEmitter {
     });
     this.monitor = new UsageMonitor(path.join(this.repo.commonDir, 'flower', 'sessions'), {
       waiting: (id) => {
+        // A guess from the screen or transcript: agents whose hooks report say so themselves.
+        if (this.agents.get(id)?.info.status.hookAt != null) return;
         this.emit('event', { type: 'attention', agent: id, reason: 'waiting for input' });
         this.refresher.onQuiet(id);
       },
@@ -320,6 +336,7 @@ export class Supervisor extends EventEmitter {
         await a.kill();
         this.agents.delete(cmd.agent);
         this.monitor.unwatch(cmd.agent);
+        this.status.forget(cmd.agent);
         a.dispose();
         this.store?.update((s) => (s.agents = s.agents.filter((r) => r.id !== cmd.agent)));
         this.argsFile?.delete(cmd.agent);
@@ -357,6 +374,10 @@ export class Supervisor extends EventEmitter {
       case 'refreshWorktrees':
         await this.refreshGit();
         return;
+      case 'report':
+        return this.status.report(cmd.agent, cmd.state, cmd.reason ?? null, cmd.keepReason);
+      case 'wait':
+        return this.status.wait(cmd.agent, cmd.for, { sinceInput: cmd.sinceInput, timeoutMs: cmd.timeoutMs });
     }
   }
 
@@ -410,8 +431,22 @@ export class Supervisor extends EventEmitter {
    * SessionStart hook (passed with --settings) that tells us its session after /clear or a resume.
    */
   private argsFor(id: string, profile: Profile, session: string[]): string[] {
-    const hook = profile.usage?.source === 'claude' && this.monitor.sessionFileFor(id) ? ['--settings', CLAUDE_SESSION_HOOK] : [];
-    return [...(this.userArgs.get(id) ?? []), ...session, ...hook, ...mcpArgs(profile, this.config.mcp.enabled)];
+    const settings =
+      profile.usage?.source === 'claude' || hooksOf(profile) === 'claude'
+        ? claudeSettings({ sessionFile: profile.usage?.source === 'claude' && this.monitor.sessionFileFor(id) !== null, stateCommand: this.hookCommand(profile, 'claude') })
+        : null;
+    return [...(this.userArgs.get(id) ?? []), ...session, ...(settings ? ['--settings', settings] : []), ...mcpArgs(profile, this.config.mcp.enabled)];
+  }
+
+  /** The command an agent's hooks run to report its state (null: that profile has no such hooks, or no server). */
+  private hookCommand(profile: Profile, kind: 'claude' | 'codex'): string | null {
+    return this.hooks && hooksOf(profile) === kind ? `${this.hooks.command} hook ${kind}` : null;
+  }
+
+  /** Variables an agent's hooks (and `flower-tui report`) use to reach us. */
+  private hookEnv(id: string): Record<string, string> {
+    const sessionFile = this.monitor.sessionFileFor(id);
+    return { ...(sessionFile ? { FLOWER_SESSION_FILE: sessionFile } : {}), ...(this.hooks ? { FLOWER_SOCKET: this.hooks.socket } : {}) };
   }
 
   /** Extra args the user gave an agent (spawn --args, config), without the session args we add. */
@@ -590,7 +625,7 @@ export class Supervisor extends EventEmitter {
       profile,
       extraArgs: this.argsFor(id, profile, session.args),
       sessionId: session.sessionId,
-      extraEnv: sessionFile ? { FLOWER_SESSION_FILE: sessionFile } : undefined,
+      extraEnv: this.hookEnv(id),
       sandbox: () => this.sandboxFor(wt.name, wt.path, sessionFile ? [path.dirname(sessionFile)] : []),
       cwd: wt.path,
       cols: opts.cols ?? DEFAULT_COLS,
@@ -600,6 +635,7 @@ export class Supervisor extends EventEmitter {
       baseEnv: this.env,
     });
     this.agents.set(id, agent);
+    this.status.attach(agent);
     let wasLive = true;
     let lastSession = agent.info.sessionId;
     agent.on('change', (info: AgentInfo) => {
@@ -882,4 +918,11 @@ export class Supervisor extends EventEmitter {
     }
     this.queueSnapshot();
   }
+}
+
+/** Which hooks report a profile's state: its own choice, else its usage source's (Claude, Codex). */
+function hooksOf(profile: Profile): 'claude' | 'codex' | 'none' {
+  if (profile.hooks) return profile.hooks;
+  const src = profile.usage?.source;
+  return src === 'claude' || src === 'codex' ? src : 'none';
 }

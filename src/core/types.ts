@@ -6,6 +6,7 @@
 
 import type { MergeView } from './merge/merge-coordinator.js';
 import type { BriefCommand, BriefView } from './briefs/brief-ops.js';
+import type { AgentStatus, WaitTarget } from './status/agent-status.js';
 
 export interface WorktreeInfo {
   /** "MAIN" for the main worktree, else the branch (or directory name when detached). */
@@ -68,7 +69,10 @@ export interface AgentInfo {
   sessionId: string | null;
   /** Context usage from the agent's own transcript (or screen); level "unknown" when there is none. */
   usage: AgentUsage;
+  /** The screen/transcript guess at activity (fallback evidence; `status` is what to show). */
   activity: 'working' | 'waiting' | 'idle' | 'exited' | 'unknown';
+  /** What the agent is doing, why, since when, and who said so (hooks first; see core/status). */
+  status: AgentStatus;
   refreshCount: number;
   /** Whether the process runs under bubblewrap ("none": unsandboxed, with the reason). */
   sandbox: 'bwrap' | 'none';
@@ -184,7 +188,14 @@ export type SupervisorCommand =
   | { type: 'dismissMerge' }
   | { type: 'diff'; worktree: string }
   /** Briefs: add, list, show, edit, note, close, block, dispatch, claim, done, packet (see briefs/brief-ops.ts). */
-  | BriefCommand;
+  | BriefCommand
+  /** An agent reporting its own state (its hooks, or `flower-tui report`). */
+  | { type: 'report'; agent: string; state: ReportState; reason?: string | null; keepReason?: boolean }
+  /** Resolves once the agent is in that state (`sinceInput`: entered after the last text sent to it). */
+  | { type: 'wait'; agent: string; for: WaitTarget; sinceInput?: boolean; timeoutMs?: number };
+
+/** States an agent may report about itself (the process states are flower-tui's to say). */
+export type ReportState = 'working' | 'needs-you' | 'idle' | 'compacting' | 'starting';
 
 export type SupervisorEvent =
   | { type: 'snapshot'; snapshot: Snapshot }

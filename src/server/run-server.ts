@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -8,6 +9,7 @@ import { killProcessTreeNow, processTreeOf } from '../core/agents/process-tree.j
 import { stoppedSince, writeStopMarker } from '../core/deliberate-stop.js';
 import { UnattendedStop, unattendedStopMs } from './unattended-stop.js';
 import { openSupervisor } from '../core/open-supervisor.js';
+import { shellQuote } from '../core/status/claude-hooks.js';
 import { ensurePrivateDir, socketDir } from '../core/private-dir.js';
 import { flowerVersion } from './flower-version.js';
 import { FlowerServer } from './server.js';
@@ -105,7 +107,9 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   startWatchdog(config.agents.killGraceMs, log);
 
   const m = /^(\d+)x(\d+)$/.exec(opts.size ?? '');
-  const supervisor = await openSupervisor({ repo, config, actor: 'server', sizeHint: sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40) });
+  // Agents' hooks run `flower-tui hook …` with this node and launcher, and reach us through this socket.
+  const hooks = { socket: loc.socket, command: `${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(new URL('../../bin/flower-tui.js', import.meta.url)))}` };
+  const supervisor = await openSupervisor({ repo, config, actor: 'server', hooks, sizeHint: sizeHintFor(m ? Number(m[1]) : 120, m ? Number(m[2]) : 40) });
   startupMark('server: supervisor open');
   const recordAgents = () => {
     const records: AgentRecord[] = supervisor.snapshot().agents.filter((a) => a.pid).map((a) => ({ pid: a.pid!, start: procStart(a.pid!) }));

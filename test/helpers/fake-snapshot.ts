@@ -8,7 +8,7 @@ export function fakeSnapshot(lanes: Record<string, string[]> = { 'feature-auth':
       agents.push({
         id: `${wt}/${name}`, name, worktree: wt, profile: name.replace(/-\d+$/, ''), command: name, args: [], cwd: `/repo-${wt}`,
         state: { kind: 'running' }, pid: 1000 + agents.length, cols: 80, rows: 24, startedAt: 0, respawns: 0, sessionId: null,
-        usage: { source: 'none', tokens: null, window: null, percent: null, level: 'unknown', compacted: false, file: null, updatedAt: null }, activity: 'unknown', refreshCount: 0, sandbox: 'bwrap', sandboxReason: null,
+        usage: { source: 'none', tokens: null, window: null, percent: null, level: 'unknown', compacted: false, file: null, updatedAt: null }, activity: 'unknown', status: { state: 'running', reason: null, since: new Date().toISOString(), source: 'process', hookAt: null }, refreshCount: 0, sandbox: 'bwrap', sandboxReason: null,
       });
     }
   }

@@ -35,6 +35,8 @@ const COMMANDS: [string, string[]][] = [
   ['refresh', ['lane/agent']],
   ['kill', ['lane/agent']],
   ['respawn', ['lane/agent']],
+  ['report', ['idle', '--agent', 'lane/agent']],
+  ['wait', ['lane/agent', '--for', 'idle']],
   ['server', ['status']],
   ['server', ['stop']],
   ['server', ['run']],
@@ -54,7 +56,7 @@ describe('CLI commands (built, lazily loaded)', () => {
       const v = run(entry, ['--version']);
       assert.equal(v.status, 0, v.stderr);
       assert.equal(v.stdout.trim(), VERSION);
-      for (const cmd of ['', 'demo', 'status', 'spawn', 'send', 'log', 'worktree', 'merge', 'refresh', 'kill', 'respawn', 'server', 'config', 'brief', 'mcp']) {
+      for (const cmd of ['', 'demo', 'status', 'spawn', 'send', 'log', 'worktree', 'merge', 'refresh', 'kill', 'respawn', 'report', 'wait', 'server', 'config', 'brief', 'mcp']) {
         const r = run(entry, [...(cmd ? [cmd] : []), '--help']);
         assert.equal(r.status, 0, `${cmd || '(cockpit)'} --help: ${r.stderr}`);
         assert.equal(r.stderr, '');

@@ -18,6 +18,9 @@ function withStates(states: Record<string, AgentState>, snap: Snapshot = fakeSna
     const a = snap.agents.find((x) => x.id === id);
     assert.ok(a, id);
     a.state = s;
+    // What the agent would say of itself for that process state (see Agent.setState).
+    const state = s.kind === 'exited' ? 'exited' : s.kind;
+    a.status = { ...a.status, state, reason: s.kind === 'exited' ? (s.signal ?? String(s.code)) : s.kind === 'failed' ? s.reason : null, source: 'process' };
   }
   return snap;
 }
@@ -149,13 +152,13 @@ describe('grid', () => {
 
 describe('agent states in headers', () => {
   const cases: [AgentState, string][] = [
-    [{ kind: 'starting' }, '◌ starting'],
-    [{ kind: 'running' }, '● running'],
-    [{ kind: 'exited', code: 0, signal: null }, '○ exited 0'],
-    [{ kind: 'exited', code: 1, signal: null }, '○ exited 1'],
-    [{ kind: 'exited', code: 0, signal: 'SIGTERM' }, '○ exited SIGTERM'],
-    [{ kind: 'killed' }, '○ killed'],
-    [{ kind: 'failed', reason: 'command not found: x' }, '✗ failed: command not found: x'],
+    [{ kind: 'starting' }, '◌ starting 0s'],
+    [{ kind: 'running' }, '● running 0s'],
+    [{ kind: 'exited', code: 0, signal: null }, '○ exited 0 0s'],
+    [{ kind: 'exited', code: 1, signal: null }, '○ exited 1 0s'],
+    [{ kind: 'exited', code: 0, signal: 'SIGTERM' }, '○ exited SIGTERM 0s'],
+    [{ kind: 'killed' }, '○ killed 0s'],
+    [{ kind: 'failed', reason: 'command not found: x' }, '✗ failed: command not found: x 0s'],
   ];
   for (const [state, label] of cases) {
     test(label, () => {
@@ -189,16 +192,16 @@ describe('agent states in headers', () => {
     const ui = { ...onLane, scroll: { agent: 'feature-auth/claude', top: 0, editing: false, query: '', matches: [], current: -1 } };
     const hdr = (r: Rendered) => r.lines[r.layout.lanes[0]!.slots[0]!.header.y]!;
     const wide = { cols: 200, rows: 60 };
-    assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 12 })), /● running · scroll −12/);
-    assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 0 })), /● running · scroll \(bottom\)/);
-    assert.match(hdr(renderApp({ ...wide, ui: { ...ui, scroll: { ...ui.scroll, editing: true } } })), /● running · search/);
+    assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 12 })), /● running 0s · scroll −12/);
+    assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 0 })), /● running 0s · scroll \(bottom\)/);
+    assert.match(hdr(renderApp({ ...wide, ui: { ...ui, scroll: { ...ui.scroll, editing: true } } })), /● running 0s · search/);
     // A narrow lane truncates the header with an ellipsis rather than wrapping into the screen.
     const narrow = renderApp({ ui, scrollDepth: () => 12 });
-    assert.match(hdr(narrow), /▸ claude · claude · ● running · scr.*…/);
+    assert.match(hdr(narrow), /▸ claude · claude · ● running 0s · s.*…/);
     assert.equal(narrow.textAt(narrow.layout.lanes[0]!.slots[0]!.screen.x, narrow.layout.lanes[0]!.slots[0]!.screen.y, 38).trim(), '');
     const other = renderApp({ ...wide, ui, scrollDepth: () => 12 });
     const codex = other.layout.lanes[1]!.slots[0]!.header;
-    assert.equal(other.textAt(codex.x, codex.y, codex.width).trim(), 'codex · codex · ● running 🔒', 'only the scrolled agent says so (the lock: it is sandboxed)');
+    assert.equal(other.textAt(codex.x, codex.y, codex.width).trim(), 'codex · codex · ● running 0s 🔒', 'only the scrolled agent says so (the lock: it is sandboxed)');
   });
 });
 

@@ -90,7 +90,9 @@ export function renderApp(o: RenderOpts = {}): Rendered {
   const keymap = o.keymap ?? buildKeymap();
   const ui: UiState = { ...initialUiState(), ...o.ui };
   const layout = computeLayout({ cols, rows, lanes: lanesOf(snapshot), focusLane: ui.focusLane, focusAgent: ui.focusAgent, mainHeight: o.mainHeight });
-  const tree = <App snapshot={snapshot} ui={ui} layout={layout} keymap={keymap} scrollDepth={o.scrollDepth} />;
+  // Durations are counted to the newest state change: headers say "0s" however slow the machine is.
+  const now = Math.max(0, ...snapshot.agents.map((a) => Date.parse(a.status.since)));
+  const tree = <App snapshot={snapshot} ui={ui} layout={layout} keymap={keymap} scrollDepth={o.scrollDepth} now={now} />;
   let raw: string;
   if (cols <= 100) {
     const r = testingRender(tree);

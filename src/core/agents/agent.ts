@@ -9,6 +9,7 @@ import { killProcessTree, killProcessTreeNow } from './process-tree.js';
 import { nextProcessTag, PROCESS_TAG_VAR } from './process-tag.js';
 import { spawnPty, type Pty } from './pty-backend.js';
 import { TerminalScreen } from './terminal-screen.js';
+import { applyObservation, initialStatus, type StatusObservation } from '../status/agent-status.js';
 import { completeUtf8Length } from './utf8-boundary.js';
 import { redactArgs } from '../store/redact.js';
 import { wrapCommand } from '../sandbox/bwrap-args.js';
@@ -94,6 +95,7 @@ export class Agent extends EventEmitter implements AgentView {
       sessionId: spec.sessionId,
       usage: { source: spec.profile.usage?.source ?? 'none', tokens: null, window: null, percent: null, level: 'unknown', compacted: false, file: null, updatedAt: null },
       activity: 'unknown',
+      status: initialStatus(),
       refreshCount: 0,
       sandbox: 'none',
       sandboxReason: null,
@@ -109,9 +111,31 @@ export class Agent extends EventEmitter implements AgentView {
   }
 
   private setState(state: AgentState, patch: Partial<AgentInfo> = {}): void {
-    this.info_ = { ...this.info_, ...patch, state };
+    const before = this.info_.status;
+    let status = before;
+    if (state.kind === 'starting') status = applyObservation(before, { state: 'starting', source: 'process' }) ?? before;
+    else if (state.kind === 'running') {
+      // Signs of life say nothing about what it is doing, and never override what a hook said.
+      if (before.state === 'starting' && before.hookAt === null) status = applyObservation(before, { state: 'running', source: 'process' }) ?? before;
+    } else status = applyObservation(before, processStatus(state)) ?? before;
+    this.info_ = { ...this.info_, ...patch, state, status };
+    if (status !== before) this.emit('status', this.info_, before);
     this.emit('change', this.info_);
   }
+
+  /** Evidence of what the agent is doing (a hook report, a screen or transcript guess): see core/status. */
+  observe(obs: StatusObservation): boolean {
+    const before = this.info_.status;
+    const next = applyObservation(before, obs);
+    if (!next) return false;
+    this.info_ = { ...this.info_, status: next };
+    if (next.state !== before.state || next.reason !== before.reason || next.source !== before.source) this.emit('status', this.info_, before);
+    this.emit('change', this.info_);
+    return true;
+  }
+
+  /** When text was last typed into the agent by flower-tui (send, keys): `wait --since-input`. */
+  lastInputAt = 0;
 
   /** Start the process. Failures become a visible `failed` state, never an exception. */
   start(): void {
@@ -246,6 +270,7 @@ export class Agent extends EventEmitter implements AgentView {
   }
 
   write(data: string): void {
+    this.lastInputAt = Date.now();
     this.pty?.write(data);
   }
 
@@ -347,6 +372,17 @@ export class Agent extends EventEmitter implements AgentView {
     this.killNow();
     this.screen.dispose();
     this.removeAllListeners();
+  }
+}
+
+function processStatus(state: AgentState): StatusObservation {
+  switch (state.kind) {
+    case 'exited':
+      return { state: 'exited', reason: state.signal ?? String(state.code), source: 'process' };
+    case 'failed':
+      return { state: 'failed', reason: state.reason, source: 'process' };
+    default:
+      return { state: state.kind === 'killed' ? 'killed' : 'running', source: 'process' };
   }
 }
 

@@ -2,7 +2,8 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, ren
 import path from 'node:path';
 import { redactDeep } from './redact.js';
 
-export type TraceActor = 'operator' | 'cli' | 'policy' | 'server';
+/** `agent`: an agent's own report (its hooks). */
+export type TraceActor = 'operator' | 'cli' | 'policy' | 'server' | 'agent';
 
 /** One line of the trace: who did what to what, and how it ended. */
 export interface TraceEntry {

@@ -4,6 +4,8 @@ import type { TraceActor, TraceEntry } from '../store/trace.js';
 import { writeHandoff } from './handoff.js';
 import { decideRefresh, type RefreshPolicy } from './refresh-policy.js';
 import { formatUsage } from './usage-level.js';
+import { statusIsBusy, TERMINAL_STATES } from '../status/agent-status.js';
+import type { AgentInfo } from '../types.js';
 import type { UsageMonitor } from './usage-monitor.js';
 
 export interface RefreshResult {
@@ -67,7 +69,7 @@ export class Refresher {
     const action = policy.action;
     const u = a.info.usage;
     const numbers = { tokens: u.tokens, window: u.window, percent: u.percent, level: u.level };
-    const decision = decideRefresh({ level: u.level, activity: a.info.activity, policy, history: this.history.get(id) ?? [], now: Date.now(), manual: trigger === 'manual' });
+    const decision = decideRefresh({ level: u.level, activity: refreshActivity(a.info), policy, history: this.history.get(id) ?? [], now: Date.now(), manual: trigger === 'manual' });
     if (!decision.go) {
       if (decision.reason === 'busy' && trigger === 'manual') {
         this.queued.set(id, actor);
@@ -142,4 +144,15 @@ export class Refresher {
     if (!a.isLive) throw new FlowerError('spawn-failed', `the new session exited (${a.info.state.kind})`);
     return `respawned with hand-off ${handoff}`;
   }
+}
+
+/**
+ * "Idle" for the policy: what the agent's hooks say where they report (never mid-turn, never during
+ * a permission prompt or a compaction), else the screen/transcript guess.
+ */
+function refreshActivity(info: AgentInfo): AgentInfo['activity'] {
+  const s = info.status;
+  if (s.hookAt === null) return info.activity;
+  if (TERMINAL_STATES.has(s.state)) return 'exited';
+  return statusIsBusy(s.state) ? 'working' : 'waiting';
 }

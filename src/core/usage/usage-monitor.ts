@@ -5,6 +5,7 @@ import type { AgentUsage } from '../types.js';
 import { activityOf, IDLE_AFTER_MS, OUTPUT_QUIET_MS } from './activity.js';
 import { effectiveWindow, usageLevel } from './usage-level.js';
 import { UsageProbe } from './usage-probe.js';
+import type { StatusState } from '../status/agent-status.js';
 
 /**
  * Usage and activity for every agent: one probe each, and a one-second tick that turns readings,
@@ -107,12 +108,23 @@ export class UsageMonitor {
     const same = JSON.stringify({ ...before.usage, updatedAt: null }) === JSON.stringify({ ...usage, updatedAt: null }) && before.activity === activity;
     // Codex's id comes from its rollout; Claude's changes on /clear (the hook says so): restore resumes the current one.
     const sessionId = r.sessionId && r.sessionId !== before.sessionId ? r.sessionId : before.sessionId;
+    // The guess is fallback evidence for the agent's status: it changes nothing once hooks have spoken.
+    const guess = FALLBACK[activity];
+    if (guess) agent.observe({ state: guess.state, reason: guess.reason, source: r.turn !== 'unknown' ? 'transcript' : 'screen' });
     if (same && sessionId === before.sessionId) return;
     agent.patchInfo({ usage: same ? before.usage : usage, activity, sessionId });
     if (activity === 'waiting' && before.activity !== 'waiting') this.events.waiting(id);
     if (usage.level === 'rot' && before.usage.level !== 'rot') this.events.rot(id);
   }
 }
+
+/** Activity guesses as status evidence ("exited" comes from the process itself). */
+const FALLBACK: Record<string, { state: StatusState; reason: string | null } | undefined> = {
+  working: { state: 'working', reason: null },
+  waiting: { state: 'idle', reason: 'waiting for input' },
+  idle: { state: 'idle', reason: 'quiet for 5 minutes' },
+  unknown: { state: 'running', reason: null },
+};
 
 /** What an agent looked like at its last evaluation. */
 interface Seen {

@@ -20,13 +20,15 @@ export interface AppProps {
   keymap: Keymap;
   /** Lines an agent's scroll view is above its live screen (for the header). */
   scrollDepth?: (agent: string) => number;
+  /** The time durations in headers are counted to (the cockpit redraws when one would change). */
+  now?: number;
 }
 
 /**
  * The chrome: borders, titles, headers, status line and dialogs. Agent screens are not drawn here —
  * their rectangles are left blank and the compositor fills them cell by cell.
  */
-export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0 }: AppProps) {
+export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0, now = Date.now() }: AppProps) {
   const { cols, rows } = layout;
   if (layout.tooSmall) {
     return (
@@ -76,6 +78,7 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0 }: App
           scrollDepth={scrollDepth}
           newAgentKey={newKey}
           briefOf={briefOf}
+          now={now}
         />
       ))}
       <StatusLine rect={layout.status} ui={ui} keymap={keymap} hiddenLanes={layout.hiddenBefore + layout.hiddenAfter} running={running} />

@@ -1,7 +1,9 @@
 import React from 'react';
 import { Text } from 'ink';
 import type { AgentInfo, WorktreeInfo } from '../../core/types.js';
-import { agentIsLive, agentStateLabel } from '../../core/types.js';
+import { statusLabel } from '../../core/status/agent-status.js';
+import { agentIsLive } from '../../core/types.js';
+import { formatUptime } from '../../cli/format-status.js';
 import { formatUsage } from '../../core/usage/usage-level.js';
 
 function usageColour(level: string): string {
@@ -10,7 +12,7 @@ function usageColour(level: string): string {
 import type { LanePane as LaneLayout } from '../layout.js';
 import type { ScrollView } from '../ui-state.js';
 import { Positioned } from './Positioned.js';
-import { SANDBOX_MARK, stateColour, stateGlyph, theme } from './theme.js';
+import { SANDBOX_MARK, statusColour, statusGlyph, theme } from './theme.js';
 import { cleanForTerminal } from '../../core/terminal-text.js';
 
 interface Props {
@@ -24,9 +26,11 @@ interface Props {
   newAgentKey: string;
   /** The brief an agent is on ("#12 Title", "unclaimed" when not picked up), if any. */
   briefOf?: (agent: string) => { label: string; unclaimed: boolean } | null;
+  now: number;
 }
 
-function AgentHeader({ agent, focused, scrollInfo, brief }: { agent: AgentInfo; focused: boolean; scrollInfo: string | null; brief: { label: string; unclaimed: boolean } | null }) {
+function AgentHeader({ agent, focused, scrollInfo, brief, now }: { agent: AgentInfo; focused: boolean; scrollInfo: string | null; brief: { label: string; unclaimed: boolean } | null; now: number }) {
+  const st = agent.status;
   const bg = focused ? theme.headerFocusBg : undefined;
   const fg = focused ? theme.headerFocusFg : undefined;
   return (
@@ -35,8 +39,10 @@ function AgentHeader({ agent, focused, scrollInfo, brief }: { agent: AgentInfo; 
       {/* Unsandboxed is a warning, right after the name where truncation never cuts it; the lock of a sandboxed agent comes last. */}
       {agent.sandbox !== 'bwrap' && agentIsLive(agent.state) ? <Text color={focused ? fg : theme.warn} bold> UNSANDBOXED</Text> : null}
       <Text color={focused ? fg : theme.hint}> · {cleanForTerminal(agent.profile)} · </Text>
-      <Text color={focused ? fg : stateColour(agent.state)}>{stateGlyph(agent.state)} {agentStateLabel(agent.state)}</Text>
-      {agentIsLive(agent.state) && agent.activity !== 'unknown' ? <Text color={focused ? fg : agent.activity === 'waiting' ? 'yellow' : theme.hint}> · {agent.activity === 'waiting' ? 'waiting for input' : agent.activity}</Text> : null}
+      <Text color={focused && st.state !== 'needs-you' ? fg : statusColour(st.state, st.reason)} bold={st.state === 'needs-you'}>
+        {statusGlyph(st.state)} {statusLabel(st)} {formatUptime(Math.max(0, now - Date.parse(st.since)))}
+      </Text>
+      {st.reason && st.state !== 'exited' && st.state !== 'failed' ? <Text color={focused ? fg : theme.hint}> · {st.reason}</Text> : null}
       {agent.usage.source !== 'none' ? (
         <Text color={focused ? fg : usageColour(agent.usage.level)} bold={agent.usage.level === 'rot'}>
           {' '}
@@ -53,7 +59,7 @@ function AgentHeader({ agent, focused, scrollInfo, brief }: { agent: AgentInfo; 
 }
 
 /** One worktree: a border with its name, and each agent's header over the space its screen is drawn in. */
-export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf }: Props) {
+export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf, now }: Props) {
   const r = lane.rect;
   const borderColour = focusedLane ? theme.focusBorder : theme.border;
   const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${cleanForTerminal(worktree.branch)}` : '';
@@ -107,7 +113,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
         const info = inScroll ? (scroll!.editing ? 'search' : depth > 0 ? `scroll −${depth}` : 'scroll (bottom)') : null;
         return (
           <Positioned key={slot.id} rect={slot.header} backgroundColor={focusedAgent === slot.id ? theme.headerFocusBg : undefined}>
-            <AgentHeader agent={a} focused={focusedAgent === slot.id} scrollInfo={info} brief={briefOf?.(a.id) ?? null} />
+            <AgentHeader agent={a} focused={focusedAgent === slot.id} scrollInfo={info} brief={briefOf?.(a.id) ?? null} now={now} />
           </Positioned>
         );
       })}
