@@ -76,8 +76,8 @@ describe('cockpit edge cases', () => {
     // The panes can be painted a moment before Ink's first chrome render (the cockpit now connects
     // while it loads the UI, so agent output may already be there at the first frame): wait for the title.
     // Panes are drawn as output arrives; headers follow with Ink's next render (≤ 33 ms later).
-    const screen = await s.waitFor(/ghost · ghost · ✗ failed: command not found: flower-no-such-agent[\s\S]*echo · echo · ● running/);
-    assert.match(screen, /echo · echo · ● running/);
+    const screen = await s.waitFor(/ghost · ghost · ✗ failed: command not found: flower-no-such-agent[\s\S]*echo · echo · [●○] (?:running|working|idle)/);
+    assert.match(screen, /echo · echo · [●○] (?:running|working|idle)/);
     s.sendKeys('q');
     await s.waitFor('Quit flower-tui');
     s.sendKeys('y');
@@ -90,10 +90,10 @@ describe('cockpit edge cases', () => {
       worktrees: { feat: { agents: ['echo', { profile: 'echo', name: 'second' }] } },
     });
     const s = open(repo, configFile);
-    await s.waitFor(/second · echo · ● running/);
+    await s.waitFor(/second · echo · [●○] (?:running|working|idle)/);
     // SGR mouse: wheel up (64) over the first agent's screen (1-based column 10, row 7).
     s.typeText('\x1b[<64;10;7M');
-    await s.waitFor(/echo · echo · ● running · scroll/);
+    await s.waitFor(/echo · echo · [●○] (?:running|working|idle) \d+s · scroll/);
     s.sendKeys('Escape');
     await s.waitForGone(/· scroll/);
     // Click the second agent's header row: it takes the focus.

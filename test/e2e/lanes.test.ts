@@ -70,12 +70,12 @@ describe('lanes in the cockpit', () => {
     assert.match(screen, /▶ \[1\/3\] echo SETUP-BANNER-for-\{name\}/, 'the step is announced as configured');
     // The pane's chrome follows: the setup agent's header and the step in the lane's title.
     screen = await s.waitFor(/· setup 2\/3 sleep 3/, { timeoutMs: 15_000 });
-    assert.match(screen, /setup · setup · ● running/, 'the setup runs as an agent of the lane');
+    assert.match(screen, /setup · setup · [●○] (?:running|working|idle)/, 'the setup runs as an agent of the lane');
     assert.doesNotMatch(screen, /READY/, 'the agent waits for the setup');
     assert.ok(existsSync(path.join(repo.dir, 'repo-lane-one', 'README.md')), 'the worktree exists beside MAIN');
 
     // Then the setup agent makes room for the configured agent.
-    screen = await s.waitFor(/echo · echo · ● running/, { timeoutMs: 30_000 });
+    screen = await s.waitFor(/echo · echo · [●○] (?:running|working|idle)/, { timeoutMs: 30_000 });
     screen = await s.waitFor('READY raw', { timeoutMs: 30_000 });
     assert.match(screen, new RegExp(`CWD ${repo.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/repo-lane-one`), 'the agent runs in the new worktree');
     await s.waitForGone(/setup · setup/, { timeoutMs: 10_000 });
@@ -161,7 +161,7 @@ describe('lanes in the cockpit', () => {
     s.sendKeys('2');
     await s.waitFor(/▸ setup/, { timeoutMs: 10_000 });
     s.sendKeys('r');
-    await s.waitFor(/echo · echo · ● running/, { timeoutMs: 30_000 });
+    await s.waitFor(/echo · echo · [●○] (?:running|working|idle)/, { timeoutMs: 30_000 });
     screen = await s.waitFor('READY raw', { timeoutMs: 30_000 });
     await s.waitForGone('setup failed (r retries)', { timeoutMs: 10_000 });
     await s.waitForGone(/setup · setup/, { timeoutMs: 10_000 });
