@@ -139,6 +139,9 @@ try {
     .command('brief <action> [args..]', 'briefs: add | ls | show | edit | note | close | block | dispatch | claim | done', (y) => briefOptions(y), async (a) =>
       (await import('./commands/brief-command.js')).briefCommand({ ...a, action: a.action, args: a.args?.map(String) }),
     )
+    .command('doctor', 'check what flower-tui depends on (git, bubblewrap, user namespaces, inotify, tmux, agent CLIs, socket dir), one line each with the fix', json, async (a) => {
+      process.exitCode = await (await import('./commands/doctor-command.js')).doctorCommand(a);
+    })
     .command('mcp', "flower-tui's MCP server on stdio (briefs, status, spawn, send) for the agents it starts", (y) => y, async (a) =>
       (await import('./commands/mcp-command.js')).mcpCommand(a),
     )
