@@ -24,21 +24,41 @@ function formatEntry(e: TraceEntry): string {
   return `${when}  ${e.actor.padEnd(8)}  ${e.action.padEnd(9)}  ${e.target}  ${e.outcome}${detailSummary(e) ? `  ${detailSummary(e)}` : ''}`;
 }
 
+/**
+ * Print the trace (oldest first), then, with `follow`, every new entry. The tail starts *before* the
+ * read, so a line appended in between is not lost; one the read saw already is not printed twice.
+ * `afterRead` is for tests: it runs between the read and the first tail poll.
+ */
+export function printTrace(dir: string, filter: TraceFilter, print: (e: TraceEntry) => void, opts: { follow?: boolean; limit?: number; afterRead?: () => void } = {}): FileTailer | null {
+  let seen: Set<string> | null = null;
+  const tailer = opts.follow
+    ? new FileTailer(path.join(dir, TRACE_FILE), (lines) => {
+        for (const e of parseTraceText(lines.join('\n') + '\n')) {
+          if (!matchesFilter(e, filter)) continue;
+          const key = JSON.stringify(e);
+          if (seen?.delete(key)) continue; // already printed by the read
+          print(e);
+        }
+      }, { from: 'end', pollMs: 500 })
+    : null;
+  tailer?.start();
+  let entries = readTrace(dir, filter);
+  // Only lines appended after the tail started can come twice; remembering what was read is enough.
+  if (tailer) seen = new Set(entries.map((e) => JSON.stringify(e)));
+  if (opts.limit !== undefined) entries = entries.slice(-opts.limit);
+  for (const e of entries) print(e);
+  opts.afterRead?.();
+  return tailer;
+}
+
 /** `flower-tui log`: the trace, oldest first (as a log reads), optionally following new entries. */
 export async function logCommand(args: RepoArgs & { follow?: boolean; agent?: string; worktree?: string; since?: string; action?: string; limit?: number }): Promise<void> {
   const loc = await locate(args);
   const dir = stateDir(loc.repo.commonDir);
   const filter: TraceFilter = { agent: args.agent, worktree: args.worktree, action: args.action, since: args.since ? parseSince(args.since) : undefined };
   const print = (e: TraceEntry) => process.stdout.write((args.json ? JSON.stringify(e) : cleanForTerminal(formatEntry(e))) + '\n');
-  let entries = readTrace(dir, filter);
-  if (args.limit !== undefined) entries = entries.slice(-args.limit);
-  for (const e of entries) print(e);
-  if (!args.follow) return;
-  // Follow: from the end of what was just printed; rotation (a new file) is picked up by the tailer.
-  const tailer = new FileTailer(path.join(dir, TRACE_FILE), (lines) => {
-    for (const e of parseTraceText(lines.join('\n') + '\n')) if (matchesFilter(e, filter)) print(e);
-  }, { from: 'end', pollMs: 500 });
-  tailer.start();
+  const tailer = printTrace(dir, filter, print, { follow: args.follow, limit: args.limit });
+  if (!tailer) return;
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
