@@ -10,7 +10,7 @@
 //   node bench/run.mjs --no-write      do not rewrite bench/results.md (only full runs rewrite it by default;
 //                                      --write makes a --quick/--only run rewrite it too)
 //
-// Sections: throughput flood echo cpu memory tail startup flicker (see bench/results.md for what each
+// Sections: throughput flood echo cpu memory tail startup flicker sandbox (see bench/results.md for what each
 // measures). Plain Node ESM; uses @lydell/node-pty (outer ptys) and @xterm/headless (reading the
 // screen where a section needs it), both already dependencies of flower-tui, plus tmux, /proc and
 // the flower-tui CLI. Every process, tmux server, flower-tui server and temp dir it creates is removed
@@ -25,6 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pty from '@lydell/node-pty';
 import xtermHeadless from '@xterm/headless';
 
+import { sectionSandbox } from './sandbox.mjs';
 const { Terminal } = xtermHeadless;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
@@ -37,7 +38,7 @@ const ROWS = 40;
 const MB = 1024 * 1024;
 
 // ───────────────────────────── options ─────────────────────────────
-const SECTIONS = ['throughput', 'flood', 'echo', 'cpu', 'memory', 'tail', 'startup', 'flicker'];
+const SECTIONS = ['throughput', 'flood', 'echo', 'cpu', 'memory', 'tail', 'startup', 'flicker', 'sandbox'];
 const argv = process.argv.slice(2);
 const opt = { quick: false, only: SECTIONS, profile: null, keep: false, write: null };
 for (let i = 0; i < argv.length; i++) {
@@ -1473,7 +1474,7 @@ ${extraParts(details, failures)}## How it is measured
 }
 
 // ───────────────────────────── main ─────────────────────────────
-const RUNNERS = { throughput: sectionThroughput, flood: sectionFlood, echo: sectionEcho, cpu: sectionCpu, memory: sectionMemory, tail: sectionTail, startup: sectionStartup, flicker: sectionFlicker };
+const RUNNERS = { throughput: sectionThroughput, flood: sectionFlood, echo: sectionEcho, cpu: sectionCpu, memory: sectionMemory, tail: sectionTail, startup: sectionStartup, flicker: sectionFlicker, sandbox: () => sectionSandbox({ ROOT, TMP, quick: Q, result, log }) };
 
 async function main() {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
