@@ -145,7 +145,7 @@ try {
     .command('mcp', "flower-tui's MCP server on stdio (briefs, status, spawn, send) for the agents it starts", (y) => y, async (a) =>
       (await import('./commands/mcp-command.js')).mcpCommand(a),
     )
-    .command('refresh <agent>', 'recycle an agent whose context has rotted (its profile says how; waits until it is idle)', (y) => json(y).positional('agent', { type: 'string', demandOption: true }), async (a) =>
+    .command('refresh <agent>', 'recycle an agent whose context has rotted (its profile says how; waits until it is idle)', (y) => json(y).positional('agent', { type: 'string', demandOption: true }).option('cancel', { type: 'boolean', describe: 'drop a refresh that is waiting for the agent to be idle' }), async (a) =>
       (await agentCommands()).refreshCommand({ ...a, agent: a.agent }),
     )
     .command(

@@ -227,7 +227,7 @@ export class Supervisor extends EventEmitter {
       repo: { mainRoot: this.repo.mainRoot, commonDir: this.repo.commonDir },
       // Setup progress changes between git polls: always report the current one.
       worktrees: this.worktrees.map((w) => (w.lane ? { ...w, lane: { ...w.lane, setup: this.lanes.setupOf(w.name) } } : w)),
-      agents: [...this.agents.values()].map((a) => a.info),
+      agents: [...this.agents.values()].map((a) => (this.refresher.isQueued(a.info.id) ? { ...a.info, refreshQueued: true } : a.info)),
       main: this.main,
       profiles: Object.entries(this.config.profiles).map(([name, p]) => ({ name, command: p.command, description: p.description })),
       notices: this.notices,
@@ -325,11 +325,19 @@ export class Supervisor extends EventEmitter {
         return a.info;
       }
       case 'refresh': {
+        if (cmd.cancel) {
+          if (!this.refresher.cancel(cmd.agent, actor)) throw new FlowerError('bad-usage', `no refresh of ${cmd.agent} is queued`);
+          this.notify(`refresh of ${cmd.agent} cancelled`);
+          this.queueSnapshot();
+          return this.requireAgent(cmd.agent).info;
+        }
         const r = await this.refresher.refresh(cmd.agent, 'manual', actor);
         if (r.outcome === 'error') throw new FlowerError('spawn-failed', `refresh of ${cmd.agent} failed: ${r.detail}`);
         if (r.outcome === 'skipped') throw new FlowerError('bad-usage', `${cmd.agent} was not refreshed: ${r.detail}`);
         this.notify(r.outcome === 'queued' ? r.detail : `${cmd.agent} refreshed: ${r.detail}`);
-        return this.requireAgent(cmd.agent).info;
+        this.queueSnapshot();
+        const info = this.requireAgent(cmd.agent).info;
+        return r.outcome === 'queued' ? { ...info, refreshQueued: true } : info;
       }
       case 'remove': {
         const a = this.requireAgent(cmd.agent);

@@ -74,6 +74,8 @@ export interface AgentInfo {
   /** What the agent is doing, why, since when, and who said so (hooks first; see core/status). */
   status: AgentStatus;
   refreshCount: number;
+  /** A refresh asked for while it was working waits for it to be idle (shown in its header). */
+  refreshQueued?: boolean;
   /** Whether the process runs under bubblewrap ("none": unsandboxed, with the reason). */
   sandbox: 'bwrap' | 'none';
   sandboxReason: string | null;
@@ -181,7 +183,7 @@ export type SupervisorCommand =
   | { type: 'checkRemoval'; name: string }
   | { type: 'retrySetup'; name: string }
   /** Recycle an agent whose context has rotted, per its profile's refresh action (never mid-turn). */
-  | { type: 'refresh'; agent: string }
+  | { type: 'refresh'; agent: string; /** Drop a refresh that waits for the agent to be idle. */ cancel?: boolean }
   | { type: 'mergePreview'; worktree: string }
   | { type: 'merge'; worktree: string; commitMessage?: string }
   | { type: 'cancelMerge' }

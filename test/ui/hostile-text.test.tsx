@@ -25,4 +25,11 @@ describe('hostile text in the chrome', () => {
     assert.ok(text.includes('fix\\x1b[2K\\rforged line'), 'subject escaped');
     assert.ok(text.includes(`killed E\\x1b[2J`), 'status line message escaped');
   });
+
+  test('a queued refresh shows in the agent\'s header', () => {
+    const snap = fakeSnapshot();
+    snap.agents.find((x) => x.id === 'feature-auth/claude')!.refreshQueued = true;
+    const r = renderApp({ cols: 200, rows: 60, snapshot: snap, ui: { focusLane: 'design', focusAgent: 'design/codex' } });
+    assert.match(r.lines.join('\n'), /claude · claude · .*· refresh queued/);
+  });
 });

@@ -72,10 +72,13 @@ export async function killCommand(args: RepoArgs & { agent: string }): Promise<v
   });
 }
 
-export async function refreshCommand(args: RepoArgs & { agent: string }): Promise<void> {
+export async function refreshCommand(args: RepoArgs & { agent: string; cancel?: boolean }): Promise<void> {
   await withClient(args, true, async (c) => {
-    const info = (await c.request({ type: 'refresh', agent: args.agent })) as AgentInfo;
-    print(args, `refreshed ${info.id} (pid ${info.pid}${info.sessionId ? `, session ${info.sessionId}` : ''}) — see flower-tui log --agent ${info.id}`, { agent: info });
+    const info = (await c.request({ type: 'refresh', agent: args.agent, cancel: args.cancel })) as AgentInfo;
+    if (args.cancel) return print(args, `refresh of ${info.id} cancelled`, { agent: info, cancelled: true });
+    // Queued is not done: say so, and how to take it back.
+    if (info.refreshQueued) return print(args, `queued until idle: ${info.id} is working; it is refreshed as soon as it is idle (cancel: flower-tui refresh --cancel ${info.id})`, { agent: info, queued: true });
+    print(args, `refreshed ${info.id} (pid ${info.pid}${info.sessionId ? `, session ${info.sessionId}` : ''}) — see flower-tui log --agent ${info.id}`, { agent: info, queued: false });
   });
 }
 

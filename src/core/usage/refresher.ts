@@ -46,6 +46,17 @@ export class Refresher {
     private readonly monitor: UsageMonitor,
   ) {}
 
+  isQueued(id: string): boolean {
+    return this.queued.has(id);
+  }
+
+  /** Drop a refresh waiting for the agent to be idle; false when none was. */
+  cancel(id: string, actor: TraceActor): boolean {
+    if (!this.queued.delete(id)) return false;
+    this.host.record({ actor, action: 'refresh', target: id, details: { trigger: 'manual' }, outcome: 'cancelled' });
+    return true;
+  }
+
   /** The agent became idle or waiting: run a refresh that was waiting for that. */
   onQuiet(id: string): void {
     const actor = this.queued.get(id);

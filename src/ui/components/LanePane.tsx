@@ -52,6 +52,7 @@ function AgentHeader({ agent, focused, scrollInfo, brief, now }: { agent: AgentI
         </Text>
       ) : null}
       {brief ? <Text color={focused ? fg : brief.unclaimed ? theme.error : 'cyan'}> · {brief.unclaimed ? 'unclaimed ' : ''}{cleanForTerminal(brief.label)}</Text> : null}
+      {agent.refreshQueued ? <Text color={focused ? fg : 'yellow'}> · refresh queued</Text> : null}
       {scrollInfo ? <Text color={focused ? fg : 'yellow'}> · {scrollInfo}</Text> : null}
       {agent.sandbox === 'bwrap' ? <Text color={focused ? fg : theme.hint}> {SANDBOX_MARK}</Text> : null}
     </Text>
