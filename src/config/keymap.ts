@@ -28,6 +28,8 @@ export const DEFAULT_KEYS: Record<KeyAction, string[]> = {
   merge: ['m'],
   diff: ['d'],
   briefs: ['b'],
+  // The space bar: the key reader names it by its character.
+  inbox: [' '],
 };
 
 export interface Keymap {
@@ -73,7 +75,8 @@ export function buildKeymap(overrides: Partial<Record<KeyAction, string | string
   const bindings = { ...DEFAULT_KEYS };
   for (const [action, keys] of Object.entries(overrides) as [KeyAction, string | string[]][]) {
     bindings[action] = (Array.isArray(keys) ? keys : [keys]).map((k, i) => {
-      const name = [...k].length === 1 ? k : k.toLowerCase();
+      // "space" is how people write the space bar; the key reader names it ' '.
+      const name = [...k].length === 1 ? k : k.toLowerCase() === 'space' ? ' ' : k.toLowerCase();
       const problem = keyNameProblem(name);
       if (problem) fail(`keys.${action}${Array.isArray(keys) ? `.${i}` : ''}: "${k}" is ${problem}`);
       return name;

@@ -217,6 +217,7 @@ export const KEY_ACTIONS = [
   'merge',
   'diff',
   'briefs',
+  'inbox',
 ] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
@@ -242,8 +243,16 @@ export const ConfigSchema = z.strictObject({
     .default({ killGraceMs: 750 }),
   /** When an agent starts waiting for input: ring the terminal bell, and/or send a desktop notification (OSC 9/777). */
   notify: z
-    .strictObject({ bell: z.boolean().default(true), desktop: z.boolean().default(false) })
-    .default({ bell: true, desktop: false }),
+    .strictObject({
+      bell: z.boolean().default(true),
+      /** true: for every attention; false: never; unset: when an agent needs the operator (needs-you). */
+      desktop: z.boolean().optional(),
+      /** Run by the server on each new needs-you: `sh -c COMMAND flower-tui AGENT TEXT` (e.g. notify-send "$2"). */
+      command: z.string().min(1).nullable().default(null),
+      /** At most one notify command per this many ms; the next one says how many were skipped. */
+      commandIntervalMs: z.number().int().min(0).default(10_000),
+    })
+    .default({ bell: true, command: null, commandIntervalMs: 10_000 }),
   /** When the server starts: bring back the agents that were running ("auto"), ask the cockpit ("ask"), or not ("off"). */
   restore: z.enum(['auto', 'ask', 'off']).default('auto'),
   /** What the trace keeps of text sent to agents: its length and sha256 ("hash"), or also its redacted first 80 characters ("preview"). */

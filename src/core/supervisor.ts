@@ -32,6 +32,7 @@ const OPS_AGENT = 'MAIN/ops';
 import { Refresher } from './usage/refresher.js';
 import { planSandbox, type SandboxDecision } from './sandbox/sandbox-plan.js';
 import { StatusHub } from './status/status-hub.js';
+import { NotifyCommand } from './status/notify-command.js';
 import path from 'node:path';
 
 import { claudeSettings } from './status/claude-hooks.js';
@@ -109,6 +110,7 @@ export class Supervisor extends EventEmitter {
   readonly mainMonitor: MainMonitor;
   private readonly refresher: Refresher;
   readonly status: StatusHub;
+  private readonly notifier: NotifyCommand;
   private pendingRestore: PendingRestore[] = [];
   /** MAIN's HEAD moved by anything but our merge, and MAIN turning dirty: alarms, traced. */
   private readonly headWatch: MainHeadWatch;
@@ -135,9 +137,13 @@ export class Supervisor extends EventEmitter {
     this.status = new StatusHub({
       agent: (id) => this.agents.get(id),
       record: (e) => this.record(e),
-      attention: (id, reason) => this.emit('event', { type: 'attention', agent: id, reason }),
+      attention: (id, reason) => {
+        this.emit('event', { type: 'attention', agent: id, reason, needsYou: true });
+        this.notifier.fire(id, `${id} ${reason}`);
+      },
       quiet: (id) => this.refresher.onQuiet(id),
     });
+    this.notifier = new NotifyCommand(() => this.config.notify, (m) => this.notify(m, 'error'), this.env);
     const flowerDir = path.join(this.repo.commonDir, 'flower');
     this.merges = new MergeCoordinator({
       mainRoot: this.repo.mainRoot,

@@ -206,7 +206,7 @@ export type SupervisorEvent =
   | { type: 'error'; message: string }
   | { type: 'notice'; notice: Notice }
   /** An agent wants the operator: it is waiting for input, or its context has rotted. */
-  | { type: 'attention'; agent: string; reason: string };
+  | { type: 'attention'; agent: string; reason: string; needsYou?: boolean };
 
 /** One-word state label for headers and `status`. */
 export function agentStateLabel(s: AgentState): string {

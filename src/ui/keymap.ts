@@ -26,10 +26,12 @@ export const ACTION_HELP: Record<KeyAction, string> = {
   merge: 'merge the focused worktree into MAIN (preview first)',
   diff: 'diff of the focused worktree against MAIN',
   briefs: 'briefs: list, show (Enter), dispatch to the focused lane (D), add (a)',
+  inbox: 'jump to who needs you (again: the next)',
 };
 
 /** "ctrl-q" → "Ctrl-Q", "shift-tab" → "Shift-Tab", "enter" → "Enter": for help and hints. */
 export function keyLabel(key: string): string {
+  if (key === ' ') return 'Space';
   if (key.length === 1) return key;
   return key
     .split('-')

@@ -214,7 +214,7 @@ export class Tui {
     } else if (e.type === 'notice') {
       this.setMessage(e.notice.text, e.notice.level);
     } else if (e.type === 'attention') {
-      this.ring(e.agent, e.reason);
+      this.ring(e.agent, e.reason, e.needsYou === true);
     } else if (e.type === 'disconnected') {
       if (this.stopping) {
         // We asked the server to stop: its going away is the success, not an accident.
@@ -236,12 +236,12 @@ export class Tui {
   };
 
   /** An agent wants the operator: the bell, and a desktop notification when configured (OSC 9 and 777). */
-  private ring(agent: string, reason: string): void {
+  private ring(agent: string, reason: string, needsYou: boolean): void {
     if (this.attach?.agent.info.id === agent) return; // the operator is looking right at it
     const n = this.o.config.notify;
-    const text = `${agent}: ${reason}`.replace(/[\x00-\x1f\x7f]/g, ' ');
+    const text = (needsYou ? `${agent} ${reason}` : `${agent}: ${reason}`).replace(/[\x00-\x1f\x7f]/g, ' ');
     let out = n.bell ? '\x07' : '';
-    if (n.desktop) out += `\x1b]9;flower-tui: ${text}\x07\x1b]777;notify;flower-tui;${text}\x07`;
+    if (n.desktop ?? needsYou) out += `\x1b]9;flower-tui: ${text}\x07\x1b]777;notify;flower-tui;${text}\x07`;
     if (out) this.o.stdout.write(out);
   }
 

@@ -51,6 +51,8 @@ export interface MockAnthropicRequest {
   usage?: AnthropicUsage;
   /** The text this request was answered with (messages only). */
   reply?: string;
+  /** The tool call it was answered with, if any. */
+  toolUse?: { id: string; name: string; input: Record<string, unknown> };
   at: number;
 }
 
@@ -59,6 +61,12 @@ export interface MockAnthropicOptions {
   usage?: (n: number, body: any) => AnthropicUsage;
   /** Text of the n-th main-conversation reply. */
   reply?: (n: number, body: any) => string;
+  /**
+   * A tool call to answer the n-th main request with instead of (after) the text: the reply then
+   * ends with a `tool_use` block and stop_reason "tool_use", as the real API asks a client to run a
+   * tool (Claude Code then asks the operator's permission for e.g. Bash). null: a plain reply.
+   */
+  toolUse?: (n: number, body: any) => { name: string; input: Record<string, unknown> } | null;
   /** Usage of side requests (title generation, quota checks, …): small and distinct by default. */
   sideUsage?: (body: any) => AnthropicUsage;
   sideReply?: (body: any) => string;
@@ -191,10 +199,13 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     if (typeof sid === 'string') rec.sessionId = sid;
     let usage: AnthropicUsage;
     let text: string;
+    let tool: { id: string; name: string; input: Record<string, unknown> } | null = null;
     if (kind === 'main') {
       rec.n = ++mainCount;
       usage = usageOf(rec.n, body);
       text = replyOf(rec.n, body);
+      const t = opts.toolUse?.(rec.n, body) ?? null;
+      if (t) tool = rec.toolUse = { id: `toolu_mock_${randomBytes(8).toString('hex')}`, ...t };
     } else {
       usage = sideUsageOf(body);
       text = sideReplyOf(body);
@@ -207,11 +218,12 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     log(`${rec.seq} POST ${rec.path} ${kind}${rec.n ? ` #${rec.n}` : ''}${rec.purpose ? ` (${rec.purpose})` : ''} model=${rec.model} stream=${rec.stream} max_tokens=${body.max_tokens} tools=${Array.isArray(body.tools) ? body.tools.length : 0}`);
     const id = `msg_mock_${randomBytes(8).toString('hex')}`;
     const model = rec.model!;
+    const stopReason = tool ? 'tool_use' : 'end_turn';
     if (!rec.stream) {
       json(res, 200, {
         id, type: 'message', role: 'assistant', model,
-        content: [{ type: 'text', text }],
-        stop_reason: 'end_turn', stop_sequence: null, usage,
+        content: [{ type: 'text', text }, ...(tool ? [{ type: 'tool_use', ...tool }] : [])],
+        stop_reason: stopReason, stop_sequence: null, usage,
       });
       return;
     }
@@ -238,7 +250,13 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
       if (part) send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: part } });
     }
     send('content_block_stop', { type: 'content_block_stop', index: 0 });
-    send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage });
+    if (tool) {
+      // As the real API streams a tool call: the block, then its input as JSON deltas.
+      send('content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: tool.id, name: tool.name, input: {} } });
+      send('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: JSON.stringify(tool.input) } });
+      send('content_block_stop', { type: 'content_block_stop', index: 1 });
+    }
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage });
     send('message_stop', { type: 'message_stop' });
     res.end();
   }

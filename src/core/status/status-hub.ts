@@ -7,7 +7,7 @@ import { statusLabel, statusMatches, type AgentStatus, type WaitTarget } from '.
 export interface StatusHubHost {
   agent(id: string): Agent | undefined;
   record(e: Omit<TraceEntry, 'ts'>): void;
-  /** The operator is wanted: the cockpit rings and notifies. */
+  /** The operator is wanted: the cockpit rings and notifies (the reason reads after the agent's id). */
   attention(id: string, reason: string): void;
   /** The agent finished its turn (hook-reported idle): a refresh waiting for that may run. */
   quiet(id: string): void;
@@ -41,7 +41,7 @@ export class StatusHub {
       });
     }
     if (s.state === 'needs-you' && (before.state !== 'needs-you' || before.reason !== s.reason)) {
-      this.host.attention(info.id, s.reason ? `needs you: ${s.reason}` : 'needs you');
+      this.host.attention(info.id, attentionText(s.reason));
     }
     if (s.state === 'idle' && before.state !== 'idle' && s.source === 'hook') this.host.quiet(info.id);
     for (const w of [...this.waiters]) if (w.id === info.id && w.check(info)) this.waiters.delete(w);
@@ -102,4 +102,12 @@ export class StatusHub {
       w.gone();
     }
   }
+}
+
+/** "needs permission: Bash(npm publish)", "has a question: Which DB?", "needs you: …". */
+export function attentionText(reason: string | null): string {
+  if (!reason) return 'needs you';
+  const m = /^(permission|question): (.*)$/.exec(reason);
+  if (m) return m[1] === 'permission' ? `needs permission: ${m[2]}` : `has a question: ${m[2]}`;
+  return `needs you: ${reason}`;
 }

@@ -44,6 +44,10 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0, now =
   const worktrees = new Map(snapshot.worktrees.map((w) => [w.name, w]));
   const overlay = dialogRect(ui.dialog, snapshot, keymap, cols, rows);
   const running = snapshot.agents.filter((a) => agentIsLive(a.state)).length;
+  // The inbox: who waits on the operator, and how many of them are in panes not on screen.
+  const waiting = snapshot.agents.filter((a) => a.status.state === 'needs-you');
+  const shown = new Set(layout.lanes.flatMap((l) => l.slots.map((s) => s.id)));
+  const inbox = { count: waiting.length, offScreen: waiting.filter((a) => !shown.has(a.id)).length, key: keyLabel(keymap.bindings.inbox[0] ?? ' ') };
   const newKey = keyLabel(keymap.bindings.newAgent[0] ?? 'n');
   // The brief each agent is on, for its header: dispatched (maybe unclaimed) or claimed.
   const briefOf = (agent: string) => {
@@ -81,7 +85,7 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0, now =
           now={now}
         />
       ))}
-      <StatusLine rect={layout.status} ui={ui} keymap={keymap} hiddenLanes={layout.hiddenBefore + layout.hiddenAfter} running={running} />
+      <StatusLine rect={layout.status} ui={ui} keymap={keymap} hiddenLanes={layout.hiddenBefore + layout.hiddenAfter} running={running} inbox={inbox} />
       {ui.dialog && overlay ? <DialogBox dialog={ui.dialog} rect={overlay} snapshot={snapshot} keymap={keymap} focusLane={ui.focusLane} /> : null}
     </Box>
   );

@@ -62,7 +62,10 @@ function AgentHeader({ agent, focused, scrollInfo, brief, now }: { agent: AgentI
 /** One worktree: a border with its name, and each agent's header over the space its screen is drawn in. */
 export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf, now }: Props) {
   const r = lane.rect;
-  const borderColour = focusedLane ? theme.focusBorder : theme.border;
+  // A lane with an agent waiting on the operator is marked, even for agents below its last visible slot.
+  const laneAgents = [...agents.values()].filter((a) => a.worktree === lane.name);
+  const waiting = laneAgents.filter((a) => a.status.state === 'needs-you').length;
+  const borderColour = waiting ? 'magentaBright' : focusedLane ? theme.focusBorder : theme.border;
   const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${cleanForTerminal(worktree.branch)}` : '';
   const missing = worktree?.prunable ? ' (worktree missing)' : '';
   const hidden = lane.hiddenAgents ? ` +${lane.hiddenAgents} more` : '';
@@ -97,6 +100,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
             </Text>
           ) : null}
           <Text color={theme.hint}>{hidden}</Text>
+          {waiting ? <Text color="magentaBright" bold> ! {waiting === 1 ? 'needs you' : `${waiting} need you`} </Text> : null}
         </Text>
       </Positioned>
       {lane.slots.length === 0 ? (

@@ -7,7 +7,14 @@ import { theme } from './theme.js';
 import { cleanForTerminal } from '../../core/terminal-text.js';
 
 /** The bottom row: a message (or the search prompt) on the left, the keys that matter now on the right. */
-export function StatusLine({ rect, ui, keymap, hiddenLanes, running }: { rect: Rect; ui: UiState; keymap: Keymap; hiddenLanes: number; running: number }) {
+export interface InboxSummary {
+  count: number;
+  /** Of those, agents whose pane is not on screen (another lane page, or below a lane's last slot). */
+  offScreen: number;
+  key: string;
+}
+
+export function StatusLine({ rect, ui, keymap, hiddenLanes, running, inbox }: { rect: Rect; ui: UiState; keymap: Keymap; hiddenLanes: number; running: number; inbox?: InboxSummary }) {
   const k = (a: keyof Keymap['bindings']) => keyLabel(keymap.bindings[a][0] ?? '?');
   let left: React.ReactNode;
   let hints: string;
@@ -24,10 +31,20 @@ export function StatusLine({ rect, ui, keymap, hiddenLanes, running }: { rect: R
     left = ui.message ? <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{cleanForTerminal(ui.message.text)}</Text> : <Text color="yellow">SCROLL {cleanForTerminal(ui.scroll.agent)}</Text>;
     hints = '↑↓ PgUp PgDn g G · / search · Esc live';
   } else {
+    const need = inbox && inbox.count > 0 ? (
+      <Text color="magentaBright" bold>
+        ! {inbox.count} need{inbox.count === 1 ? 's' : ''} you ({inbox.key}){inbox.offScreen ? ` · ${inbox.offScreen} off-screen` : ''}
+        {' · '}
+      </Text>
+    ) : null;
     left = ui.message ? (
-      <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{cleanForTerminal(ui.message.text)}</Text>
+      <Text>
+        {need}
+        <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{cleanForTerminal(ui.message.text)}</Text>
+      </Text>
     ) : (
       <Text color={theme.hint}>
+        {need}
         {hiddenLanes
           ? `${running} running · ${hiddenLanes} pane${hiddenLanes === 1 ? '' : 's'} off-screen (← →)`
           : `flower-tui · ${running} agent${running === 1 ? '' : 's'} running`}

@@ -50,6 +50,11 @@ export interface KeyResult {
 const none = (ui: UiState): KeyResult => ({ ui, effects: [] });
 const info = (ui: UiState, text: string): KeyResult => ({ ui: { ...ui, message: { text, level: 'info' } }, effects: [] });
 
+/** The inbox: agents waiting on the operator, the one waiting longest first. */
+export function needsYou(snapshot: Snapshot): Snapshot['agents'] {
+  return snapshot.agents.filter((a) => a.status.state === 'needs-you').sort((a, b) => Date.parse(a.status.since) - Date.parse(b.status.since) || a.id.localeCompare(b.id));
+}
+
 /** Focus targets in Tab order: MAIN, then each lane's agents (or the lane itself when it has none). */
 function focusTargets(snapshot: Snapshot): { lane: string; agent: string | null }[] {
   const out: { lane: string; agent: string | null }[] = [{ lane: MAIN_LANE, agent: null }];
@@ -271,6 +276,15 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return none(move(ui, ctx, action));
     case 'help':
       return none({ ...ui, dialog: { kind: 'help' } });
+    case 'inbox': {
+      const waiting = needsYou(ctx.snapshot);
+      if (waiting.length === 0) return info(ui, 'No agent needs you');
+      // Longest-waiting first; pressed again on one of them, the next (the focused one may still be waiting).
+      const i = waiting.findIndex((a) => a.id === ui.focusAgent);
+      const next = waiting[(i + 1) % waiting.length]!;
+      const r = focus(ui, next.worktree, next.id);
+      return info(r, `${next.id} needs you${next.status.reason ? `: ${next.status.reason}` : ''}${waiting.length > 1 ? ` (${waiting.indexOf(next) + 1}/${waiting.length})` : ''}`);
+    }
     case 'refresh':
       if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
       return { ui: { ...ui, message: { text: `refreshing ${agent.id}…`, level: 'info' } }, effects: [{ type: 'command', cmd: { type: 'refresh', agent: agent.id } }] };
