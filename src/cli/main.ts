@@ -105,7 +105,7 @@ try {
     )
     .command('worktree <action> [name]', 'lanes: add | rm | ls | setup (see flower-tui worktree --help)', (y) =>
       json(y)
-        .positional('action', { choices: ['add', 'rm', 'ls', 'setup'] as const, demandOption: true, describe: 'add: create a lane; rm: remove one; ls: list; setup: retry a failed setup' })
+        .positional('action', { choices: ['add', 'rm', 'ls', 'setup', 'removed', 'restore'] as const, demandOption: true, describe: 'add: create a lane; rm: remove one (its work is kept under refs/flower/removed/); ls: list; setup: retry a failed setup; removed: lanes removed so far; restore: bring one back (NAME or NAME@TIME)' })
         .positional('name', { type: 'string', describe: 'lane name (the branch is prefix + name)' })
         .option('lane', { choices: ['standing', 'ephemeral'] as const, describe: 'add: standing lanes persist; ephemeral ones are removed with their branch after the merge' })
         .option('base', { type: 'string', describe: 'add: branch from this ref (default: MAIN\'s HEAD)' })
@@ -113,16 +113,18 @@ try {
         .option('code-only', { type: 'boolean', describe: 'add: a code-only lane: secrets emptied from copied .env files' })
         .option('agents', { type: 'string', describe: 'add: profiles to start, comma-separated (e.g. claude,shell)' })
         .option('prompt-file', { type: 'string', describe: 'add: send this file to the first agent once it is ready' })
-        .option('force', { type: 'boolean', describe: 'rm: remove even with unmerged commits or uncommitted changes (they are lost)' }),
+        .option('force', { type: 'boolean', describe: 'rm: remove even with unmerged commits, uncommitted changes or stashes (kept under refs/flower/removed/, see worktree restore)' }),
       async (a) => {
-        const { worktreeAddCommand, worktreeLsCommand, worktreeRmCommand, worktreeSetupCommand } = await import('./commands/worktree-commands.js');
+        const { worktreeAddCommand, worktreeLsCommand, worktreeRmCommand, worktreeSetupCommand, worktreeRemovedCommand, worktreeRestoreCommand } = await import('./commands/worktree-commands.js');
         if (a.action === 'ls') return worktreeLsCommand(a);
+        if (a.action === 'removed') return worktreeRemovedCommand(a);
         // `worktree add -- NAME`: yargs leaves what follows `--` among the plain words, after the command's.
         const name = a.name ?? a._.map(String).filter((w) => w !== 'worktree')[0];
         if (!name) throw new FlowerError('bad-usage', `worktree ${a.action} needs a NAME`);
         a.name = name;
         if (a.action === 'add') return worktreeAddCommand({ ...a, name: a.name, lane: a.lane, codeOnly: a.codeOnly });
         if (a.action === 'rm') return worktreeRmCommand({ ...a, name: a.name });
+        if (a.action === 'restore') return worktreeRestoreCommand({ ...a, name: a.name });
         return worktreeSetupCommand({ ...a, name: a.name });
       },
     )

@@ -498,6 +498,10 @@ export class Supervisor extends EventEmitter {
         return this.lanes.checkRemoval(cmd.name);
       case 'retrySetup':
         return this.lanes.retrySetup(cmd.name, actor);
+      case 'removedLanes':
+        return { removed: await this.lanes.removed() };
+      case 'restoreLane':
+        return this.lanes.restore(cmd.name, actor);
     }
   }
 

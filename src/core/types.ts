@@ -182,6 +182,9 @@ export type SupervisorCommand =
   | { type: 'removeWorktree'; name: string; force: boolean }
   | { type: 'checkRemoval'; name: string }
   | { type: 'retrySetup'; name: string }
+  /** Removed lanes saved under refs/flower/removed/, and bringing one back. */
+  | { type: 'removedLanes' }
+  | { type: 'restoreLane'; name: string }
   /** Recycle an agent whose context has rotted, per its profile's refresh action (never mid-turn). */
   | { type: 'refresh'; agent: string; /** Drop a refresh that waits for the agent to be idle. */ cancel?: boolean }
   | { type: 'mergePreview'; worktree: string }

@@ -264,6 +264,8 @@ export class FlowerServer {
       case 'removeWorktree':
       case 'checkRemoval':
       case 'retrySetup':
+      case 'removedLanes':
+      case 'restoreLane':
       case 'mergePreview':
       case 'merge':
       case 'cancelMerge':

@@ -508,8 +508,10 @@ export class Tui {
 
   private async checkRemoval(worktree: string): Promise<void> {
     try {
-      const c = (await this.o.backend.laneCommand({ type: 'checkRemoval', name: worktree })) as { unmerged: string[]; changes: string[]; agents: string[] };
-      this.ui = { ...this.ui, message: null, dialog: { kind: 'remove-worktree', worktree, unmerged: c.unmerged, changes: c.changes, agents: c.agents, typed: '' } };
+      const c = (await this.o.backend.laneCommand({ type: 'checkRemoval', name: worktree })) as { unmerged: string[]; changes: string[]; stashes?: string[]; agents: string[] };
+      // Stashes of the lane are work it would lose too: listed with the changes ("S  stash@{0} …").
+      const changes = [...c.changes, ...(c.stashes ?? []).map((s) => `S  ${s}`)];
+      this.ui = { ...this.ui, message: null, dialog: { kind: 'remove-worktree', worktree, unmerged: c.unmerged, changes, agents: c.agents, typed: '' } };
     } catch (err) {
       this.ui = { ...this.ui, message: { text: describeError(err), level: 'error' } };
     }

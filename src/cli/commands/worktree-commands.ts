@@ -44,9 +44,10 @@ export async function worktreeAddCommand(
 
 export async function worktreeRmCommand(args: RepoArgs & { name: string; force?: boolean }): Promise<void> {
   await withClient(args, true, async (c) => {
-    const r = (await c.request({ type: 'removeWorktree', name: args.name, force: Boolean(args.force) })) as unknown as RemovalCheck & { branchDeleted: boolean };
+    const r = (await c.request({ type: 'removeWorktree', name: args.name, force: Boolean(args.force) })) as unknown as RemovalCheck & { branchDeleted: boolean; saved: string | null };
     const lost = args.force && (r.unmerged.length || r.changes.length) ? ` (discarded ${r.unmerged.length} unmerged commit(s), ${r.changes.length} change(s))` : '';
-    print(args, `removed ${r.worktree}${r.agents.length ? `, stopped ${r.agents.join(', ')}` : ''}${r.branchDeleted ? `, deleted branch ${r.branch}` : ''}${lost}`, r);
+    const kept = r.saved ? `\n  kept under ${r.saved} (flower-tui worktree restore ${r.worktree} brings it back)` : '';
+    print(args, `removed ${r.worktree}${r.agents.length ? `, stopped ${r.agents.join(', ')}` : ''}${r.branchDeleted ? `, deleted branch ${r.branch}` : ''}${lost}${kept}`, r);
   });
 }
 
@@ -94,5 +95,20 @@ export async function worktreeLsCommand(args: RepoArgs): Promise<void> {
       ]),
     ]);
     print(args, human, rows);
+  });
+}
+
+export async function worktreeRemovedCommand(args: RepoArgs): Promise<void> {
+  await withClient(args, true, async (c) => {
+    const { removed } = (await c.request({ type: 'removedLanes' })) as unknown as { removed: { ref: string; lane: string; at: string; sha: string; subject: string }[] };
+    const lines = removed.map((r) => `${r.lane.padEnd(24)} ${r.at.replace(/T(\d\d)-(\d\d)-(\d\d).*/, ' $1:$2:$3')}  ${r.sha.slice(0, 7)} ${r.subject}`);
+    print(args, lines.length ? lines.join('\n') : 'no removed lanes saved', { removed });
+  });
+}
+
+export async function worktreeRestoreCommand(args: RepoArgs & { name: string }): Promise<void> {
+  await withClient(args, true, async (c) => {
+    const r = (await c.request({ type: 'restoreLane', name: args.name })) as unknown as { worktree: string; branch: string; path: string; from: string };
+    print(args, `restored ${r.worktree}: branch ${r.branch} at ${r.path} (from ${r.from})`, r);
   });
 }
