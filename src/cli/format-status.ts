@@ -38,7 +38,8 @@ export function formatStatus(snapshot: Snapshot, server: ServerInfo, now = Date.
             '  ' + a.id,
             a.profile,
             `${statusLabel(a.status)} ${formatUptime(Math.max(0, now - Date.parse(a.status.since)))}${a.status.reason && a.status.state !== 'exited' && a.status.state !== 'failed' ? ` · ${a.status.reason}` : ''}${a.status.source === 'hook' ? '' : ` (${a.status.source})`}`,
-            a.pid ? `pid ${a.pid}` : '-',
+            // Only the exception is spelled out: a sandboxed agent is the normal case.
+            a.pid ? `pid ${a.pid}${a.sandbox === 'none' ? ` UNSANDBOXED (${a.sandboxReason ?? 'no sandbox'})` : ''}` : '-',
             a.usage.source === 'none' ? '' : `${formatUsage(a.usage)}${a.usage.level === 'rot' ? ' ROT' : ''}`,
           ]),
         ),

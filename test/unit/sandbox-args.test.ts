@@ -116,3 +116,16 @@ describe('config', () => {
     assert.throws(() => parseConfig({ sandbox: { mode: 'yes' } }, 'f.json', {}), /sandbox\.mode/);
   });
 });
+
+describe('status', () => {
+  test('flower-tui status spells out an unsandboxed agent (and only that)', async () => {
+    const { formatStatus } = await import('../../src/cli/format-status.js');
+    const { fakeSnapshot } = await import('../helpers/fake-snapshot.js');
+    const snap = fakeSnapshot();
+    const server = { pid: 1, version: 'x', protocol: 1, startedAt: Date.now(), socket: '/s', clients: 1, log: '/l' };
+    assert.doesNotMatch(formatStatus(snap, server), /UNSANDBOXED/);
+    snap.agents[0]!.sandbox = 'none';
+    snap.agents[0]!.sandboxReason = 'sandbox.mode is "off"';
+    assert.match(formatStatus(snap, server), new RegExp(`${snap.agents[0]!.id}.*pid \\d+ UNSANDBOXED \\(sandbox\\.mode is "off"\\)`));
+  });
+});
