@@ -82,6 +82,7 @@ export class Tui {
     this.compositor = new Compositor({
       fps: o.config.ui.fps,
       backgroundFps: o.config.ui.backgroundFps,
+      monochrome: Boolean(process.env.NO_COLOR),
       write: (d) => o.stdout.write(d),
       onDrain: (fn) => o.stdout.once('drain', fn),
     });

@@ -1,6 +1,6 @@
 import type { XTerm } from '../../core/agents/terminal-screen.js';
 import type { Rect } from '../layout.js';
-import { CellGrid } from './cell-grid.js';
+import { ATTR_INVERSE, CellGrid } from './cell-grid.js';
 import { frameDiff } from './frame-diff.js';
 import { highlight, readTerminal } from './read-terminal.js';
 
@@ -26,6 +26,12 @@ interface PaneCache {
 export interface CompositorOptions {
   fps: number;
   backgroundFps: number;
+  /**
+   * NO_COLOR (no-color.org): the chrome in monochrome. Colours go; what a background colour marked
+   * (the focused header, an alarm) is shown in reverse video, and bold stays, so states still read
+   * apart (their words are there anyway). Agents' own output keeps its colours, as in tmux.
+   */
+  monochrome?: boolean;
   /** Override for tests: where frames go. */
   write: (data: string) => boolean;
   onDrain: (fn: () => void) => void;
@@ -187,6 +193,7 @@ export class Compositor {
     this.lastFrame = now;
     if (this.chromeDirty && this.chrome) {
       readTerminal(this.chrome, this.chromeGrid, null);
+      if (this.opts.monochrome) monochrome(this.chromeGrid);
       this.chromeDirty = false;
     }
     const full = this.recompose;
@@ -254,5 +261,14 @@ export class Compositor {
     if (now - since < SYNC_HOLD_CAP_MS) return true;
     this.syncSince.delete(agent);
     return false;
+  }
+}
+
+/** Strip a grid's colours in place; a cell that had a background colour becomes reverse video. */
+export function monochrome(grid: CellGrid): void {
+  for (let i = 0; i < grid.fg.length; i++) {
+    if (grid.bg[i] !== 0) grid.attrs[i] = grid.attrs[i]! | ATTR_INVERSE;
+    grid.fg[i] = 0;
+    grid.bg[i] = 0;
   }
 }

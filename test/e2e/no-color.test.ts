@@ -1,0 +1,34 @@
+/**
+ * NO_COLOR (no-color.org) in the cockpit (issue 13.6): the chrome carries no colour, but the alarm
+ * and the focused header still stand out (reverse video, bold). The built binary in tmux.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir } from '../helpers/git-repo.js';
+import { TmuxSession, waitUntil } from '../helpers/tmux.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
+const tmp = makeTempDir('flower-e2e-');
+let session: TmuxSession | null = null;
+after(() => {
+  session?.kill();
+  for (const d of readdirSync(tmp)) spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', path.join(tmp, d, 'shop')]);
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('NO_COLOR: MAIN\'s strip and the pane borders carry no colour', { timeout: 120_000 }, async () => {
+  const s = TmuxSession.start({ command: [process.execPath, BIN, 'demo', '--new'], cols: 100, rows: 30, cwd: ROOT, env: { TMPDIR: tmp, NO_COLOR: '1' } });
+  session = s;
+  await s.waitFor(/impl · demo-claude/, { timeoutMs: 30_000 });
+  const rows = s.capture({ ansi: true }).split('\n');
+  // Rows 0-2: MAIN's strip (chrome only, no agent output in it).
+  for (const row of rows.slice(0, 3)) assert.doesNotMatch(row, /\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;|4[0-7]|10[0-7]|48;)[0-9;]*m/, `no colour in ${JSON.stringify(row)}`);
+  assert.match(rows[1]!, /✓ clean/);
+  s.sendKeys('q');
+  await waitUntil(() => s.paneDead(), { timeoutMs: 15_000, message: 'q did not detach' });
+});
