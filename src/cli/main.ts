@@ -34,6 +34,8 @@ function report(e: unknown, debug: boolean): Promise<never> {
 startupMark('main: loaded');
 const argv = hideBin(process.argv);
 const debug = argv.includes('--debug');
+/** Set while `--get-yargs-completions` is being answered. */
+let completing: Promise<void> | null = null;
 const json = (y: Argv) => y.option('json', { type: 'boolean', describe: 'machine-readable output' });
 
 try {
@@ -202,6 +204,22 @@ try {
           else await (await import('../server/run-server.js')).runServer({ repoDir: String(a.repo ?? process.cwd()), config: a.config as string | undefined, size: a.size });
         },
     )
+    // `flower-tui completion` prints the script (bash, or zsh when $SHELL is zsh); completing also
+    // offers the running server's lane names and agent ids (src/cli/completion.ts).
+    .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)', (_current: string, argv: { _: unknown[]; repo?: unknown }, completionFilter: (cb?: (err: Error | null, defaults: string[] | undefined) => void) => void, done: (c: string[]) => void) => {
+      let finished = () => {};
+      completing = new Promise<void>((resolve) => (finished = resolve));
+      const finish = (c: string[]) => {
+        done(c);
+        finished();
+      };
+      completionFilter((_err, defaults) => {
+        const words = argv._.map(String); // the words typed so far (the program name is not among them)
+        void import('./completion.js')
+          .then(({ liveCompletions }) => liveCompletions(words.filter((w) => w !== ''), typeof argv.repo === 'string' ? argv.repo : undefined))
+          .then((live) => finish([...(defaults ?? []), ...live]), () => finish(defaults ?? []));
+      });
+    })
     .demandCommand(0)
     .strict()
     .version(flowerVersion())
@@ -220,6 +238,8 @@ try {
 } catch (e) {
   await fail(e, debug);
 }
+// Completion answers asynchronously (it asks the running server): print it before exiting.
+if (completing) await completing;
 // `server run` keeps serving; every other command is done: exit explicitly so a stray handle never hangs us.
 // Only once stdout has drained: on a pipe, exiting at once cuts the output at 64 KiB.
 if (!(argv[0] === 'server' && argv[1] === 'run')) await exitFlushed(Number(process.exitCode ?? 0));
