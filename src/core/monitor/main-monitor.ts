@@ -8,6 +8,8 @@ import type { MonitorView } from '../types.js';
  * The ops loop's view of MAIN, all read-only: the health command every N seconds (last ok, last
  * failure, output), and the recent merges from the trace. The dirty alarm comes from git polling.
  */
+const NOT_MERGES = new Set(['started', 'refused', 'locked', 'cancelled']);
+
 export class MainMonitor {
   private view: MonitorView = {
     health: { command: null, state: 'off', lastOk: null, lastFailure: null, output: [], checkedAt: null },
@@ -52,11 +54,15 @@ export class MainMonitor {
     this.timer = null;
   }
 
-  /** Recent merges, newest first (only final outcomes, not the steps). */
+  /**
+   * Recent merges, newest first (only final outcomes, not the steps). Attempts refused before
+   * anything ran (nothing to merge, dirty MAIN, locked, cancelled) are in the trace, not in this
+   * line: a few of them would push the real merges out.
+   */
   loadMerges(): void {
     try {
       const entries = readTrace(this.opts.stateDir, { action: 'merge' })
-        .filter((e) => e.action === 'merge' && e.outcome !== 'started')
+        .filter((e) => e.action === 'merge' && !NOT_MERGES.has(e.outcome))
         .slice(-5)
         .reverse();
       this.view.merges = entries.map((e) => ({ ts: e.ts, worktree: e.target, outcome: e.outcome, message: typeof e.details?.message === 'string' ? e.details.message : null }));
