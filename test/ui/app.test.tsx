@@ -201,7 +201,7 @@ describe('agent states in headers', () => {
     assert.equal(narrow.textAt(narrow.layout.lanes[0]!.slots[0]!.screen.x, narrow.layout.lanes[0]!.slots[0]!.screen.y, 38).trim(), '');
     const other = renderApp({ ...wide, ui, scrollDepth: () => 12 });
     const codex = other.layout.lanes[1]!.slots[0]!.header;
-    assert.equal(other.textAt(codex.x, codex.y, codex.width).trim(), 'codex · codex · ● running 0s 🔒', 'only the scrolled agent says so (the lock: it is sandboxed)');
+    assert.equal(other.textAt(codex.x, codex.y, codex.width).trim(), 'codex · codex · ● running 0s ▣', 'only the scrolled agent says so (the lock: it is sandboxed)');
   });
 });
 

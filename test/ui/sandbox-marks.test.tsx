@@ -12,8 +12,8 @@ const frame = (r: { lines: string[] }) => r.lines.join('\n');
 
 test('sandboxed agents: a lock in their headers, and MAIN says it is write-protected', () => {
   const text = frame(renderApp({ cols: 200, rows: 60 }));
-  assert.match(text, /claude · claude · ● running.*🔒/);
-  assert.match(text, /✓ clean  🔒 MAIN write-protected/);
+  assert.match(text, /claude · claude · ● running.*▣/);
+  assert.match(text, /✓ clean  ▣ MAIN write-protected/);
   assert.doesNotMatch(text, /UNSANDBOXED/);
 });
 

@@ -36,7 +36,9 @@ export function stateGlyph(s: AgentState): string {
 }
 
 /** Shown after a sandboxed agent's name, and on MAIN's monitor: MAIN is write-protected (docs/sandbox.md). */
-export const SANDBOX_MARK = '🔒';
+// Narrow (one cell) everywhere: an emoji lock is two cells in some emulators and one in others, which
+// shifts the rest of the row.
+export const SANDBOX_MARK = '▣';
 /** What an agent is doing, at a glance: needs-you stands out, working is busy, idle is calm. */
 export function statusColour(s: StatusState, exitCode?: string | null): string {
   switch (s) {
