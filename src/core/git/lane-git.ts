@@ -68,10 +68,18 @@ export async function uncommittedChanges(worktreePath: string): Promise<string[]
 }
 
 /** Commits ahead of and behind MAIN's branch. */
+/**
+ * Commits the lane has that MAIN lacks (ahead), and MAIN's that the lane lacks (behind). Behind counts
+ * no merge commits: after a no-ff merge of the lane, MAIN's merge commit alone brings the lane nothing
+ * (it would show `↓1` on every merged lane); other lanes' merged commits still count.
+ */
 export async function aheadBehind(mainRoot: string, mainBranch: string, branch: string): Promise<{ ahead: number; behind: number }> {
-  const out = (await git(mainRoot).raw(['rev-list', '--left-right', '--count', `${mainBranch}...${branch}`, '--'])).trim();
-  const [behind, ahead] = out.split(/\s+/).map(Number);
-  return { ahead: ahead ?? 0, behind: behind ?? 0 };
+  const g = git(mainRoot);
+  const [ahead, behind] = await Promise.all([
+    g.raw(['rev-list', '--count', `${mainBranch}..${branch}`, '--']),
+    g.raw(['rev-list', '--count', '--no-merges', `${branch}..${mainBranch}`, '--']),
+  ]);
+  return { ahead: Number(ahead.trim()) || 0, behind: Number(behind.trim()) || 0 };
 }
 
 export async function removeWorktree(mainRoot: string, opts: { path: string; force: boolean }): Promise<void> {
