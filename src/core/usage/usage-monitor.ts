@@ -110,7 +110,8 @@ export class UsageMonitor {
     const sessionId = r.sessionId && r.sessionId !== before.sessionId ? r.sessionId : before.sessionId;
     // The guess is fallback evidence for the agent's status: it changes nothing once hooks have spoken.
     const guess = FALLBACK[activity];
-    if (guess) agent.observe({ state: guess.state, reason: guess.reason, source: r.turn !== 'unknown' ? 'transcript' : 'screen' });
+    // A process still starting has shown nothing to guess from (no output yet is not "quiet for 5 minutes").
+    if (guess && agent.info.state.kind !== 'starting') agent.observe({ state: guess.state, reason: guess.reason, source: r.turn !== 'unknown' ? 'transcript' : 'screen' });
     if (same && sessionId === before.sessionId) return;
     agent.patchInfo({ usage: same ? before.usage : usage, activity, sessionId });
     if (activity === 'waiting' && before.activity !== 'waiting') this.events.waiting(id);
