@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { FlowerConfig } from '../config/config.js';
 import { agentSpecProfile, agentsForWorktree } from '../config/config.js';
@@ -644,6 +645,7 @@ export class Supervisor extends EventEmitter {
       extraArgs: this.argsFor(id, profile, session.args),
       sessionId: session.sessionId,
       extraEnv: this.hookEnv(id),
+      readyWhen: this.hookCommand(profile, 'claude') !== null || sessionFile ? (info) => sessionStarted(info, sessionFile) : undefined,
       sandbox: () => this.sandboxFor(wt.name, wt.path, sessionFile ? [path.dirname(sessionFile)] : []),
       cwd: wt.path,
       cols: opts.cols ?? DEFAULT_COLS,
@@ -935,6 +937,20 @@ export class Supervisor extends EventEmitter {
       this.mainMonitor.start();
     }
     this.queueSnapshot();
+  }
+}
+
+/**
+ * Claude Code has started its session (its SessionStart hook reported, through the server or by
+ * writing the session file since this process started): its input box is ready for text.
+ */
+function sessionStarted(info: AgentInfo, sessionFile: string | null): boolean {
+  if (info.status.hookAt !== null && info.status.state !== 'starting') return true;
+  if (!sessionFile) return false;
+  try {
+    return statSync(sessionFile).mtimeMs >= info.startedAt - 1000;
+  } catch {
+    return false;
   }
 }
 

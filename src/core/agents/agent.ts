@@ -38,6 +38,11 @@ export interface AgentSpawnSpec {
    * None: unsandboxed (flower-tui's own tests of the pty layer).
    */
   sandbox?: () => SandboxDecision;
+  /**
+   * Its hooks report its state (Claude Code's SessionStart says when its input is ready): text sent
+   * to it waits for that report, not only for a quiet screen (a TUI can pause before drawing its input).
+   */
+  readyWhen?: (info: AgentInfo) => boolean;
 }
 
 /** Past this many unparsed bytes the pty is paused: the program waits, instead of our memory. */
@@ -287,7 +292,8 @@ export class Agent extends EventEmitter implements AgentView {
       if (s.kind !== 'starting' && s.kind !== 'running') {
         throw new FlowerError('agent-not-running', `${this.info_.id} is not running (${agentStateLabel(s)})`);
       }
-      if (s.kind === 'running' && Date.now() - this.lastOutputAt >= QUIET_MS) break;
+      const hookSaysReady = !this.spec.readyWhen || this.spec.readyWhen(this.info_);
+      if (s.kind === 'running' && hookSaysReady && Date.now() - this.lastOutputAt >= QUIET_MS) break;
       if (Date.now() > deadline) throw new FlowerError('agent-not-running', `${this.info_.id} did not become ready in time`);
       await new Promise((r) => setTimeout(r, 50));
     }
