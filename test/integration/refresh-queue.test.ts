@@ -8,23 +8,27 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeRepo } from '../helpers/git-repo.js';
 import { BIN, cleanupList } from '../helpers/cli.js';
 import type { Snapshot } from '../../src/core/types.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ECHO = path.join(ROOT, 'test', 'fixtures', 'echo-agent.mjs');
 const cleanup = cleanupList();
 
 test('refresh of a working agent: queued until idle, visible in status, cancelled with --cancel', { timeout: 120_000 }, () => {
   const repo = makeRepo({ worktrees: ['feat'] });
   const config = path.join(repo.dir, 'flower.config.json');
-  writeFileSync(config, JSON.stringify({ profiles: { echo: { command: process.execPath, args: [ECHO, '--raw'] } } }));
+  // An agent that keeps printing is working for as long as the test runs, however slow the machine.
+  writeFileSync(config, JSON.stringify({ profiles: { echo: { command: '/bin/sh', args: ['-c', 'while :; do echo busy; sleep 0.2; done'] } } }));
   const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot, '--config', config], { encoding: 'utf8', timeout: 60_000, cwd: repo.dir });
   cleanup(() => repo.cleanup());
   cleanup(() => void run(['server', 'stop']));
   assert.equal(run(['spawn', 'feat', 'echo']).status, 0);
+  // Refresh only queues for an agent seen working: wait until flower-tui has seen it print.
+  for (let i = 0; i < 100; i++) {
+    const s = JSON.parse(run(['status', '--json']).stdout) as Snapshot;
+    if (s.agents.find((a) => a.id === 'feat/echo')?.activity === 'working') break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
   const q = run(['refresh', 'echo']);
   assert.equal(q.status, 0, q.stderr);
   assert.equal(q.stdout, 'queued until idle: feat/echo is working; it is refreshed as soon as it is idle (cancel: flower-tui refresh --cancel feat/echo)\n');
