@@ -154,7 +154,8 @@ describe('lanes in the cockpit', () => {
     let screen = await s.waitFor('setup failed (r retries)', { timeoutMs: 30_000 });
     assert.match(screen, /setup · setup · ○ exited 1/, 'the setup agent stays, exited');
     assert.match(screen, /^\S\s*LOOKING-FOR-READY\s*\S$/m, 'its output stays');
-    assert.match(screen, /needs-ready: setup failed — its output is in the pane/);
+    // The status-line message comes with the command's reply, which may land a frame after the header.
+    screen = await s.waitFor(/needs-ready: setup failed — its output is in the pane/, { timeoutMs: 15_000 });
     assert.doesNotMatch(screen, /echo · echo/, 'no agent started after a failed setup');
 
     writeFileSync(path.join(repo.dir, 'repo-needs-ready', 'READY'), '');
