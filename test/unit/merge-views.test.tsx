@@ -293,7 +293,7 @@ describe('MAIN monitor pane', () => {
     const f = mainPane(() => {});
     const t = inner(f);
     assert.match(f[0] ?? '', /1 MAIN · read-only/);
-    assert.equal(t[0], '⎇ main abc1234 Merge feature-x  ✓ clean');
+    assert.equal(t[0], '⎇ main abc1234 Merge feature-x  ✓ clean  ▣ MAIN write-protected');
     assert.equal(t[1], 'health: no check configured (merge.health)');
     assert.equal(t[2], 'merges: none yet');
     assert.equal(t[3], 'lanes feat ↑2↓1 · design ↑0↓1');
@@ -306,7 +306,7 @@ describe('MAIN monitor pane', () => {
         s.main = { ...s.main, changes: 2, changed: [' M app.txt', '?? hotfix.txt'] };
       }),
     );
-    assert.equal(t[0], '⚠ MAIN EDITED DIRECTLY: 2 changes  ⎇ main abc1234 Merge feature-x');
+    assert.equal(t[0], '⚠ MAIN EDITED DIRECTLY: 2 changes  ⎇ main abc1234 Merge feature-x  ▣ MAIN write-protected');
     assert.equal(t[1], 'M app.txt · ?? hotfix.txt');
     const one = inner(mainPane((s) => void (s.main = { ...s.main, changes: 1, changed: ['?? x'] })));
     assert.match(one[0] ?? '', /^⚠ MAIN EDITED DIRECTLY: 1 change  ⎇/);
