@@ -96,9 +96,9 @@ describe('the real Claude Code through flower-tui', () => {
     const dirTrace = () => readTrace(dir, { agent: 'lane/cc', action: 'refresh' });
     const done = await waitUntil(() => dirTrace().find((e) => e.outcome === 'ok' || e.outcome === 'error'), {
       timeoutMs: 150_000,
-      what: () => `a finished refresh in the trace: ${JSON.stringify(dirTrace())}; activity ${sup.snapshot().agents[0]?.activity}`,
+      what: () => `a finished refresh in the trace: ${JSON.stringify(dirTrace())}; activity ${sup.snapshot().agents[0]?.activity}; screen: ${sup.agent("lane/cc")?.screen.visibleText().join("\n")}`,
     });
-    assert.equal(done.outcome, 'ok', `refresh outcome: ${JSON.stringify(done)}`);
+    assert.equal(done.outcome, 'ok', `refresh outcome: ${JSON.stringify(done)}; screen: ${sup.agent('lane/cc')?.screen.visibleText().join('\n')}`);
     const started = dirTrace().find((e) => e.outcome === 'started')!;
     assert.equal(started.details?.trigger, 'policy');
     assert.equal(started.details?.tokens, 170_200, 'the trace records the numbers that triggered it');
