@@ -645,7 +645,8 @@ export class Supervisor extends EventEmitter {
       extraArgs: this.argsFor(id, profile, session.args),
       sessionId: session.sessionId,
       extraEnv: this.hookEnv(id),
-      readyWhen: this.hookCommand(profile, 'claude') !== null || sessionFile ? (info) => sessionStarted(info, sessionFile) : undefined,
+      // Claude Code only: its SessionStart hook (through the server, or the session file) says its input is up.
+      readyWhen: this.hookCommand(profile, 'claude') !== null || (profile.usage?.source === 'claude' && sessionFile) ? (info) => sessionStarted(info, sessionFile) : undefined,
       sandbox: () => this.sandboxFor(wt.name, wt.path, sessionFile ? [path.dirname(sessionFile)] : []),
       cwd: wt.path,
       cols: opts.cols ?? DEFAULT_COLS,

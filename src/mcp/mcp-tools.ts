@@ -73,4 +73,17 @@ export const TOOLS: ToolDef[] = [
       return { delivered: true, agent: a.agent };
     },
   },
+  {
+    name: 'wait',
+    description: 'Wait until an agent is idle (its turn ended), needs the operator, is working, or has exited; returns its state. Use it after send to hand a worker its next step when it is done.',
+    input: {
+      agent: z.string().min(1),
+      for: z.enum(['idle', 'needs-you', 'exited', 'working']),
+      timeout: z.number().positive().max(3600).optional().describe('seconds (default 600)'),
+    },
+    run: async (a, request) => {
+      const info = (await request({ type: 'wait', agent: a.agent as string, for: a.for as never, timeoutMs: ((a.timeout as number | undefined) ?? 600) * 1000 })) as { id: string; status?: unknown; state: unknown };
+      return { agent: info.id, state: info.state, status: info.status };
+    },
+  },
 ];

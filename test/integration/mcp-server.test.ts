@@ -35,7 +35,8 @@ describe('MCP server (flower-tui mcp)', () => {
     });
     const run = (args: string[]) => cli(repo, [...args, '--config', configFile]);
     assert.equal(run(['spawn', 'lane-m', 'echo']).status, 0);
-    assert.equal(run(['brief', 'add', 'Through MCP', '--spec', 'the spec text', '--lane', 'lane-m']).status, 0);
+    const added = run(['brief', 'add', 'Through MCP', '--spec', 'the spec text', '--lane', 'lane-m']);
+    assert.equal(added.status, 0, JSON.stringify(added));
     assert.equal(run(['brief', 'dispatch', '1']).status, 0);
 
     const env = { ...(process.env as Record<string, string>), FLOWER_AGENT: 'lane-m/echo' };
@@ -46,7 +47,7 @@ describe('MCP server (flower-tui mcp)', () => {
     assert.equal(client.getServerVersion()?.name, 'flower-tui');
 
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['claim_brief', 'complete_brief', 'list_briefs', 'note_brief', 'recall_brief', 'send', 'spawn', 'status']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['claim_brief', 'complete_brief', 'list_briefs', 'note_brief', 'recall_brief', 'send', 'spawn', 'status', 'wait']);
     assert.ok(tools.every((t) => t.description && t.inputSchema.type === 'object'));
 
     const packet = text(await client.callTool({ name: 'recall_brief', arguments: {} }));
@@ -71,6 +72,10 @@ describe('MCP server (flower-tui mcp)', () => {
     assert.equal(spawned.id, 'lane-m/second');
     const sent = JSON.parse(text(await client.callTool({ name: 'send', arguments: { agent: 'lane-m/second', text: 'hello' } }))) as { delivered: boolean };
     assert.equal(sent.delivered, true);
+    const waited = JSON.parse(text(await client.callTool({ name: 'wait', arguments: { agent: 'lane-m/second', for: 'working', timeout: 30 } }))) as { agent: string };
+    assert.equal(waited.agent, 'lane-m/second');
+    const timedOut = (await client.callTool({ name: 'wait', arguments: { agent: 'lane-m/second', for: 'exited', timeout: 1 } })) as ToolResult;
+    assert.equal(timedOut.isError, true, 'a wait that times out is a tool error');
 
     // Refusals are tool errors with the one-line message, and the MCP server keeps serving.
     const missing = (await client.callTool({ name: 'recall_brief', arguments: { id: 99 } })) as ToolResult;
@@ -85,6 +90,6 @@ describe('MCP server (flower-tui mcp)', () => {
     const badArg = (await client.callTool({ name: 'note_brief', arguments: { id: 'x', text: '' } }).catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }))) as ToolResult;
     assert.equal(badArg.isError, true);
     const still = (await client.listTools()).tools.length;
-    assert.equal(still, 8);
+    assert.equal(still, 9);
   });
 });
