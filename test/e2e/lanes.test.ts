@@ -6,12 +6,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TmuxSession, processAlive, waitUntil } from '../helpers/tmux.js';
 import { git, makeRepo, type TestRepo } from '../helpers/git-repo.js';
-import { BIN, cli, cleanupList } from '../helpers/cli.js';
+import { BIN, cli, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ECHO_AGENT = path.join(ROOT, 'test', 'fixtures', 'echo-agent.mjs');
@@ -21,13 +21,7 @@ const onCleanup = cleanupList();
 /** A repository whose cleanup stops its server (waiting for it to exit) before removing the files. */
 function newRepo(): TestRepo {
   const repo = makeRepo();
-  onCleanup(() => rmSync(repo.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
-  onCleanup(() => {
-    const r = cli(repo, ['server', 'stop', '--json']);
-    if (r.status !== 0) return;
-    const pid = (JSON.parse(r.stdout) as { pid: number }).pid;
-    for (let i = 0; i < 150 && processAlive(pid); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-  });
+  removedAfterItsServer(repo, onCleanup);
   return repo;
 }
 

@@ -1,5 +1,6 @@
 import { after } from 'node:test';
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestRepo } from './git-repo.js';
@@ -30,4 +31,28 @@ export function cleanupList(): (fn: () => void) => void {
     }
   });
   return (fn) => void list.push(fn);
+}
+
+/**
+ * Register the clean-up of a test repository that may have a server: stop the server (waiting for
+ * it to exit, so its agents are gone) and then remove the files. Returns the repository.
+ */
+export function removedAfterItsServer(repo: TestRepo, onCleanup: (fn: () => void) => void): TestRepo {
+  onCleanup(() => rmSync(repo.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
+  onCleanup(() => {
+    const r = cli(repo, ['server', 'stop', '--json']);
+    if (r.status !== 0) return;
+    const pid = (JSON.parse(r.stdout) as { pid: number }).pid;
+    for (let i = 0; i < 150 && pidAlive(pid); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  });
+  return repo;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -7,12 +7,11 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { git, makeRepo, type TestRepo } from '../helpers/git-repo.js';
-import { BIN, cli, cleanupList } from '../helpers/cli.js';
-import { processAlive } from '../helpers/tmux.js';
+import { BIN, cli, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import type { BriefDetail, BriefView } from '../../src/core/briefs/brief-ops.js';
 
@@ -34,13 +33,7 @@ function newRepo(worktrees: string[], extra: Record<string, unknown> = {}, workM
       ...extra,
     }),
   );
-  onCleanup(() => rmSync(repo.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
-  onCleanup(() => {
-    const r = cli(repo, ['server', 'stop', '--json']);
-    if (r.status !== 0) return;
-    const pid = (JSON.parse(r.stdout) as { pid: number }).pid;
-    for (let i = 0; i < 150 && processAlive(pid); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-  });
+  removedAfterItsServer(repo, onCleanup);
   return { repo, run: (args) => cli(repo, [...args, '--config', configFile]) };
 }
 

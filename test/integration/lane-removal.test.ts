@@ -6,23 +6,16 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { git, makeRepo, type TestRepo } from '../helpers/git-repo.js';
-import { cli, cleanupList } from '../helpers/cli.js';
-import { processAlive } from '../helpers/tmux.js';
+import { cli, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
 
 const onCleanup = cleanupList();
 
 function repoWith(lanes: string[]): TestRepo {
   const repo = makeRepo({ worktrees: lanes });
-  onCleanup(() => rmSync(repo.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
-  onCleanup(() => {
-    const r = cli(repo, ['server', 'stop', '--json']);
-    if (r.status !== 0) return;
-    const pid = (JSON.parse(r.stdout) as { pid: number }).pid;
-    for (let i = 0; i < 150 && processAlive(pid); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-  });
+  removedAfterItsServer(repo, onCleanup);
   return repo;
 }
 

@@ -5,14 +5,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { makeRepo } from '../helpers/git-repo.js';
-import { BIN, cli, cleanupList } from '../helpers/cli.js';
-import { processAlive } from '../helpers/tmux.js';
+import { BIN, cli, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ECHO_AGENT = path.join(ROOT, 'test', 'fixtures', 'echo-agent.mjs');
@@ -26,13 +25,7 @@ describe('MCP server (flower-tui mcp)', () => {
     const repo = makeRepo({ worktrees: ['lane-m'] });
     const configFile = path.join(repo.dir, 'flower.config.json');
     writeFileSync(configFile, JSON.stringify({ profiles: { echo: { command: process.execPath, args: [ECHO_AGENT] } } }));
-    onCleanup(() => rmSync(repo.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }));
-    onCleanup(() => {
-      const r = cli(repo, ['server', 'stop', '--json']);
-      if (r.status !== 0) return;
-      const pid = (JSON.parse(r.stdout) as { pid: number }).pid;
-      for (let i = 0; i < 150 && processAlive(pid); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    });
+    removedAfterItsServer(repo, onCleanup);
     const run = (args: string[]) => cli(repo, [...args, '--config', configFile]);
     assert.equal(run(['spawn', 'lane-m', 'echo']).status, 0);
     const added = run(['brief', 'add', 'Through MCP', '--spec', 'the spec text', '--lane', 'lane-m']);

@@ -103,3 +103,28 @@ describe('refresh carries the claimed brief', async () => {
     assert.doesNotMatch(renderHandoff(base), /claimed brief/);
   });
 });
+
+describe('brief store', async () => {
+  const { mkdtempSync, readFileSync, writeFileSync, statSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = (await import('node:path')).default;
+  const { BriefStore } = await import('../../src/core/briefs/brief-store.js');
+  test('written at once (0600) and read back; a corrupt file is moved aside byte for byte, ids go on', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flower-briefs-'));
+    try {
+      const a = BriefStore.open(dir).store;
+      a.insert((id) => brief({ id, title: 'kept' }));
+      const file = path.join(dir, 'briefs.json');
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.deepEqual(BriefStore.open(dir).store.all().map((b) => b.title), ['kept']);
+      writeFileSync(file, '{"version":1,"briefs":[{"id":');
+      const o = BriefStore.open(dir, new Date('2026-03-04T05:06:07.089Z'));
+      assert.equal(o.movedAside, `${file}.corrupt-2026-03-04T05-06-07-089Z`);
+      assert.equal(readFileSync(o.movedAside!, 'utf8'), '{"version":1,"briefs":[{"id":');
+      assert.deepEqual(o.store.all(), []);
+      assert.equal(o.store.insert((id) => brief({ id })).id, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,7 @@
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { LowSync } from 'lowdb';
-import { AtomicJsonFile, CorruptFileError } from '../store/atomic-json-file.js';
+import { AtomicJsonFile, moveAside } from '../store/atomic-json-file.js';
 import { BRIEF_STATUSES, type Brief } from './brief.js';
 
 export const BRIEFS_FILE = 'briefs.json';
@@ -56,13 +56,7 @@ export class BriefStore {
       const raw = new AtomicJsonFile<unknown>(file).read();
       return { store: new BriefStore(file, raw === null ? empty() : normalise(raw)), movedAside: null, reason: null };
     } catch (e) {
-      const reason = e instanceof CorruptFileError ? e.reason : (e as Error).message;
-      const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
-      try {
-        renameSync(file, aside);
-      } catch {
-        /* unmovable: start empty anyway, the notice says so */
-      }
+      const { aside, reason } = moveAside(file, e, now);
       return { store: new BriefStore(file, empty()), movedAside: aside, reason };
     }
   }

@@ -56,3 +56,18 @@ export class AtomicJsonFile<T> implements SyncAdapter<T> {
     }
   }
 }
+
+/**
+ * A file that could not be read as ours goes aside (`<file>.corrupt-<time>`), never lost: returns
+ * where it went and why it was refused. The caller starts afresh and says so.
+ */
+export function moveAside(file: string, e: unknown, now: Date): { aside: string; reason: string } {
+  const reason = e instanceof CorruptFileError ? e.reason : (e as Error).message;
+  const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    /* unreadable and unmovable: the caller still starts afresh, and its notice says so */
+  }
+  return { aside, reason };
+}

@@ -1,7 +1,7 @@
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { LowSync } from 'lowdb';
-import { AtomicJsonFile, CorruptFileError } from './atomic-json-file.js';
+import { AtomicJsonFile, moveAside } from './atomic-json-file.js';
 import { redactDeep } from './redact.js';
 
 /** An agent as remembered across restarts. */
@@ -101,13 +101,7 @@ export class StateStore {
       const raw = adapter.read();
       return { store: new StateStore(file, raw === null ? emptyState() : normalise(raw), onError), movedAside: null, reason: null };
     } catch (e) {
-      const reason = e instanceof CorruptFileError ? e.reason : (e as Error).message;
-      const aside = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
-      try {
-        renameSync(file, aside);
-      } catch {
-        /* unreadable and unmovable: we still start, with empty state */
-      }
+      const { aside, reason } = moveAside(file, e, now);
       return { store: new StateStore(file, emptyState(), onError), movedAside: aside, reason };
     }
   }
