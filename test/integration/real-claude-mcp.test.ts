@@ -70,6 +70,8 @@ describe('the real Claude Code takes a brief through the flower MCP server', () 
 
     run(['brief', 'add', 'Claim me through MCP', '--spec', 'A brief for the real Claude Code.', '--lane', 'lane']);
     run(['spawn', 'lane', 'cc']);
+    // As an orchestrator would: wait until its hooks say it is idle at its prompt, then dispatch.
+    run(['wait', 'lane/cc', '--for', 'idle', '--timeout', '60']);
     run(['brief', 'dispatch', '1', '--agent', 'lane/cc']);
     const claimed = await waitUntil(() => (show().brief.status === 'claimed' ? show() : null), {
       timeoutMs: 120_000,

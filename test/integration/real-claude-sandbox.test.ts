@@ -68,6 +68,7 @@ describe('the real Claude Code in a sandboxed lane', () => {
     run(['spawn', 'lane', 'cc']);
     const status = JSON.parse(run(['status', '--json'])) as { agents: { id: string; sandbox?: string }[] };
     assert.equal(status.agents.find((a) => a.id === 'lane/cc')?.sandbox, 'bwrap');
+    run(['wait', 'lane/cc', '--for', 'idle', '--timeout', '60']);
     run(['send', 'lane/cc', 'try the sandbox']);
     await waitUntil(() => existsSync(path.join(lane, 'lane-ok.txt')), {
       timeoutMs: 120_000,

@@ -293,7 +293,9 @@ export class Agent extends EventEmitter implements AgentView {
         throw new FlowerError('agent-not-running', `${this.info_.id} is not running (${agentStateLabel(s)})`);
       }
       const hookSaysReady = !this.spec.readyWhen || this.spec.readyWhen(this.info_);
-      if (s.kind === 'running' && hookSaysReady && Date.now() - this.lastOutputAt >= QUIET_MS) break;
+      // A TUI that says it is ready by hook still draws its input box after the hook: a longer quiet.
+      const quiet = this.spec.readyWhen ? 1000 : QUIET_MS;
+      if (s.kind === 'running' && hookSaysReady && Date.now() - this.lastOutputAt >= quiet) break;
       if (Date.now() > deadline) throw new FlowerError('agent-not-running', `${this.info_.id} did not become ready in time`);
       await new Promise((r) => setTimeout(r, 50));
     }
