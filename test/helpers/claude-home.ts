@@ -3,6 +3,8 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureAgentCli, whyNoAgentCli } from './agent-cli-cache.js';
+import { makeRepo, type TestRepo } from './git-repo.js';
 
 export interface ClaudeHome {
   /** The temp HOME (realpath). */
@@ -198,4 +200,24 @@ ${opts.extraToml ?? ''}
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The real Claude Code (installed into the cache) with a repository that has a lane and a Claude home
+ * for it, all removed by `cleanups`; null (and the test skipped, saying why) when the CLI cannot be had.
+ */
+export async function realClaudeLane(
+  t: { skip(message?: string): void },
+  cleanups: (() => unknown)[],
+): Promise<{ bin: string; repo: TestRepo; home: ClaudeHome } | null> {
+  const bin = await ensureAgentCli('@anthropic-ai/claude-code');
+  if (!bin) {
+    t.skip(whyNoAgentCli('@anthropic-ai/claude-code'));
+    return null;
+  }
+  const repo = makeRepo({ worktrees: ['lane'] });
+  cleanups.push(() => repo.cleanup());
+  const home = makeClaudeHome({ projectDir: repo.worktreePaths['lane']! });
+  cleanups.push(() => home.cleanup());
+  return { bin, repo, home };
 }

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestRepo } from './git-repo.js';
+import { isProcessAlive } from './processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built binary, as a user runs it. */
@@ -43,16 +44,7 @@ export function removedAfterItsServer(repo: TestRepo, onCleanup: (fn: () => void
     const r = cli(repo, ['server', 'stop', '--json']);
     if (r.status !== 0) return;
     const pid = (JSON.parse(r.stdout) as { pid: number }).pid;
-    for (let i = 0; i < 150 && pidAlive(pid); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    for (let i = 0; i < 150 && isProcessAlive(pid); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   });
   return repo;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

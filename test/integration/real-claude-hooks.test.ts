@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { agentCliCommand, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
+import { agentCliCommand } from '../helpers/agent-cli-cache.js';
 import { startMockAnthropic } from '../helpers/mock-anthropic.js';
-import { makeClaudeHome } from '../helpers/claude-home.js';
-import { makeRepo } from '../helpers/git-repo.js';
+import { realClaudeLane } from '../helpers/claude-home.js';
 import { BIN } from '../helpers/cli.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
@@ -35,12 +34,9 @@ interface StateLine {
 
 describe('the real Claude Code reports its state through hooks', () => {
   test('SessionStart → idle and UserPromptSubmit → working from hooks, the user hook still runs; then permission → needs-you → working → idle, a plain turn, /compact', { timeout: 300_000 }, async (t) => {
-    const bin = await ensureAgentCli('@anthropic-ai/claude-code');
-    if (!bin) return t.skip(whyNoAgentCli('@anthropic-ai/claude-code'));
-    const repo = makeRepo({ worktrees: ['lane'] });
-    cleanups.push(() => repo.cleanup());
-    const home = makeClaudeHome({ projectDir: repo.worktreePaths['lane']! });
-    cleanups.push(() => home.cleanup());
+    const set = await realClaudeLane(t, cleanups);
+    if (!set) return;
+    const { bin, repo, home } = set;
     // The user's own hook, in their own settings file: it must still run next to flower-tui's.
     const userHookFile = path.join(home.home, 'user-hook-ran');
     const settingsFile = path.join(home.claudeDir, 'settings.json');

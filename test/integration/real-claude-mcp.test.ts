@@ -11,10 +11,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { agentCliCommand, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
+import { agentCliCommand } from '../helpers/agent-cli-cache.js';
 import { startMockAnthropic } from '../helpers/mock-anthropic.js';
-import { makeClaudeHome } from '../helpers/claude-home.js';
-import { makeRepo } from '../helpers/git-repo.js';
+import { realClaudeLane } from '../helpers/claude-home.js';
 import { BIN } from '../helpers/cli.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import type { BriefDetail } from '../../src/core/briefs/brief-ops.js';
@@ -26,12 +25,9 @@ after(async () => {
 
 describe('the real Claude Code takes a brief through the flower MCP server', () => {
   test('claim_brief from a tool_use block claims it for that agent; recall_brief returns the packet', { timeout: 240_000 }, async (t) => {
-    const bin = await ensureAgentCli('@anthropic-ai/claude-code');
-    if (!bin) return t.skip(whyNoAgentCli('@anthropic-ai/claude-code'));
-    const repo = makeRepo({ worktrees: ['lane'] });
-    cleanups.push(() => repo.cleanup());
-    const home = makeClaudeHome({ projectDir: repo.worktreePaths['lane']! });
-    cleanups.push(() => home.cleanup());
+    const set = await realClaudeLane(t, cleanups);
+    if (!set) return;
+    const { bin, repo, home } = set;
     // The newest user turn (Claude Code may add system-reminder messages after it).
     const lastUser = (body: any) => [...(body?.messages ?? [])].reverse().find((m: any) => m?.role === 'user') ?? {};
     const hasToolResult = (body: any) => JSON.stringify(lastUser(body)).includes('tool_result');

@@ -10,10 +10,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { agentCliCommand, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
+import { agentCliCommand } from '../helpers/agent-cli-cache.js';
 import { startMockAnthropic } from '../helpers/mock-anthropic.js';
-import { makeClaudeHome } from '../helpers/claude-home.js';
-import { git, makeRepo } from '../helpers/git-repo.js';
+import { realClaudeLane } from '../helpers/claude-home.js';
+import { git } from '../helpers/git-repo.js';
 import { BIN } from '../helpers/cli.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
@@ -25,13 +25,10 @@ after(async () => {
 describe('the real Claude Code in a sandboxed lane', () => {
   test('its Bash tool cannot write MAIN; it can write its lane', { timeout: 240_000 }, async (t) => {
     if (spawnSync('bwrap', ['--ro-bind', '/', '/', 'true']).status !== 0) return t.skip('bubblewrap is not usable here');
-    const bin = await ensureAgentCli('@anthropic-ai/claude-code');
-    if (!bin) return t.skip(whyNoAgentCli('@anthropic-ai/claude-code'));
-    const repo = makeRepo({ worktrees: ['lane'] });
-    cleanups.push(() => repo.cleanup());
+    const set = await realClaudeLane(t, cleanups);
+    if (!set) return;
+    const { bin, repo, home } = set;
     const lane = repo.worktreePaths['lane']!;
-    const home = makeClaudeHome({ projectDir: lane });
-    cleanups.push(() => home.cleanup());
     const mainFile = path.join(repo.mainRoot, 'app.txt');
     const before = readFileSync(mainFile);
     const mainHead = git(repo.mainRoot, ['rev-parse', 'HEAD']).trim();

@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import React from 'react';
 import { render } from 'ink-testing-library';
-import { agentCliCommand, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
+import { agentCliCommand } from '../helpers/agent-cli-cache.js';
 import { startMockAnthropic, type AnthropicUsage } from '../helpers/mock-anthropic.js';
-import { makeClaudeHome } from '../helpers/claude-home.js';
-import { makeRepo } from '../helpers/git-repo.js';
+import { realClaudeLane } from '../helpers/claude-home.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { parseConfig } from '../../src/config/config.js';
 import { locateRepo } from '../../src/core/git/repo.js';
@@ -45,12 +44,9 @@ const u = (input: number, cc: number, cr: number, out: number): AnthropicUsage =
 
 describe('the real Claude Code through flower-tui', () => {
   test('context usage from its transcript, shown exactly; refresh fires at the threshold', { timeout: 240_000 }, async (t) => {
-    const bin = await ensureAgentCli('@anthropic-ai/claude-code');
-    if (!bin) return t.skip(whyNoAgentCli('@anthropic-ai/claude-code'));
-    const repo = makeRepo({ worktrees: ['lane'] });
-    cleanups.push(() => repo.cleanup());
-    const home = makeClaudeHome({ projectDir: repo.worktreePaths['lane']! });
-    cleanups.push(() => home.cleanup());
+    const set = await realClaudeLane(t, cleanups);
+    if (!set) return;
+    const { bin, repo, home } = set;
     // Turn 1: 41 100 tokens (21 %); turn 2: 170 200 (85 %, past refreshAt 0.8); after that, small.
     const plan = [u(100, 1000, 40_000, 50), u(200, 2000, 168_000, 80)];
     const mock = await startMockAnthropic({ usage: (n) => plan[n - 1] ?? u(50, 500, 5000, 20), reply: (n) => `reply number ${n}` });
