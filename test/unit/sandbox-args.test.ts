@@ -129,3 +129,31 @@ describe('status', () => {
     assert.match(formatStatus(snap, server), new RegExp(`${snap.agents[0]!.id}.*pid \\d+ UNSANDBOXED \\(sandbox\\.mode is "off"\\)`));
   });
 });
+
+describe('root\'s sandbox identity (nested sandboxes)', () => {
+  test('a free id is picked: not a uid or gid either file uses', async () => {
+    const { pickFreeId } = await import('../../src/core/sandbox/root-identity.js');
+    const passwd = 'root:x:0:0:root:/root:/bin/bash\nbob:x:1000:1000::/home/bob:/bin/sh\nann:x:1001:1003::/home/ann:/bin/sh\n';
+    const group = 'root:x:0:\nbob:x:1000:\nstaff:x:1002:\n';
+    assert.equal(pickFreeId(passwd, group), 1004);
+    assert.equal(pickFreeId('', ''), 1000);
+  });
+
+  test('root\'s entry is repeated at the new id with its name, home and shell', async () => {
+    const { withRootAt } = await import('../../src/core/sandbox/root-identity.js');
+    const out = withRootAt('root:x:0:0:Super:/root:/bin/zsh\nbob:x:1000:1000::/home/bob:/bin/sh', 'wheel:x:0:\n', 1001);
+    assert.match(out.passwd, /^bob:x:1000:1000::\/home\/bob:\/bin\/sh\nroot:x:1001:1001:Super:\/root:\/bin\/zsh\n$/m);
+    assert.ok(out.passwd.startsWith('root:x:0:0:Super:/root:/bin/zsh\n'), 'the real root entry stays first');
+    assert.ok(out.group.endsWith('wheel:x:1001:\n'));
+  });
+
+  test('with an identity the sandbox gets its own user namespace and the passwd/group copies; without, neither', () => {
+    assert.ok(!bwrapArgs(base).includes('--unshare-user'));
+    const a = bwrapArgs({ ...base, identity: { uid: 1001, gid: 1001, passwdFile: '/s/passwd', groupFile: '/s/group' } });
+    const i = a.indexOf('--unshare-user');
+    assert.deepEqual(a.slice(i, i + 5), ['--unshare-user', '--uid', '1001', '--gid', '1001']);
+    assert.ok(a.join(' ').includes('--ro-bind /s/passwd /etc/passwd --ro-bind /s/group /etc/group'));
+    assert.ok(a.includes('--cap-drop'), 'capabilities still dropped');
+    assert.ok(a.indexOf('/etc/passwd') > a.indexOf('--dev-bind'), 'bound after the root bind, so it covers it');
+  });
+});

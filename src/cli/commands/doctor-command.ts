@@ -53,6 +53,17 @@ export function runChecks(env: NodeJS.ProcessEnv = process.env, sandboxMode: 'au
       ? { name: 'sandbox', status: sandboxMode === 'off' ? 'warn' : 'ok', detail: `bubblewrap works (${bw.path}${sandboxMode === 'off' ? '; but sandbox.mode is "off"' : ''})`, fix: sandboxMode === 'off' ? 'set sandbox.mode to "auto" to protect MAIN' : null }
       : { name: 'sandbox', status: sandboxMode === 'off' ? 'warn' : bad, detail: `${bw.reason}: agents would run UNSANDBOXED`, fix: bw.fix },
   );
+  if (bw.ok && process.getuid?.() === 0) {
+    // Root's sandboxes need their own user namespace for a bwrap inside them (Codex's, Claude Code's).
+    checks.push({
+      name: 'nested sandboxes',
+      status: bw.userns ? 'ok' : 'warn',
+      detail: bw.userns
+        ? "running as root: agents run as an ordinary uid mapped to root in the sandbox's own user namespace, so their own sandboxes nest"
+        : "running as root without user namespaces: an agent's own sandbox (Codex's, Claude Code's /sandbox) fails inside flower-tui's",
+      fix: bw.userns ? null : 'allow user namespaces, or turn the agent\'s own sandbox off (flower-tui\'s still protects MAIN)',
+    });
+  }
   const userns = readNumber('/proc/sys/user/max_user_namespaces');
   const clone = readNumber('/proc/sys/kernel/unprivileged_userns_clone');
   const nsOk = userns !== 0 && clone !== 0;

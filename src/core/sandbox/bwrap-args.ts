@@ -38,6 +38,11 @@ export interface SandboxPolicy {
   writableDirs: string[];
   /** The process's working directory inside the sandbox. */
   cwd: string;
+  /**
+   * Run as root: root appears as this ordinary uid in the sandbox's own user namespace, so nested
+   * sandboxes (Codex's, Claude Code's) work (root-identity.ts). Null otherwise.
+   */
+  identity?: { uid: number; gid: number; passwdFile: string; groupFile: string } | null;
 }
 
 /** Directories of the common dir a lane's own git writes: objects, refs (and reflogs). */
@@ -53,9 +58,11 @@ export function bwrapArgs(p: SandboxPolicy): string[] {
     // Run as root, bwrap would keep every capability, and CAP_SYS_ADMIN can simply unmount the
     // read-only binds. Unprivileged, bwrap drops them anyway; saying so costs nothing.
     '--cap-drop', 'ALL',
+    ...(p.identity ? ['--unshare-user', '--uid', String(p.identity.uid), '--gid', String(p.identity.gid)] : []),
     // Everything as the user has it (HOME, /tmp, caches, the network, devices, ptys)...
     '--dev-bind', '/', '/',
     '--proc', '/proc',
+    ...(p.identity ? ['--ro-bind', p.identity.passwdFile, '/etc/passwd', '--ro-bind', p.identity.groupFile, '/etc/group'] : []),
     // ...except MAIN and git's shared state, read-only...
     '--ro-bind', p.mainRoot, p.mainRoot,
     '--ro-bind', p.commonDir, p.commonDir,

@@ -11,6 +11,7 @@ import type { SandboxConfig } from '../../config/sandbox-schema.js';
 import type { WorktreeInfo } from '../types.js';
 import { bwrapArgs, stripSecretEnv, type SandboxWorktree } from './bwrap-args.js';
 import { probeBwrap } from './bwrap-probe.js';
+import { rootSandboxIdentity } from './root-identity.js';
 
 export interface SandboxContext {
   config: SandboxConfig;
@@ -71,6 +72,7 @@ export function planSandbox(ctx: SandboxContext, target: SandboxTarget): Sandbox
     emptyFile: emptyFile(ctx.commonDir),
     writableDirs: target.hookDirs ?? [],
     cwd: target.cwd,
+    identity: probe.userns ? rootSandboxIdentity(ctx.commonDir) : null,
   });
   return { kind: 'bwrap', bwrap: probe.path, args, env };
 }
