@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeRepo } from '../helpers/git-repo.js';
 import { BIN, cleanupList, cli } from '../helpers/cli.js';
@@ -97,6 +97,21 @@ describe('agent state: report and wait', () => {
     const log = cli(repo, ['log', '--json', '--action', 'state', '--agent', id]);
     const states = log.stdout.trim().split('\n').map((l) => JSON.parse(l) as { details: { state: string; source: string } }).map((e) => `${e.details.state}/${e.details.source}`);
     assert.deepEqual(states.slice(-4), ['needs-you/hook', 'working/hook', 'idle/hook', 'exited/process']);
+  });
+
+  test('text reaches an agent whose hook said it shows a prompt, even while its screen keeps redrawing', async () => {
+    const { repo, config } = setup();
+    assert.equal(cli(repo, ['--config', config, 'spawn', 'feat', 'sh', '--name', 'busy']).status, 0);
+    const id = 'feat/busy';
+    const lane = repo.worktreePaths['feat']!;
+    // As Claude Code's permission dialog: the prompt is up (its hook said so) and a spinner never stops.
+    const r = cli(repo, ['send', id, `(while :; do printf '\\r%s' $RANDOM; sleep 0.05; done &); "${process.execPath}" "${BIN}" report needs-you --reason "permission: Bash(ls)"`]);
+    assert.equal(r.status, 0, r.stderr);
+    const asked = await waitCli(repo.mainRoot, [id, '--for', 'needs-you', '--timeout', '30']);
+    assert.equal(asked.status, 0, asked.stderr);
+    const answered = cli(repo, ['send', id, 'echo answered > answered.txt', '--timeout', '10']);
+    assert.equal(answered.status, 0, `the answer is typed: ${answered.stderr}`);
+    return waitUntil(() => existsSync(path.join(lane, 'answered.txt')), { timeoutMs: 10_000, what: 'the answer ran' });
   });
 
   test('report without an agent says so in one line', () => {
