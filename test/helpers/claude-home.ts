@@ -130,8 +130,14 @@ export interface CodexHome {
 
 export const MOCK_CODEX_MODEL = 'gpt-5.1-codex';
 
-export function makeCodexHome(opts: { projectDir: string; baseUrl: string; model?: string; extraToml?: string }): CodexHome {
-  const home = realpathSync(mkdtempSync(path.join(tmpdir(), 'flower-codex-home-')));
+/**
+ * `baseDir`: where the home is made (default the temp dir). Codex refuses to put its helper
+ * binaries (codex-linux-sandbox, which its own sandbox runs) under a temporary directory, so a test
+ * of Codex's own sandbox needs a home elsewhere.
+ */
+export function makeCodexHome(opts: { projectDir: string; baseUrl: string; model?: string; extraToml?: string; baseDir?: string }): CodexHome {
+  if (opts.baseDir) mkdirSync(opts.baseDir, { recursive: true, mode: 0o700 });
+  const home = realpathSync(mkdtempSync(path.join(opts.baseDir ?? tmpdir(), 'flower-codex-home-')));
   const codexHome = path.join(home, '.codex');
   mkdirSync(codexHome, { recursive: true });
   const projectDir = realpathSync(opts.projectDir);

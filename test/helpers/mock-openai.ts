@@ -47,7 +47,24 @@ export interface MockOpenAIOptions {
   sideReply?: (body: any) => string;
   /** Main conversation vs helper request (default: main when the request carries tools). */
   classify?: (body: any) => ResponsesKind;
+  /**
+   * Main requests: answer with a function call instead of text (the tool's name and its JSON
+   * arguments), so the real Codex runs a tool; null answers with text as usual. The tool's output
+   * comes back in the next request's `input` as a `function_call_output` item.
+   */
+  toolCall?: (n: number, body: any) => { name: string; arguments: Record<string, unknown> } | null;
   log?: (line: string) => void;
+}
+
+/** The tool names a Responses request offers (function tools and others). */
+export function offeredTools(body: any): string[] {
+  return Array.isArray(body?.tools) ? body.tools.map((t: any) => t?.name ?? t?.type).filter(Boolean) : [];
+}
+
+/** The `function_call_output` items of a request, as strings. */
+export function functionCallOutputs(body: any): string[] {
+  const items = Array.isArray(body?.input) ? body.input : [];
+  return items.filter((i: any) => i?.type === 'function_call_output').map((i: any) => (typeof i.output === 'string' ? i.output : JSON.stringify(i.output)));
 }
 
 export interface MockOpenAI {
@@ -135,10 +152,12 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     rec.model = typeof body.model === 'string' ? body.model : 'mock-model';
     let usage: ResponsesUsage;
     let text: string;
+    let call: { name: string; arguments: Record<string, unknown> } | null = null;
     if (kind === 'main') {
       rec.n = ++mainCount;
       usage = usageOf(rec.n, body);
-      text = replyOf(rec.n, body);
+      call = opts.toolCall?.(rec.n, body) ?? null;
+      text = call ? '' : replyOf(rec.n, body);
     } else {
       usage = sideUsageOf(body);
       text = sideReplyOf(body);
@@ -153,6 +172,7 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     const created = Math.floor(Date.now() / 1000);
     const base = { id: respId, object: 'response', created_at: created, model: rec.model };
     const item = { type: 'message', id: itemId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] };
+    if (call) return functionCall(res, base, call, usage);
     if (body.stream === false) {
       json(res, 200, { ...base, status: 'completed', output: [item], usage: apiUsage(usage) });
       return;
@@ -172,6 +192,23 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     }
     send('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text });
     send('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } });
+    send('response.output_item.done', { output_index: 0, item });
+    send('response.completed', { response: { ...base, status: 'completed', output: [item], usage: apiUsage(usage) } });
+    res.end();
+  }
+
+  function functionCall(res: ServerResponse, base: Record<string, unknown>, call: { name: string; arguments: Record<string, unknown> }, usage: ResponsesUsage): void {
+    const args = JSON.stringify(call.arguments);
+    const item = { type: 'function_call', id: `fc_mock_${randomBytes(8).toString('hex')}`, call_id: `call_mock_${randomBytes(8).toString('hex')}`, name: call.name, arguments: args, status: 'completed' };
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    let sn = 0;
+    const send = (type: string, data: Record<string, unknown>): void => {
+      res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sn++, ...data })}\n\n`);
+    };
+    send('response.created', { response: { ...base, status: 'in_progress', output: [] } });
+    send('response.output_item.added', { output_index: 0, item: { ...item, arguments: '', status: 'in_progress' } });
+    send('response.function_call_arguments.delta', { item_id: item.id, output_index: 0, delta: args });
+    send('response.function_call_arguments.done', { item_id: item.id, output_index: 0, arguments: args });
     send('response.output_item.done', { output_index: 0, item });
     send('response.completed', { response: { ...base, status: 'completed', output: [item], usage: apiUsage(usage) } });
     res.end();
