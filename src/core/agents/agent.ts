@@ -295,10 +295,11 @@ export class Agent extends EventEmitter implements AgentView {
       const hookSaysReady = !this.spec.readyWhen || this.spec.readyWhen(this.info_);
       // A TUI that says it is ready by hook still draws its input box after the hook: a longer quiet.
       const quiet = this.spec.readyWhen ? 1000 : QUIET_MS;
-      // A prompt the agent itself said it shows (a permission dialog, its input box) counts as drawn once
-      // it has been up that long, even if the TUI keeps redrawing a spinner or a clock meanwhile.
+      // A prompt the agent said it shows (a permission dialog, its input box) or a dialog seen on its
+      // screen counts as drawn once it has been up that long, even if the TUI keeps redrawing a spinner.
       const st = this.info_.status;
-      const settled = st.source === 'hook' && (st.state === 'needs-you' || st.state === 'idle') && Date.now() - Date.parse(st.since) >= quiet;
+      const atPrompt = st.state === 'needs-you' || (st.state === 'idle' && st.source === 'hook');
+      const settled = atPrompt && Date.now() - Date.parse(st.since) >= quiet;
       if (s.kind === 'running' && hookSaysReady && (settled || Date.now() - this.lastOutputAt >= quiet)) break;
       if (Date.now() > deadline) throw new FlowerError('agent-not-running', `${this.info_.id} did not become ready in time`);
       await new Promise((r) => setTimeout(r, 50));

@@ -29,6 +29,12 @@ export interface StatusObservation {
   source: StatusSource;
   /** In the same state, keep the reason already known (a vaguer repeat, e.g. a late notification). */
   keepReason?: boolean;
+  /**
+   * The screen shows a dialog no hook reported (see screen-dialog.ts), or that dialog closed. It is
+   * the one screen observation that counts after hooks have spoken: the monitor sends it only for a
+   * dialog that appeared after the agent's last hook report.
+   */
+  dialog?: 'shown' | 'closed';
 }
 
 export const TERMINAL_STATES: ReadonlySet<StatusState> = new Set(['exited', 'killed', 'failed']);
@@ -55,6 +61,16 @@ export function applyObservation(cur: AgentStatus, obs: StatusObservation, now =
   if (obs.source === 'hook') {
     if (obs.state === cur.state && reason === cur.reason && cur.source === 'hook') return { ...cur, hookAt: now };
     return { state: obs.state, reason, since: obs.state === cur.state ? cur.since : iso(now), source: 'hook', hookAt: now };
+  }
+  if (obs.dialog === 'shown') {
+    // Already waiting for the operator: a hook's reason (the tool and its argument) says more.
+    if (cur.state === 'needs-you') return null;
+    return { state: 'needs-you', reason, since: iso(now), source: obs.source, hookAt: cur.hookAt };
+  }
+  if (obs.dialog === 'closed') {
+    // Only what the dialog itself caused is undone: the turn goes on until a hook says otherwise.
+    if (cur.state !== 'needs-you' || cur.source === 'hook') return null;
+    return { state: 'working', reason: null, since: iso(now), source: obs.source, hookAt: cur.hookAt };
   }
   // A fallback guess: only for agents whose hooks have not reported (none configured, or not yet).
   if (cur.hookAt !== null) return null;

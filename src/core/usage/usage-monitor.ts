@@ -6,6 +6,7 @@ import { activityOf, IDLE_AFTER_MS, OUTPUT_QUIET_MS } from './activity.js';
 import { effectiveWindow, usageLevel } from './usage-level.js';
 import { UsageProbe } from './usage-probe.js';
 import type { StatusState } from '../status/agent-status.js';
+import { blockingDialog } from '../status/screen-dialog.js';
 
 /**
  * Usage and activity for every agent: one probe each, and a one-second tick that turns readings,
@@ -13,7 +14,7 @@ import type { StatusState } from '../status/agent-status.js';
  * waiting for input (the cockpit rings) and `rot` when one crosses its refresh threshold.
  */
 export class UsageMonitor {
-  private readonly probes = new Map<string, { agent: Agent; probe: UsageProbe; seen: Seen | null }>();
+  private readonly probes = new Map<string, ProbeEntry>();
   private readonly claimed = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -34,12 +35,12 @@ export class UsageMonitor {
   watch(agent: Agent): void {
     this.unwatch(agent.info.id);
     const probe = new UsageProbe(agent, { sessionFile: this.sessionFileFor(agent.info.id), claimed: this.claimed, onChange: () => this.evaluate(agent.info.id) });
-    this.probes.set(agent.info.id, { agent, probe, seen: null });
+    this.probes.set(agent.info.id, { agent, probe, seen: null, dialog: null });
     probe.start();
     if (!this.timer) {
       this.timer = setInterval(() => {
         const now = Date.now();
-        for (const [id, e] of this.probes) if (!unchangedSince(e.seen, e.agent, now)) this.evaluate(id);
+        for (const [id, e] of this.probes) if (!unchangedSince(e.seen, e.agent, now, e.dialog && !e.dialog.applied ? e.dialog.since + DIALOG_CONFIRM_MS : null)) this.evaluate(id);
       }, 1000);
       this.timer.unref();
     }
@@ -67,6 +68,31 @@ export class UsageMonitor {
 
   stop(): void {
     for (const id of [...this.probes.keys()]) this.unwatch(id);
+  }
+
+  /**
+   * A dialog on the agent's screen that no hook reported makes it needs-you (see screen-dialog.ts);
+   * its closing undoes that. An agent whose hooks report gets a moment to say it first (its
+   * PermissionRequest hook names the tool, which the screen cannot): the dialog counts once it has been
+   * up DIALOG_CONFIRM_MS with no hook report since it appeared. Returns whether one is in force.
+   */
+  private dialog(entry: ProbeEntry): boolean {
+    const { agent } = entry;
+    const now = Date.now();
+    const title = agent.isLive ? blockingDialog(agent.screen.visibleText()) : null;
+    if (title === null) {
+      if (entry.dialog?.applied) agent.observe({ state: 'working', source: 'screen', dialog: 'closed' });
+      entry.dialog = null;
+      return false;
+    }
+    if (!entry.dialog || entry.dialog.title !== title) entry.dialog = { title, since: now, applied: entry.dialog?.applied ?? false };
+    const d = entry.dialog;
+    const hookAt = agent.info.status.hookAt;
+    if (!d.applied && (hookAt === null || (hookAt < d.since && now - d.since >= DIALOG_CONFIRM_MS))) {
+      agent.observe({ state: 'needs-you', reason: `dialog: ${title}`, source: 'screen', dialog: 'shown' });
+      d.applied = true;
+    }
+    return d.applied;
   }
 
   private evaluate(id: string): void {
@@ -108,10 +134,11 @@ export class UsageMonitor {
     const same = JSON.stringify({ ...before.usage, updatedAt: null }) === JSON.stringify({ ...usage, updatedAt: null }) && before.activity === activity;
     // Codex's id comes from its rollout; Claude's changes on /clear (the hook says so): restore resumes the current one.
     const sessionId = r.sessionId && r.sessionId !== before.sessionId ? r.sessionId : before.sessionId;
+    const dialogShown = this.dialog(entry);
     // The guess is fallback evidence for the agent's status: it changes nothing once hooks have spoken.
     const guess = FALLBACK[activity];
     // A process still starting has shown nothing to guess from (no output yet is not "quiet for 5 minutes").
-    if (guess && agent.info.state.kind !== 'starting') agent.observe({ state: guess.state, reason: guess.reason, source: r.turn !== 'unknown' ? 'transcript' : 'screen' });
+    if (guess && !dialogShown && agent.info.state.kind !== 'starting') agent.observe({ state: guess.state, reason: guess.reason, source: r.turn !== 'unknown' ? 'transcript' : 'screen' });
     if (same && sessionId === before.sessionId) return;
     agent.patchInfo({ usage: same ? before.usage : usage, activity, sessionId });
     if (activity === 'waiting' && before.activity !== 'waiting') this.events.waiting(id);
@@ -126,6 +153,23 @@ const FALLBACK: Record<string, { state: StatusState; reason: string | null } | u
   idle: { state: 'idle', reason: 'quiet for 5 minutes' },
   unknown: { state: 'running', reason: null },
 };
+
+interface ProbeEntry {
+  agent: Agent;
+  probe: UsageProbe;
+  seen: Seen | null;
+  dialog: DialogSeen | null;
+}
+
+/** A dialog on an agent's screen: its title, since when, and whether it made the agent needs-you. */
+interface DialogSeen {
+  title: string;
+  since: number;
+  applied: boolean;
+}
+
+/** How long an agent whose hooks report has to report a dialog itself before its screen counts. */
+export const DIALOG_CONFIRM_MS = 1500;
 
 /** What an agent looked like at its last evaluation. */
 interface Seen {
@@ -142,9 +186,9 @@ const FULL_EVERY_MS = 30_000;
  * activity threshold crossed since (a reading that changes evaluates at once, not on the tick).
  * Sixteen silent agents then cost a few comparisons a second instead of sixteen evaluations.
  */
-function unchangedSince(seen: Seen | null, agent: Agent, now: number): boolean {
+function unchangedSince(seen: Seen | null, agent: Agent, now: number, wakeAt: number | null): boolean {
   if (!seen || now - seen.at >= FULL_EVERY_MS) return false;
   if (agent.lastOutputAt !== seen.outputAt || agent.isLive !== seen.live) return false;
   const crossed = (t: number) => seen.at < t && t <= now;
-  return !crossed(seen.outputAt + OUTPUT_QUIET_MS) && !crossed(seen.outputAt + IDLE_AFTER_MS);
+  return !crossed(seen.outputAt + OUTPUT_QUIET_MS) && !crossed(seen.outputAt + IDLE_AFTER_MS) && !(wakeAt !== null && crossed(wakeAt));
 }
