@@ -43,6 +43,12 @@ export const TOOLS: ToolDef[] = [
     run: async (a, request, caller) => request(brief({ op: 'done', id: a.id as number | undefined, summary: a.summary as string | undefined }, caller)),
   },
   {
+    name: 'fail_brief',
+    description: 'Report that a brief cannot be done as asked (say why): the operator decides what next.',
+    input: { id, reason: z.string().describe('why it cannot be done') },
+    run: async (a, request, caller) => request(brief({ op: 'fail', id: a.id as number | undefined, reason: a.reason as string }, caller)),
+  },
+  {
     name: 'list_briefs',
     description: 'The briefs of this repository with their status, lane and agent.',
     input: { status: z.string().optional().describe('only this status: planned, dispatched, unclaimed, claimed, ready, merged, closed, blocked, failed') },

@@ -169,5 +169,15 @@ describe('briefs', () => {
     const other = run(['brief', 'claim', '2', '--agent', 'MAIN/nobody']);
     assert.equal(other.status, 1);
     assert.match(other.stderr, /no agent "MAIN\/nobody"/);
+    // Failing needs a reason, and the operator says which brief; then it is failed with that reason, in its trace.
+    const noReason = run(['brief', 'fail', '2']);
+    assert.equal(noReason.status, 2);
+    assert.equal(noReason.stderr, 'flower-tui: say why it failed (--reason)\n');
+    assert.equal(run(['brief', 'fail', '--reason', 'x']).stderr, 'flower-tui: which brief? give its number\n');
+    ok(run(['brief', 'dispatch', '2']), 'dispatch 2');
+    assert.equal(ok(run(['brief', 'fail', '2', '--reason', 'the spec contradicts itself']), 'fail'), '#2 failed: the spec contradicts itself\n');
+    const d = show(run, 2);
+    assert.deepEqual([d.brief.status, d.brief.reason], ['failed', 'the spec contradicts itself']);
+    assert.ok(d.trace.some((e) => JSON.stringify(e).includes('failed')), 'the failure is in the brief\'s trace');
   });
 });

@@ -40,7 +40,7 @@ describe('MCP server (flower-tui mcp)', () => {
     assert.equal(client.getServerVersion()?.name, 'flower-tui');
 
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['claim_brief', 'complete_brief', 'list_briefs', 'note_brief', 'recall_brief', 'send', 'spawn', 'status', 'wait']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['claim_brief', 'complete_brief', 'fail_brief', 'list_briefs', 'note_brief', 'recall_brief', 'send', 'spawn', 'status', 'wait']);
     assert.ok(tools.every((t) => t.description && t.inputSchema.type === 'object'));
 
     const packet = text(await client.callTool({ name: 'recall_brief', arguments: {} }));
@@ -57,6 +57,10 @@ describe('MCP server (flower-tui mcp)', () => {
 
     const done = JSON.parse(text(await client.callTool({ name: 'complete_brief', arguments: { summary: 'all done' } }))) as { brief: { status: string; reason: string } };
     assert.deepEqual([done.brief.status, done.brief.reason], ['ready', 'all done']);
+    const noReason = (await client.callTool({ name: 'fail_brief', arguments: { reason: ' ' } })) as ToolResult;
+    assert.deepEqual([noReason.isError, text(noReason)], [true, 'say why it failed (--reason)']);
+    const failed = JSON.parse(text(await client.callTool({ name: 'fail_brief', arguments: { reason: 'the API it needs is gone' } }))) as { brief: { status: string; reason: string } };
+    assert.deepEqual([failed.brief.status, failed.brief.reason], ['failed', 'the API it needs is gone'], 'the caller\'s current brief failed, with the reason');
 
     const status = JSON.parse(text(await client.callTool({ name: 'status', arguments: {} }))) as { agents: { id: string }[] };
     assert.ok(status.agents.some((a) => a.id === 'lane-m/echo'));
@@ -83,6 +87,6 @@ describe('MCP server (flower-tui mcp)', () => {
     const badArg = (await client.callTool({ name: 'note_brief', arguments: { id: 'x', text: '' } }).catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }))) as ToolResult;
     assert.equal(badArg.isError, true);
     const still = (await client.listTools()).tools.length;
-    assert.equal(still, 9);
+    assert.equal(still, 10);
   });
 });

@@ -143,6 +143,8 @@ function opFor(a: BriefArgs): BriefOp {
       return { op: 'close', id: idArg(a, true)!, reason: a.reason };
     case 'block':
       return { op: 'block', id: idArg(a, true)!, reason: a.reason ?? '' };
+    case 'fail':
+      return { op: 'fail', id: idArg(a, false), reason: a.reason ?? '' };
     case 'dispatch':
       return { op: 'dispatch', id: idArg(a, true)!, lane: a.lane, agent: a.agent, ephemeral: a.ephemeral === undefined ? undefined : a.ephemeral || true, served: a.served, profile: a.profile };
     case 'claim':
@@ -189,6 +191,7 @@ export async function briefCommand(a: BriefArgs): Promise<void> {
           note: `note added to #${b.id}`,
           close: `closed #${b.id}`,
           block: `#${b.id} is blocked: ${b.reason}`,
+          fail: `#${b.id} failed: ${b.reason}`,
           edit: `#${b.id} updated`,
         };
         return print(a, said[op.op] ?? `#${b.id} ${b.status}`, r);

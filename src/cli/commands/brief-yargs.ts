@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 
 /** `brief <action>`'s options. Only yargs here: the handler's module is imported when it runs. */
-export const BRIEF_ACTIONS = ['add', 'ls', 'show', 'edit', 'note', 'close', 'block', 'dispatch', 'claim', 'done'] as const;
+export const BRIEF_ACTIONS = ['add', 'ls', 'show', 'edit', 'note', 'close', 'block', 'fail', 'dispatch', 'claim', 'done'] as const;
 export type BriefAction = (typeof BRIEF_ACTIONS)[number];
 
 export function briefOptions(y: Argv) {
@@ -9,7 +9,7 @@ export function briefOptions(y: Argv) {
     .positional('action', {
       choices: BRIEF_ACTIONS,
       demandOption: true,
-      describe: 'add TITLE | ls | show N | edit N | note N TEXT | close N | block N | dispatch N | claim [N] | done [N]',
+      describe: 'add TITLE | ls | show N | edit N | note N TEXT | close N | block N | fail [N] | dispatch N | claim [N] | done [N]',
     })
     .positional('args', { type: 'string', array: true, describe: 'the title (add), the brief number, a note\'s text' })
     .option('json', { type: 'boolean', describe: 'machine-readable output' })
@@ -23,7 +23,7 @@ export function briefOptions(y: Argv) {
     .option('profile', { type: 'string', describe: 'with --ephemeral: the agent\'s profile (default: lanes.agents[0])' })
     .option('auto', { type: 'boolean', describe: 'add: dispatched by flower-tui to the first idle agent of a standing lane' })
     .option('status', { type: 'string', describe: 'ls: only this status (planned, dispatched, unclaimed, claimed, ready, merged, closed, blocked, failed)' })
-    .option('reason', { type: 'string', describe: 'close/block: why' })
+    .option('reason', { type: 'string', describe: 'close/block/fail: why' })
     .option('summary', { type: 'string', describe: 'done: what was done' })
     .option('as-agent', { type: 'boolean', describe: 'show: print exactly the packet the agent receives' });
 }

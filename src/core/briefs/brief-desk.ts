@@ -98,6 +98,11 @@ export class BriefDesk {
         if (!cmd.reason.trim()) throw new FlowerError('bad-usage', 'say why it is blocked (--reason)');
         return { brief: this.view(this.move(this.require(cmd.id), 'blocked', by, cmd.reason.trim())) };
       }
+      case 'fail': {
+        if (!cmd.reason.trim()) throw new FlowerError('bad-usage', 'say why it failed (--reason)');
+        const b = this.forCaller(cmd.id, by, ['dispatched', 'claimed', 'ready', 'blocked']);
+        return { brief: this.view(this.move(b, 'failed', by, cmd.reason.trim())) };
+      }
       case 'dispatch':
         return { brief: this.view(await this.dispatch(this.require(cmd.id), cmd, by)) };
       case 'claim':

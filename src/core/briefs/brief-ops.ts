@@ -10,6 +10,8 @@ export type BriefOp =
   | { op: 'note'; id: number; text: string }
   | { op: 'close'; id: number; reason?: string }
   | { op: 'block'; id: number; reason: string }
+  /** It could not be done (the agent gave up, the approach is wrong): `id` defaults to the caller's current brief. */
+  | { op: 'fail'; id?: number; reason: string }
   | { op: 'dispatch'; id: number; lane?: string; agent?: string; ephemeral?: string | true; served?: boolean; profile?: string }
   /** `agent`: who claims (the caller's FLOWER_AGENT, or the operator on an agent's behalf). */
   | { op: 'claim'; id?: number; agent?: string }
