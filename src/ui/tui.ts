@@ -11,6 +11,7 @@ import type { FlowerConfig } from '../config/config.js';
 import { App } from './components/App.js';
 import { dialogRect } from './components/overlay.js';
 import { AttachSession, RESET_AGENT_MODES } from './attach-session.js';
+import { editText } from '../cli/editor.js';
 import { Compositor, type PanePlacement } from './compositor/compositor.js';
 import { handleKey, type Effect, type KeyContext } from './input/grid-keys.js';
 import { tokenizeKeys, type Key } from './input/key-tokens.js';
@@ -404,6 +405,7 @@ export class Tui {
       else if (e.type === 'mergePreview') void this.openMergePreview(e.worktree);
       else if (e.type === 'diff') void this.openDiff(e.worktree);
       else if (e.type === 'briefDetail') void this.openBriefDetail(e.id);
+      else if (e.type === 'editSpec') this.editSpec(e.title, e.spec);
       else if (e.type === 'lane') void this.laneCommand(e.cmd);
       else if (e.type === 'loadTrace') {
         this.loadTrace();
@@ -428,6 +430,28 @@ export class Tui {
           (err) => this.setMessage(describeError(err), 'error'),
         );
     }
+  }
+
+  /**
+   * ctrl-e on a new brief's spec: the terminal is lent to $VISUAL/$EDITOR (grid drawing paused,
+   * the alternate screen and raw mode left), then taken back; the edited spec goes back into the
+   * spec field, so the operator still sees it and adds it with Enter (or Esc).
+   */
+  private editSpec(title: string, spec: string): void {
+    const { stdin, stdout } = this.o;
+    this.compositor.pause();
+    stdin.off('data', this.onInput);
+    stdin.setRawMode?.(false);
+    stdout.write(TERMINAL_RESTORE);
+    const r = editText(spec, 'spec.md');
+    stdin.setRawMode?.(true);
+    stdin.on('data', this.onInput);
+    stdout.write('\x1b[2J' + GRID_MODES_BASE + (this.o.config.ui.mouse ? MOUSE_ON : ''));
+    const d = this.ui.dialog;
+    if (d?.kind === 'briefs') this.ui = { ...this.ui, dialog: { ...d, adding: null, spec: { title, text: 'text' in r ? r.text.replace(/\n+$/, '') : spec } } };
+    this.ui = { ...this.ui, message: 'error' in r ? { text: `${r.error}: the spec is as it was`, level: 'error' } : null };
+    this.compositor.resume();
+    this.update();
   }
 
   private async startAttach(agentId: string): Promise<void> {

@@ -29,8 +29,8 @@ export type Dialog =
   /** The trace, newest first, filtered; `entries` is loaded by the TUI when the view opens or refreshes. */
   | { kind: 'trace'; entries: TraceEntry[]; offset: number; text: string; editing: boolean; scope: 'all' | 'worktree' | 'agent'; lane: string; agent: string | null }
   | { kind: 'pick-profile'; worktree: string; selected: number }
-  /** The briefs (`b`): list by status, the selected one's spec and links; `detail` adds its trace (Enter); `adding` is a title being typed. */
-  | { kind: 'briefs'; selected: number; adding: string | null; detail: BriefDetail | null };
+  /** The briefs (`b`): list by status, the selected one's spec and links; `detail` adds its trace (Enter); `adding` is a title being typed, then `spec` (typed or pasted, or from $EDITOR). */
+  | { kind: 'briefs'; selected: number; adding: string | null; detail: BriefDetail | null; spec?: { title: string; text: string } | null };
 
 export interface SearchMatch {
   /** Absolute line in the agent's buffer (scrollback + screen). */

@@ -88,9 +88,27 @@ describe('briefs in the cockpit', () => {
     press('\x1b[B'); // down: #1
     assert.deepEqual(press('\r'), [{ type: 'briefDetail', id: 1 }]);
     assert.deepEqual(press('D'), [{ type: 'lane', cmd: { type: 'brief', op: 'dispatch', id: 1, lane: 'design', agent: 'design/codex' } }]);
+    // a: the title, Enter, then the spec (empty is fine).
     press('a');
     press('Fix it');
+    assert.deepEqual(press('\r'), [], 'Enter on the title goes on to the spec');
     assert.deepEqual(press('\r'), [{ type: 'lane', cmd: { type: 'brief', op: 'add', title: 'Fix it' } }]);
+    // A pasted spec keeps its lines (CR LF and CR become LF); typing adds to it; Enter adds with it.
+    press('a');
+    press('Two');
+    press('\r');
+    press('\x1b[200~# Spec\r\n\r\n- one\r- two\x1b[201~');
+    press('!');
+    assert.deepEqual(press('\r'), [{ type: 'lane', cmd: { type: 'brief', op: 'add', title: 'Two', spec: '# Spec\n\n- one\n- two!' } }]);
+    // ctrl-e hands the spec so far to $EDITOR; Esc on the spec goes back to the title.
+    press('a');
+    press('Three');
+    press('\r');
+    press('draft');
+    assert.deepEqual(press('\x05'), [{ type: 'editSpec', title: 'Three', spec: 'draft' }]);
+    press('\x1b');
+    assert.equal(ui.dialog?.kind === 'briefs' && ui.dialog.adding, 'Three', 'back at the title');
+    press('\x1b');
     press('\x1b');
     assert.equal(ui.dialog, null);
     ui = { ...ui, focusLane: 'MAIN', focusAgent: null };

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BRIEF_STATUSES, briefLine, parseBriefId } from '../../core/briefs/brief.js';
 import type { BriefDetail, BriefOp, BriefView } from '../../core/briefs/brief-ops.js';
 import { FlowerError } from '../../core/errors.js';
+import { editText } from '../editor.js';
 import { print, withClient, type RepoArgs } from './common.js';
 import type { BriefAction } from './brief-yargs.js';
 
@@ -62,21 +62,12 @@ function idArg(a: BriefArgs, required: boolean): number | undefined {
   return id;
 }
 
-/** Open $EDITOR (then $VISUAL, then vi) on the spec; the edited text, or null when unchanged. */
+/** Open $VISUAL (then $EDITOR, then vi) on the spec; the edited text, or null when unchanged. */
 function editInEditor(spec: string): string | null {
   if (!process.stdin.isTTY) throw new FlowerError('bad-usage', 'no terminal for an editor: pass --spec, --spec-file or --title');
-  const dir = mkdtempSync(path.join(tmpdir(), 'flower-brief-'));
-  const file = path.join(dir, 'spec.md');
-  try {
-    writeFileSync(file, spec, { mode: 0o600 });
-    const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-    const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' });
-    if (r.status !== 0) throw new FlowerError('bad-usage', `the editor (${editor}) exited ${r.status ?? r.signal}: nothing changed`);
-    const next = readFileSync(file, 'utf8');
-    return next === spec ? null : next;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = editText(spec, 'spec.md');
+  if ('error' in r) throw new FlowerError('bad-usage', `${r.error}: nothing changed`);
+  return r.text === spec ? null : r.text;
 }
 
 export function formatBrief(d: BriefDetail): string {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { configCandidates, findConfigFile, loadConfig, repoConfigFile } from '../../config/config.js';
@@ -7,6 +6,7 @@ import { FlowerError, isFlowerError } from '../../core/errors.js';
 import { locateRepo, type RepoLocation } from '../../core/git/repo.js';
 import { redactDeep } from '../../core/store/redact.js';
 import { print, type RepoArgs } from './common.js';
+import { runEditor } from '../editor.js';
 
 // `flower-tui config init|edit|path|show|check`: the repository's own config lives in the git common
 // dir (`<common>/flower/config.json`), outside MAIN's tree, so configuring flower-tui never makes MAIN
@@ -91,10 +91,8 @@ export async function configEditCommand(args: RepoArgs): Promise<void> {
   const repo = await repoOf(args);
   const file = args.config ? path.resolve(args.config) : repoConfigFile(repo.commonDir);
   if (!existsSync(file)) writeConfigFile(file, TEMPLATE);
-  const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-  // Through sh: an editor setting may carry arguments ("code -w"); the file goes as "$1", never spliced in.
-  const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'flower-tui-editor', file], { stdio: 'inherit' });
-  if (r.error || r.status !== 0) throw new FlowerError('bad-usage', `the editor (${editor}) failed${r.status ? ` with exit ${r.status}` : ''}: ${file} is as the editor left it`);
+  const failed = runEditor(file);
+  if (failed) throw new FlowerError('bad-usage', `${failed}: ${file} is as the editor left it`);
   try {
     loadConfig({ file, mainRoot: repo.mainRoot, commonDir: repo.commonDir });
   } catch (e) {

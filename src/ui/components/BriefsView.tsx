@@ -20,6 +20,17 @@ const STATUS_COLOUR: Record<string, string> = {
   failed: 'red',
 };
 
+/** The bottom line: the key hints, or the field being typed. */
+function footer(d: BriefsDialog): string {
+  if (d.spec) {
+    const lines = d.spec.text.split('\n');
+    const shown = d.spec.text ? `${lines.at(-1)}▏${lines.length > 1 ? ` (${lines.length} lines)` : ''}` : '▏';
+    return `spec of "${d.spec.title}": ${shown} (type or paste · ctrl-e $EDITOR · Enter adds · Esc back)`;
+  }
+  if (d.adding !== null) return `new brief title: ${d.adding}▏ (Enter: next, the spec · Esc cancels)`;
+  return '↑↓ select · Enter trace · D dispatch · a add · Esc close';
+}
+
 export function briefStatusWord(b: BriefView): string {
   return b.unclaimed ? 'unclaimed' : b.status;
 }
@@ -36,7 +47,10 @@ export function BriefsView({ dialog, briefs, focusLane, rect }: { dialog: Briefs
   const sideW = Math.max(1, inner - listW - 2);
   const first = Math.max(0, Math.min(sel - Math.floor(rows / 2), list.length - rows));
   const side: { text: string; color?: string; bold?: boolean }[] = [];
-  if (b) {
+  if (dialog.spec) {
+    side.push({ text: `new: ${dialog.spec.title}`, bold: true }, { text: '' });
+    for (const l of (dialog.spec.text || '(the spec: type, paste, or ctrl-e for $EDITOR; empty is fine)').split('\n')) side.push({ text: l, color: dialog.spec.text ? undefined : 'gray' });
+  } else if (b) {
     side.push({ text: `#${b.id} ${b.title}`, bold: true });
     side.push({ text: `${briefStatusWord(b)}${b.reason ? ` — ${b.reason}` : ''}${b.agent ? ` · ${b.agent}` : b.lane ? ` · ${b.lane}` : b.ephemeral ? ` · new lane ${b.ephemeral}` : ''}`, color: STATUS_COLOUR[briefStatusWord(b)] });
     side.push({ text: '' });
@@ -85,8 +99,8 @@ export function BriefsView({ dialog, briefs, focusLane, rect }: { dialog: Briefs
           ))}
         </Box>
       </Box>
-      <Line width={inner} color={dialog.adding !== null ? 'yellow' : 'gray'}>
-        {dialog.adding !== null ? `new brief title: ${dialog.adding}▏ (Enter adds · Esc cancels)` : '↑↓ select · Enter trace · D dispatch · a add · Esc close'}
+      <Line width={inner} color={dialog.adding !== null || dialog.spec ? 'yellow' : 'gray'}>
+        {footer(dialog)}
       </Line>
     </Positioned>
   );

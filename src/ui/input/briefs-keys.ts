@@ -2,7 +2,7 @@ import type { BriefView } from '../../core/briefs/brief-ops.js';
 import type { Dialog, UiState } from '../ui-state.js';
 import { MAIN_LANE } from '../ui-state.js';
 import type { Key } from './key-tokens.js';
-import type { KeyContext, KeyResult } from './grid-keys.js';
+import type { Effect, KeyContext, KeyResult } from './grid-keys.js';
 
 type BriefsDialog = Extract<Dialog, { kind: 'briefs' }>;
 
@@ -14,18 +14,39 @@ export function briefsInOrder(briefs: BriefView[]): BriefView[] {
   return [...briefs].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.id - b.id);
 }
 
+/** The effect that adds a brief (no spec when it is blank). */
+export function addBrief(title: string, spec: string): Effect {
+  return { type: 'lane', cmd: { type: 'brief', op: 'add', title, ...(spec.trim() ? { spec } : {}) } };
+}
+
 export function openBriefs(): BriefsDialog {
   return { kind: 'briefs', selected: 0, adding: null, detail: null };
 }
 
+/** What the spec step turns a paste into: newlines kept (a spec is markdown), CR LF and lone CR as LF. */
+export function pastedSpec(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
 /**
  * Keys of the briefs view (`b`): ↑↓ select, Enter shows the selected brief with its trace, D
- * dispatches it to the focused lane's agent, a adds one (a title; the spec follows with
- * `flower-tui brief edit N`), Esc closes.
+ * dispatches it to the focused lane's agent, a adds one — its title, then its spec (typed or
+ * pasted; ctrl-e opens $EDITOR on it; Enter adds, empty is fine), Esc closes.
  */
 export function handleBriefsKey(ui: UiState, d: BriefsDialog, key: Key, ctx: KeyContext): KeyResult {
   const set = (patch: Partial<BriefsDialog>): KeyResult => ({ ui: { ...ui, message: null, dialog: { ...d, ...patch } }, effects: [] });
   const say = (text: string, level: 'info' | 'error' = 'info'): KeyResult => ({ ui: { ...ui, message: { text, level } }, effects: [] });
+  if (d.spec) {
+    const spec = d.spec;
+    if (key.kind === 'paste') return set({ spec: { ...spec, text: spec.text + pastedSpec(key.text) } });
+    if (key.kind !== 'key') return { ui, effects: [] };
+    if (key.name === 'escape') return set({ spec: null, adding: spec.title });
+    if (key.name === 'backspace') return set({ spec: { ...spec, text: [...spec.text].slice(0, -1).join('') } });
+    if (key.name === 'ctrl-e') return { ui: { ...ui, message: null }, effects: [{ type: 'editSpec', title: spec.title, spec: spec.text }] };
+    if (key.name === 'enter') return { ui: { ...ui, dialog: { ...d, spec: null } }, effects: [addBrief(spec.title, spec.text)] };
+    if ([...key.name].length === 1) return set({ spec: { ...spec, text: spec.text + key.name } });
+    return { ui, effects: [] };
+  }
   if (d.adding !== null) {
     if (key.kind === 'paste') return set({ adding: (d.adding + key.text).replace(/[\r\n\t]+/g, ' ') });
     if (key.kind !== 'key') return { ui, effects: [] };
@@ -34,7 +55,7 @@ export function handleBriefsKey(ui: UiState, d: BriefsDialog, key: Key, ctx: Key
     if (key.name === 'enter') {
       const title = d.adding.trim();
       if (!title) return say('a brief needs a title', 'error');
-      return { ui: { ...ui, dialog: { ...d, adding: null } }, effects: [{ type: 'lane', cmd: { type: 'brief', op: 'add', title } }] };
+      return set({ adding: null, spec: { title, text: '' } });
     }
     if ([...key.name].length === 1) return set({ adding: d.adding + key.name });
     return { ui, effects: [] };

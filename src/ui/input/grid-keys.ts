@@ -27,6 +27,8 @@ export type Effect =
   | { type: 'diff'; worktree: string }
   /** Load a brief with its trace into the briefs view. */
   | { type: 'briefDetail'; id: number }
+  /** Open $VISUAL/$EDITOR on a new brief's spec (the cockpit lends it the terminal), then add the brief. */
+  | { type: 'editSpec'; title: string; spec: string }
   | { type: 'reconnect' };
 
 export interface KeyContext {
