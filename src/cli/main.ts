@@ -140,6 +140,28 @@ try {
           .option('commit', { type: 'string', describe: "commit the worktree's uncommitted changes first, with this message" }),
       async (a) => (await import('./commands/merge-command.js')).mergeCommand({ ...a, worktree: a.worktree }),
     )
+    .command(
+      'ready [lane]',
+      'mark a lane ready: it joins the merge queue (inside a lane\'s worktree, LANE defaults to that lane)',
+      (y) => json(y).positional('lane', { type: 'string', describe: 'lane name (default: the lane of the current directory)' }),
+      async (a) => (await import('./commands/queue-commands.js')).readyCommand({ ...a, lane: a.lane }),
+    )
+    .command(
+      'queue [action] [lane]',
+      'the merge queue: ls (default) | rm LANE | move LANE --to N | up LANE | down LANE | pause | resume',
+      (y) =>
+        json(y)
+          .positional('action', { choices: ['ls', 'rm', 'move', 'up', 'down', 'pause', 'resume'] as const, describe: 'ls: the queue in order, each lane\'s step; rm: take a lane out; move/up/down: reorder; pause/resume: stop or restart the runner (the lane being merged finishes)' })
+          .positional('lane', { type: 'string' })
+          .option('to', { type: 'number', describe: 'move: the new position (1 is the head)' }),
+      async (a) => (await import('./commands/queue-commands.js')).queueCommand({ ...a, action: a.action, lane: a.lane, to: a.to }),
+    )
+    .command(
+      'update <lane>',
+      'bring a lane up to date with MAIN in its own worktree (merge.update: rebase or merge); only a clean lane whose agents are idle',
+      (y) => json(y).positional('lane', { type: 'string', demandOption: true }),
+      async (a) => (await import('./commands/queue-commands.js')).updateCommand({ ...a, lane: a.lane }),
+    )
     .command('brief <action> [args..]', 'briefs: add | ls | show | edit | note | close | block | dispatch | claim | done', (y) => briefOptions(y), async (a) =>
       (await import('./commands/brief-command.js')).briefCommand({ ...a, action: a.action, args: a.args?.map(String) }),
     )

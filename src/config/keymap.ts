@@ -30,6 +30,10 @@ export const DEFAULT_KEYS: Record<KeyAction, string[]> = {
   briefs: ['b'],
   // The space bar: the key reader names it by its character.
   inbox: [' '],
+  ready: ['M'],
+  update: ['u'],
+  queueUp: ['<'],
+  queueDown: ['>'],
 };
 
 export interface Keymap {

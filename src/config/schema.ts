@@ -114,6 +114,7 @@ export const LANES_DEFAULT = {
   agents: [] as string[],
   defaultLane: 'standing' as 'standing' | 'ephemeral',
   defaultKind: 'code-only' as 'served' | 'code-only',
+  autoUpdate: false,
 };
 export const LanesSchema = z.strictObject({
   /** Branch name = prefix + lane name (e.g. "lane/"). */
@@ -142,6 +143,8 @@ export const LanesSchema = z.strictObject({
   agents: z.array(z.string().min(1)).default([]),
   defaultLane: z.enum(['standing', 'ephemeral']).default('standing'),
   defaultKind: z.enum(['served', 'code-only']).default('code-only'),
+  /** After each merge into MAIN, bring every clean standing lane whose agents are idle up to date (merge.update). */
+  autoUpdate: z.boolean().default(false),
 });
 
 /**
@@ -165,6 +168,7 @@ export const MERGE_DEFAULT = {
   healthTimeoutMs: 60_000,
   baseline: false,
   flagged: DEFAULT_FLAGGED,
+  update: 'rebase' as 'rebase' | 'merge',
 };
 export const MergeSchema = z.strictObject({
   strategy: z.enum(['ff-only', 'no-ff', 'squash']).default('no-ff'),
@@ -178,6 +182,8 @@ export const MergeSchema = z.strictObject({
   baseline: z.boolean().default(false),
   /** Paths that need a human's attention after the merge (glob: ** any depth, * one segment). */
   flagged: z.array(z.strictObject({ pattern: z.string().min(1), message: z.string().min(1) })).default(DEFAULT_FLAGGED),
+  /** How the queue (and `update`, `u`) brings a lane up to date with MAIN, in the lane's worktree: rebase onto MAIN, or merge MAIN in. */
+  update: z.enum(['rebase', 'merge']).default('rebase'),
 });
 
 /** The MAIN monitor: health every N ms (0 = never), git's safety poll, and an optional read-only ops process. */
@@ -218,6 +224,10 @@ export const KEY_ACTIONS = [
   'diff',
   'briefs',
   'inbox',
+  'ready',
+  'update',
+  'queueUp',
+  'queueDown',
 ] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 
@@ -263,8 +273,12 @@ export const ConfigSchema = z.strictObject({
   sandbox: SandboxSchema.default(SANDBOX_DEFAULT),
   /** Briefs: a dispatched brief not claimed within claimTimeoutMs is shown as unclaimed. */
   briefs: z
-    .strictObject({ claimTimeoutMs: durationMs(1000).default(600_000) })
-    .default({ claimTimeoutMs: 600_000 }),
+    .strictObject({
+      claimTimeoutMs: durationMs(1000).default(600_000),
+      /** `brief done` marks the brief's lane ready: it joins the merge queue (false: merge by hand). */
+      queueOnDone: z.boolean().default(true),
+    })
+    .default({ claimTimeoutMs: 600_000, queueOnDone: true }),
   /** Offer flower-tui's MCP server (briefs, status, send…) to the agents it starts (Claude Code via --mcp-config). */
   mcp: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
 });

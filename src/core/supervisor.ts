@@ -27,6 +27,10 @@ import { isResultCommand, type ResultCommand } from './result-commands.js';
 import { BriefDesk } from './briefs/brief-desk.js';
 import { openBriefDesk } from './briefs/brief-host.js';
 import { mcpArgs } from './agents/mcp-args.js';
+import { openMergeQueue, type MergeQueue } from './merge/queue-host.js';
+import { executeQueueCommand } from './merge/queue-commands.js';
+import { updateOne } from './merge/lane-keeper.js';
+import type { MergeResult } from './merge/merge-pipeline.js';
 
 /** The ops process shown in MAIN's pane. */
 const OPS_AGENT = 'MAIN/ops';
@@ -122,6 +126,8 @@ export class Supervisor extends EventEmitter {
   /** Agents' real args, for restore only (state and trace keep them redacted). */
   private readonly argsFile: AgentArgsFile | null;
   readonly briefs: BriefDesk;
+  /** The merge queue and the lanes kept current (core/merge/queue-host.ts). */
+  readonly mergeQueue: MergeQueue;
   private autoDispatchTimer: NodeJS.Timeout | null = null;
 
   private constructor(opts: SupervisorOptions) {
@@ -214,6 +220,30 @@ export class Supervisor extends EventEmitter {
       addLane: async (name, o, actor) => this.lanes.add({ name, lane: 'ephemeral', kind: o.served ? 'served' : 'code-only', agents: [o.profile] }, actor),
       changed: () => this.queueSnapshot(),
     });
+    this.mergeQueue = openMergeQueue({
+      mainRoot: this.repo.mainRoot,
+      stateDir: flowerDir,
+      store: this.store,
+      merges: this.merges,
+      config: () => this.config,
+      worktrees: () => this.worktrees,
+      agents: () => [...this.agents.values()].map((a) => a.info),
+      laneKind: (name) => this.stateWorktrees()[name]?.lane ?? 'standing',
+      record: (e) => this.record(e),
+      notify: (text, level) => this.notify(text, level),
+      changed: () => this.queueSnapshot(),
+      refreshGit: () => this.refreshGit(),
+      send: async (agent, text) => void (await this.dispatch({ type: 'send', agent, text, enter: true, timeoutMs: 60_000 }, 'policy')),
+      removeLane: async (name) => void (await this.lanes.remove(name, false, 'policy')),
+      sandbox: (worktree, cwd) => this.sandboxFor(worktree, cwd),
+      merged: (r) => this.afterMerge(r),
+    });
+  }
+
+  /** Every merge that ends, from the queue or by hand: briefs link it; other lanes are kept current. */
+  private afterMerge(r: MergeResult): void {
+    this.briefs.merged(r.worktree, r.outcome, r.postMerge, r.message);
+    void this.mergeQueue.afterMerge(r);
   }
 
   static async open(opts: SupervisorOptions): Promise<Supervisor> {
@@ -223,6 +253,8 @@ export class Supervisor extends EventEmitter {
       s.watcher = new GitWatcher({ commonDir: s.repo.commonDir, refresh: () => s.refreshGit() });
     }
     await s.refreshGit();
+    // A queue found mid-step (the server stopped during it) is re-validated before it runs on.
+    await s.mergeQueue.start();
     // Auto briefs wait for an idle agent of a standing lane: look every 2 s (nothing to do costs a filter).
     s.autoDispatchTimer = setInterval(() => void s.briefs.autoDispatch(), 2000);
     s.autoDispatchTimer.unref();
@@ -247,6 +279,7 @@ export class Supervisor extends EventEmitter {
       merge: this.merges.view,
       monitor: { ...this.mainMonitor.snapshot(this.main.changed, this.agents.has(OPS_AGENT) ? OPS_AGENT : null), config: { file: this.config.source, problem: this.configIssue } },
       briefs: this.briefs.open(),
+      queue: this.mergeQueue.runner.state,
     };
   }
 
@@ -263,6 +296,7 @@ export class Supervisor extends EventEmitter {
   private queueSnapshot(): void {
     if (this.snapshotQueued || this.closed) return;
     this.snapshotQueued = true;
+    this.mergeQueue?.runner.poke(); // a head waiting for idle agents looks again
     // Coalesce: a burst of changes (several agents starting) becomes one snapshot event.
     queueMicrotask(() => {
       this.snapshotQueued = false;
@@ -478,11 +512,26 @@ export class Supervisor extends EventEmitter {
         return this.merges.preview(cmd.worktree);
       case 'merge': {
         const r = await this.merges.merge(cmd.worktree, actor, { commitMessage: cmd.commitMessage });
-        this.briefs.merged(r.worktree, r.outcome, r.postMerge, r.message);
+        this.afterMerge(r);
         return r;
       }
-      case 'brief':
-        return this.briefs.execute(cmd);
+      case 'brief': {
+        const r = await this.briefs.execute(cmd);
+        // A brief done with a lane: that lane is ready, it joins the merge queue.
+        const lane = cmd.op === 'done' && this.config.briefs.queueOnDone ? (r as { brief?: { lane?: string | null } } | undefined)?.brief?.lane : null;
+        if (lane && !this.mergeQueue.runner.state.entries.some((e) => e.lane === lane)) {
+          try {
+            this.mergeQueue.runner.ready(lane, `brief #${(r as { brief: { id: number } }).brief.id}`, actor);
+          } catch (e) {
+            this.notify(`brief done, but ${lane} could not join the merge queue: ${describeError(e)}`, 'error');
+          }
+        }
+        return r;
+      }
+      case 'queue':
+        return executeQueueCommand(this.mergeQueue.runner, cmd, actor);
+      case 'updateLane':
+        return updateOne(this.mergeQueue.keeper, cmd.worktree, actor);
       case 'cancelMerge':
         return { cancelled: this.merges.cancel() };
       case 'dismissMerge':
@@ -520,6 +569,7 @@ export class Supervisor extends EventEmitter {
   }
 
   forgetLane(name: string): void {
+    this.mergeQueue.runner.laneRemoved(name);
     if (this.store) this.store.update((s) => delete s.worktrees[name]);
     else delete this.memoryLanes[name];
   }
@@ -889,6 +939,7 @@ export class Supervisor extends EventEmitter {
     this.watcher?.close();
     this.monitor.stop();
     this.mainMonitor.stop();
+    this.mergeQueue.runner.close();
     this.merges.cancel();
     await Promise.all([...this.agents.values()].map((a) => a.kill()));
     this.store?.flush();

@@ -5,6 +5,7 @@
  */
 
 import type { MergeView } from './merge/merge-coordinator.js';
+import type { QueueState } from './merge/merge-queue.js';
 import type { BriefCommand, BriefView } from './briefs/brief-ops.js';
 import type { AgentStatus, WaitTarget } from './status/agent-status.js';
 
@@ -150,6 +151,8 @@ export interface Snapshot {
   monitor: MonitorView;
   /** Every brief not closed, oldest first. */
   briefs: BriefView[];
+  /** The merge queue: lanes waiting to land, in order, the head's step; lanes recently taken out. */
+  queue?: QueueState;
 }
 
 export interface MonitorView {
@@ -192,6 +195,14 @@ export type SupervisorCommand =
   | { type: 'cancelMerge' }
   | { type: 'dismissMerge' }
   | { type: 'diff'; worktree: string }
+  /** The merge queue: mark a lane ready (it joins the queue), list, take out, reorder, pause, resume. */
+  | { type: 'queue'; op: 'ready'; lane: string; by?: string }
+  | { type: 'queue'; op: 'list' }
+  | { type: 'queue'; op: 'rm'; lane: string }
+  | { type: 'queue'; op: 'move'; lane: string; to: number | 'up' | 'down' }
+  | { type: 'queue'; op: 'pause' | 'resume' }
+  /** Bring a lane up to date with MAIN in its own worktree (clean, agents idle; merge.update). */
+  | { type: 'updateLane'; worktree: string }
   /** Briefs: add, list, show, edit, note, close, block, dispatch, claim, done, packet (see briefs/brief-ops.ts). */
   | BriefCommand
   /** An agent reporting its own state (its hooks, or `flower-tui report`). */

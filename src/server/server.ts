@@ -272,6 +272,8 @@ export class FlowerServer {
       case 'dismissMerge':
       case 'diff':
       case 'brief':
+      case 'queue':
+      case 'updateLane':
         return ((await this.supervisor.laneCommand(req, actor)) ?? null) as ServerResult;
       default:
         return (await this.supervisor.dispatch(req, actor)) ?? null;

@@ -27,6 +27,10 @@ export const ACTION_HELP: Record<KeyAction, string> = {
   diff: 'diff of the focused worktree against MAIN',
   briefs: 'briefs: list, show (Enter), dispatch to the focused lane (D), add (a)',
   inbox: 'jump to who needs you (again: the next)',
+  ready: 'mark the focused worktree ready: it joins the merge queue',
+  update: 'update the focused worktree onto MAIN (clean, agents idle; merge.update)',
+  queueUp: 'move the focused worktree earlier in the merge queue',
+  queueDown: 'move the focused worktree later in the merge queue',
 };
 
 /** "ctrl-q" → "Ctrl-Q", "shift-tab" → "Shift-Tab", "enter" → "Enter": for help and hints. */

@@ -563,6 +563,12 @@ export class Tui {
       } else if (cmd.type === 'merge') {
         const m = r as unknown as { outcome: string; message: string } | null;
         if (m) this.setMessage(m.message, m.outcome === 'merged' ? 'info' : 'error');
+      } else if (cmd.type === 'queue' && (cmd.op === 'ready' || cmd.op === 'move')) {
+        const q = r as unknown as { lane?: string; position?: number } | null;
+        if (q?.lane) this.setMessage(cmd.op === 'ready' ? `${q.lane} is ready: position ${q.position} in the merge queue` : `${q.lane} is now at position ${q.position} in the merge queue`, 'info');
+      } else if (cmd.type === 'updateLane') {
+        const u = r as unknown as { message?: string } | null;
+        if (u?.message) this.setMessage(u.message, 'info');
       }
       this.update();
     } catch (err) {

@@ -30,6 +30,8 @@ function newRepo(worktrees: string[], extra: Record<string, unknown> = {}, workM
       },
       restore: 'auto',
       merge: { strategy: 'no-ff' },
+      // These tests merge by hand; `brief done` joining the merge queue is tested in merge-queue.test.ts.
+      briefs: { queueOnDone: false },
       ...extra,
     }),
   );

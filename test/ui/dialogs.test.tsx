@@ -51,11 +51,12 @@ describe('help', () => {
     assert.match(text, /arrows +focus the pane that way/);
     assert.match(text, /Tab \/ Shift-Tab +focus next \/ previous agent/);
     assert.match(text, /w \/ W +new worktree \(a lane\) \/ remove the focused one/);
-    for (const a of KEY_ACTIONS.filter((x) => !['left', 'right', 'up', 'down', 'next', 'prev', 'newWorktree', 'removeWorktree', 'respawn', 'refresh', 'merge', 'diff', 'trace', 'briefs'].includes(x))) {
+    for (const a of KEY_ACTIONS.filter((x) => !['left', 'right', 'up', 'down', 'next', 'prev', 'newWorktree', 'removeWorktree', 'respawn', 'refresh', 'merge', 'diff', 'trace', 'briefs', 'ready', 'update', 'queueUp', 'queueDown'].includes(x))) {
       const keys = r.keymap.bindings[a].map(keyLabel).join(' / ');
       assert.ok(lines.some((l) => l.startsWith(keys + ' ') && l.endsWith(ACTION_HELP[a])), `${a}: "${keys}" … "${ACTION_HELP[a]}" in\n${text}`);
     }
     assert.match(text, /1 … 9 +focus pane N \(1 = MAIN\)/);
+    assert.match(text, /M \/ u \/ < > +merge queue: ready \/ update onto MAIN \/ move up, down$/m);
     assert.match(text, /l \/ b +the trace \/ briefs \(D dispatches one here, a adds\)/);
     assert.match(text, /scroll mode +↑↓ PgUp PgDn g G · \/ search · n N · Esc/);
     assert.match(text, /Ctrl-Q +detach back to the grid/);

@@ -869,3 +869,39 @@ describe('reconcileFocus', () => {
     assert.equal(focusOf(r.ui), 'feature-auth:feature-auth/claude');
   });
 });
+
+describe('merge queue keys', () => {
+  const onLane = (h: Harness, lane: string) => (h.ui = { ...h.ui, focusLane: lane, focusAgent: null });
+  test('M marks the focused lane ready; already queued says where; never MAIN', () => {
+    const h = harness();
+    assert.match(h.press('M').ui.message?.text ?? '', /focus a worktree to mark it ready/);
+    onLane(h, 'design');
+    assert.deepEqual(h.press('M').effects, [{ type: 'lane', cmd: { type: 'queue', op: 'ready', lane: 'design' } }]);
+    h.snapshot.queue = { entries: [{ lane: 'design', by: 'operator', at: '', step: 'queued', stepAt: null, detail: null, mainAt: null, tested: null }], paused: false, pausedReason: null, out: [] };
+    const again = h.press('M');
+    assert.deepEqual(again.effects, []);
+    assert.equal(again.ui.message?.text, 'design is already in the merge queue (position 1); < / > move it');
+  });
+
+  test('< and > move a queued lane; a lane not in the queue says how to queue it', () => {
+    const h = harness();
+    onLane(h, 'design');
+    assert.equal(h.press('<').ui.message?.text, 'design is not in the merge queue (M marks it ready)');
+    h.snapshot.queue = { entries: [{ lane: 'design', by: 'operator', at: '', step: 'queued', stepAt: null, detail: null, mainAt: null, tested: null }], paused: false, pausedReason: null, out: [] };
+    assert.deepEqual(h.press('<').effects, [{ type: 'lane', cmd: { type: 'queue', op: 'move', lane: 'design', to: 'up' } }]);
+    assert.deepEqual(h.press('>').effects, [{ type: 'lane', cmd: { type: 'queue', op: 'move', lane: 'design', to: 'down' } }]);
+  });
+
+  test('u updates the focused lane; refused in one line when up to date, dirty, or MAIN', () => {
+    const h = harness();
+    assert.match(h.press('u').ui.message?.text ?? '', /^MAIN is not updated: it receives merges/);
+    onLane(h, 'design');
+    const wt = h.snapshot.worktrees.find((w) => w.name === 'design')!;
+    wt.lane = { lane: 'standing', kind: null, port: null, ahead: 1, behind: 2, dirty: 0, setup: null };
+    assert.deepEqual(h.press('u').effects, [{ type: 'lane', cmd: { type: 'updateLane', worktree: 'design' } }]);
+    wt.lane = { ...wt.lane, dirty: 3 };
+    assert.equal(h.press('u').ui.message?.text, 'design has 3 uncommitted changes: commit them, then update');
+    wt.lane = { ...wt.lane, dirty: 0, behind: 0 };
+    assert.equal(h.press('u').ui.message?.text, 'design is up to date with MAIN');
+  });
+});

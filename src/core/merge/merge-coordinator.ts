@@ -74,7 +74,7 @@ export class MergeCoordinator {
     return true;
   }
 
-  async merge(name: string, actor: TraceActor, opts: { commitMessage?: string } = {}): Promise<MergeResult> {
+  async merge(name: string, actor: TraceActor, opts: { commitMessage?: string; onProgress?: (p: MergeProgress) => void } = {}): Promise<MergeResult> {
     const w = this.lane(name);
     if (this.view?.running) throw new FlowerError('merge-locked', `a merge of ${this.view.worktree} is running`);
     this.abort = new AbortController();
@@ -85,6 +85,7 @@ export class MergeCoordinator {
     this.host.record({ actor, action: 'merge', target: w.name, details: { strategy: this.host.config().merge.strategy, branch: w.branch }, outcome: 'started' });
     let pending: NodeJS.Timeout | null = null;
     const onProgress = (p: MergeProgress) => {
+      opts.onProgress?.(p); // the queue persists its step before the step runs (a restart knows where it was)
       const last = view.steps[view.steps.length - 1];
       if (last && last.step === p.step) Object.assign(last, { status: p.status, line: p.status === 'running' && p.line && last.line && p.step !== 'merge' ? last.line : (p.line ?? last.line) });
       else view.steps.push({ step: p.step, status: p.status, line: p.line });

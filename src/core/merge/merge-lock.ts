@@ -7,7 +7,7 @@ import { FlowerError } from '../errors.js';
  * One merge at a time, across processes (two cockpits, a CLI, an orchestrating agent): a lock in the
  * repository's state dir. The holder's pid is written beside it so a refusal can say who holds it.
  */
-export async function acquireMergeLock(stateDir: string): Promise<() => Promise<void>> {
+export async function acquireMergeLock(stateDir: string, retried = false): Promise<() => Promise<void>> {
   const target = path.join(stateDir, 'merge');
   const pidFile = path.join(stateDir, 'merge.pid');
   try {
@@ -25,9 +25,27 @@ export async function acquireMergeLock(stateDir: string): Promise<() => Promise<
         await new Promise((r) => setTimeout(r, 20));
         pid = readPid(pidFile);
       }
+      // Its holder was killed (a server killed mid-merge): the lock would only go stale after 30 s,
+      // and the next server's queue would wait for that. A dead holder holds nothing: take it over.
+      if (!retried && pid && Number(pid) !== process.pid && !alive(Number(pid))) {
+        rmSync(pidFile, { force: true });
+        // proper-lockfile only unlocks its own locks; the lock is a directory.
+        rmSync(`${target}.lock`, { recursive: true, force: true });
+        return acquireMergeLock(stateDir, true);
+      }
       throw new FlowerError('merge-locked', `locked by pid ${pid ?? '?'}: another merge is running`);
     }
     throw e;
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return true; // unknown: assume held
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

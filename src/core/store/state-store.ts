@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LowSync } from 'lowdb';
 import { AtomicJsonFile, moveAside } from './atomic-json-file.js';
 import { redactDeep } from './redact.js';
+import { normaliseQueue, type QueueState } from '../merge/merge-queue.js';
 
 /** An agent as remembered across restarts. */
 export interface AgentRecord {
@@ -38,6 +39,8 @@ export interface FlowerState {
   worktrees: Record<string, WorktreeRecord>;
   agents: AgentRecord[];
   ui: { focusLane: string | null; focusAgent: string | null };
+  /** The merge queue, with the head's step: a restart resumes (or stops cleanly) from here. */
+  queue?: QueueState;
 }
 
 export const STATE_FILE = 'state.json';
@@ -55,6 +58,7 @@ function normalise(raw: unknown): FlowerState {
     worktrees: r.worktrees && typeof r.worktrees === 'object' ? r.worktrees : {},
     agents: Array.isArray(r.agents) ? r.agents.filter((a) => a && typeof a.id === 'string' && typeof a.profile === 'string') : [],
     ui: { focusLane: r.ui?.focusLane ?? null, focusAgent: r.ui?.focusAgent ?? null },
+    queue: normaliseQueue(r.queue),
   };
 }
 

@@ -82,6 +82,7 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0, now =
           scrollDepth={scrollDepth}
           newAgentKey={newKey}
           briefOf={briefOf}
+          queue={snapshot.queue ?? null}
           now={now}
         />
       ))}

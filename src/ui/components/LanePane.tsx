@@ -1,6 +1,7 @@
 import React from 'react';
 import { Text } from 'ink';
 import type { AgentInfo, WorktreeInfo } from '../../core/types.js';
+import type { QueueState } from '../../core/merge/merge-queue.js';
 import { statusLabel } from '../../core/status/agent-status.js';
 import { agentIsLive } from '../../core/types.js';
 import { formatUptime } from '../../cli/format-status.js';
@@ -26,6 +27,8 @@ interface Props {
   newAgentKey: string;
   /** The brief an agent is on ("#12 Title", "unclaimed" when not picked up), if any. */
   briefOf?: (agent: string) => { label: string; unclaimed: boolean } | null;
+  /** The merge queue: the lane's place in it, or why it was taken out. */
+  queue?: QueueState | null;
   now: number;
 }
 
@@ -60,7 +63,7 @@ function AgentHeader({ agent, focused, scrollInfo, brief, now }: { agent: AgentI
 }
 
 /** One worktree: a border with its name, and each agent's header over the space its screen is drawn in. */
-export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf, now }: Props) {
+export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf, queue, now }: Props) {
   const r = lane.rect;
   // A lane with an agent waiting on the operator is marked, even for agents below its last visible slot.
   const laneAgents = [...agents.values()].filter((a) => a.worktree === lane.name);
@@ -71,6 +74,12 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
   const hidden = lane.hiddenAgents ? ` +${lane.hiddenAgents} more` : '';
   const l = worktree?.lane;
   const setup = l?.setup;
+  // Its place in the merge queue, or why the queue took it out (until it is marked ready again).
+  const qAt = queue?.entries.findIndex((e) => e.lane === lane.name) ?? -1;
+  const qEntry = qAt === -1 ? null : queue!.entries[qAt]!;
+  const queued = qEntry ? (qEntry.step === 'queued' ? `queued #${qAt + 1}` : `merging: ${qEntry.step === 'waiting' ? 'waiting for idle' : qEntry.step}`) : null;
+  const lastOut = qEntry ? null : queue?.out.filter((o) => o.lane === lane.name).at(-1);
+  const out = lastOut && lastOut.outcome !== 'merged' && lastOut.outcome !== 'removed' ? lastOut.outcome.replace('-', ' ') : null;
   return (
     <>
       <Positioned rect={r} borderStyle={focusedLane ? 'bold' : 'round'} borderColor={borderColour} />
@@ -84,9 +93,13 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
           {l && l.ahead !== null ? (
             <Text color={l.ahead ? 'green' : theme.hint}>
               {' '}
-              · ↑{l.ahead} ↓{l.behind}
+              · ↑{l.ahead}
             </Text>
           ) : null}
+          {/* MAIN moved on (another lane merged): say it in words, it is what makes the next merge conflict. */}
+          {l?.behind ? <Text color="yellow"> · behind MAIN by {l.behind}</Text> : l && l.ahead !== null ? <Text color={theme.hint}> ↓0</Text> : null}
+          {queued ? <Text color="cyan"> · {queued}</Text> : null}
+          {out ? <Text color={theme.error} bold> · {out}</Text> : null}
           {l?.dirty ? <Text color="yellow"> · ✎ {l.dirty} changed</Text> : null}
           {setup?.state === 'running' ? (
             <Text color="cyan">

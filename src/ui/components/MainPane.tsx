@@ -6,6 +6,7 @@ import { Positioned } from './Positioned.js';
 import { SANDBOX_MARK, theme } from './theme.js';
 import { cleanForTerminal } from '../../core/terminal-text.js';
 import { agentIsLive } from '../../core/types.js';
+import { queueLine } from '../../core/merge/merge-queue.js';
 
 function ago(iso: string | null, now: number): string {
   if (!iso) return 'never';
@@ -94,7 +95,18 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
       <Text color={theme.hint}>merges: none yet</Text>
     ),
   );
-  const ready = (snapshot.briefs ?? []).filter((b) => b.status === 'ready');
+  // The merge queue in order, the head with its step and how long it has taken.
+  const q = snapshot.queue;
+  const qLine = q ? queueLine(q, now) : null;
+  const lastOut = q?.out.at(-1);
+  if (qLine)
+    lines.push(
+      <Text>
+        <Text color={q!.paused ? theme.warn : 'cyan'}>{cleanForTerminal(qLine)}</Text>
+        {lastOut && lastOut.outcome !== 'merged' ? <Text color={theme.error}>{cleanForTerminal(`  ✗ ${lastOut.lane} ${lastOut.outcome}`)}</Text> : null}
+      </Text>,
+    );
+  const ready = (snapshot.briefs ?? []).filter((b) => b.status === 'ready' && !(q?.entries ?? []).some((e) => e.lane === b.lane));
   if (ready.length)
     lines.push(
       <Text>

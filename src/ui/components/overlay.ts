@@ -9,20 +9,21 @@ import type { Dialog } from '../ui-state.js';
 export function helpLines(keymap: Keymap): [string, string][] {
   // Related actions share a line: the help must fit an 80×24 terminal whole.
   const k = (a: KeyAction) => keymap.bindings[a].map(keyLabel).join('/');
-  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree', 'respawn', 'refresh', 'merge', 'diff', 'trace', 'briefs']);
+  const merged = new Set<KeyAction>(['next', 'prev', 'left', 'right', 'up', 'down', 'newWorktree', 'removeWorktree', 'respawn', 'refresh', 'merge', 'diff', 'trace', 'briefs', 'ready', 'update', 'queueUp', 'queueDown']);
   const arrows = (['left', 'right', 'up', 'down'] as const).map(k);
   const lines: [string, string][] = [
     [`${k('next')} / ${k('prev')}`, 'focus next / previous agent'],
     [arrows.join(' ') === 'Left Right Up Down' ? 'arrows' : arrows.join(' '), 'focus the pane that way (↑↓: agents of a pane too)'],
-    ['1 … 9', 'focus pane N (1 = MAIN)'],
+    ['1 … 9', 'focus pane N (1 = MAIN) · a click focuses too'],
     ...KEY_ACTIONS.filter((a) => !merged.has(a)).map((a): [string, string] => [keymap.bindings[a].map(keyLabel).join(' / '), ACTION_HELP[a]]),
     [`${k('respawn')} / ${k('refresh')}`, 'respawn / refresh (new session + hand-off) the agent'],
     [`${k('newWorktree')} / ${k('removeWorktree')}`, 'new worktree (a lane) / remove the focused one'],
     [`${k('merge')} / ${k('diff')}`, 'merge the worktree into MAIN (preview first) / its diff'],
     [`${k('trace')} / ${k('briefs')}`, 'the trace / briefs (D dispatches one here, a adds)'],
+    [`${k('ready')} / ${k('update')} / ${k('queueUp')} ${k('queueDown')}`, 'merge queue: ready / update onto MAIN / move up, down'],
   ];
-  lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc']);
-  lines.push(['mouse', 'click focuses · wheel scrolls']);
+  // The mouse shares lines with what it also does (the help must fit 80×24 whole).
+  lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc · or the wheel']);
   return lines;
 }
 

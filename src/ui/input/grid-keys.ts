@@ -294,6 +294,25 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to merge it into MAIN');
       if (ctx.snapshot.merge?.running) return none({ ...ui, dialog: { kind: 'merge' } });
       return { ui: { ...ui, message: { text: `preparing the merge preview of ${ui.focusLane}…`, level: 'info' } }, effects: [{ type: 'mergePreview', worktree: ui.focusLane }] };
+    case 'ready': {
+      if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to mark it ready for the merge queue');
+      const at = (ctx.snapshot.queue?.entries ?? []).findIndex((e) => e.lane === ui.focusLane);
+      if (at !== -1) return info(ui, `${ui.focusLane} is already in the merge queue (position ${at + 1}); ${ctx.keymap.bindings.queueUp[0]} / ${ctx.keymap.bindings.queueDown[0]} move it`);
+      return { ui: { ...ui, message: { text: `marking ${ui.focusLane} ready…`, level: 'info' } }, effects: [{ type: 'lane', cmd: { type: 'queue', op: 'ready', lane: ui.focusLane } }] };
+    }
+    case 'queueUp':
+    case 'queueDown': {
+      if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a queued worktree to move it in the merge queue');
+      if (!(ctx.snapshot.queue?.entries ?? []).some((e) => e.lane === ui.focusLane)) return info(ui, `${ui.focusLane} is not in the merge queue (${ctx.keymap.bindings.ready[0]} marks it ready)`);
+      return { ui, effects: [{ type: 'lane', cmd: { type: 'queue', op: 'move', lane: ui.focusLane, to: action === 'queueUp' ? 'up' : 'down' } }] };
+    }
+    case 'update': {
+      if (ui.focusLane === MAIN_LANE) return info(ui, 'MAIN is not updated: it receives merges — focus a worktree');
+      const wt = ctx.snapshot.worktrees.find((w) => w.name === ui.focusLane);
+      if (wt?.lane?.behind === 0) return info(ui, `${ui.focusLane} is up to date with MAIN`);
+      if (wt?.lane?.dirty) return info(ui, `${ui.focusLane} has ${wt.lane.dirty} uncommitted change${wt.lane.dirty === 1 ? '' : 's'}: commit them, then update`);
+      return { ui: { ...ui, message: { text: `updating ${ui.focusLane} onto MAIN…`, level: 'info' } }, effects: [{ type: 'lane', cmd: { type: 'updateLane', worktree: ui.focusLane } }] };
+    }
     case 'diff':
       if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to see its diff against MAIN');
       return { ui, effects: [{ type: 'diff', worktree: ui.focusLane }] };
