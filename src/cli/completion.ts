@@ -7,7 +7,7 @@ import type { Snapshot } from '../core/types.js';
 // none running (or outside a repository) only the commands and options are offered.
 
 const AGENT_COMMANDS = new Set(['send', 'kill', 'respawn', 'refresh']);
-const LANE_COMMANDS = new Set(['spawn', 'merge']);
+const LANE_COMMANDS = new Set(['spawn', 'merge', 'ready', 'update']);
 
 export async function liveCompletions(words: readonly string[], repo?: string): Promise<string[]> {
   const cmd = words[0];

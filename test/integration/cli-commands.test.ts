@@ -44,6 +44,10 @@ const COMMANDS: [string, string[]][] = [
   ['config', ['init']],
   ['config', ['check']],
   ['brief', ['ls']],
+  ['ready', ['lane']],
+  ['queue', []],
+  ['queue', ['pause']],
+  ['update', ['lane']],
 ];
 
 describe('CLI commands (built, lazily loaded)', () => {
@@ -56,7 +60,7 @@ describe('CLI commands (built, lazily loaded)', () => {
       const v = run(entry, ['--version']);
       assert.equal(v.status, 0, v.stderr);
       assert.equal(v.stdout.trim(), VERSION);
-      for (const cmd of ['', 'demo', 'status', 'spawn', 'send', 'log', 'worktree', 'merge', 'refresh', 'kill', 'respawn', 'report', 'wait', 'server', 'config', 'brief', 'mcp']) {
+      for (const cmd of ['', 'demo', 'status', 'spawn', 'send', 'log', 'worktree', 'merge', 'refresh', 'kill', 'respawn', 'report', 'wait', 'server', 'config', 'brief', 'mcp', 'ready', 'queue', 'update']) {
         const r = run(entry, [...(cmd ? [cmd] : []), '--help']);
         assert.equal(r.status, 0, `${cmd || '(cockpit)'} --help: ${r.stderr}`);
         assert.equal(r.stderr, '');

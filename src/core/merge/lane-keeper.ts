@@ -50,7 +50,7 @@ export async function updateOne(host: KeeperHost, name: string, actor: TraceActo
   const refusal = updateRefusal(host, w);
   if (refusal) {
     host.record({ actor, action: 'update', target: w.name, outcome: 'refused', error: refusal });
-    throw new FlowerError('bad-usage', refusal);
+    throw new FlowerError('would-lose-work', refusal);
   }
   const r = await run(host, w, actor);
   if (r.outcome === 'dirty') throw new FlowerError('would-lose-work', `${w.name} has ${r.message}`);
