@@ -484,7 +484,7 @@ export class Supervisor extends EventEmitter {
       profile.usage?.source === 'claude' || hooksOf(profile) === 'claude'
         ? claudeSettings({ sessionFile: profile.usage?.source === 'claude' && this.monitor.sessionFileFor(id) !== null, stateCommand: this.hookCommand(profile, 'claude') })
         : null;
-    return [...(this.userArgs.get(id) ?? []), ...session, ...(settings ? ['--settings', settings] : []), ...mcpArgs(profile, this.config.mcp.enabled)];
+    return [...(this.userArgs.get(id) ?? []), ...session, ...(settings ? ['--settings', settings] : []), ...mcpArgs(profile, this.config.mcp.enabled, id)];
   }
 
   /** The command an agent's hooks run to report its state (null: that profile has no such hooks, or no server). */

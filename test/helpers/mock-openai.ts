@@ -52,8 +52,25 @@ export interface MockOpenAIOptions {
    * arguments), so the real Codex runs a tool; null answers with text as usual. The tool's output
    * comes back in the next request's `input` as a `function_call_output` item.
    */
-  toolCall?: (n: number, body: any) => { name: string; arguments: Record<string, unknown> } | null;
+  toolCall?: (n: number, body: any) => ToolCall | null;
   log?: (line: string) => void;
+}
+
+/**
+ * A function call the mock answers with. Tools Codex groups (an MCP server's, offered as one
+ * `{type: "namespace", name: "mcp__flower", tools: [...]}` entry) are called by their own name
+ * with the group's name as `namespace`.
+ */
+export interface ToolCall {
+  name: string;
+  namespace?: string;
+  arguments: Record<string, unknown>;
+}
+
+/** The namespace entry (e.g. "mcp__flower") that offers the function `name`, if any. */
+export function namespaceOf(body: any, name: string): string | undefined {
+  const tools = Array.isArray(body?.tools) ? body.tools : [];
+  return tools.find((t: any) => t?.type === 'namespace' && Array.isArray(t.tools) && t.tools.some((f: any) => f?.name === name))?.name;
 }
 
 /** The tool names a Responses request offers (function tools and others). */
@@ -152,7 +169,7 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     rec.model = typeof body.model === 'string' ? body.model : 'mock-model';
     let usage: ResponsesUsage;
     let text: string;
-    let call: { name: string; arguments: Record<string, unknown> } | null = null;
+    let call: ToolCall | null = null;
     if (kind === 'main') {
       rec.n = ++mainCount;
       usage = usageOf(rec.n, body);
@@ -197,9 +214,9 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     res.end();
   }
 
-  function functionCall(res: ServerResponse, base: Record<string, unknown>, call: { name: string; arguments: Record<string, unknown> }, usage: ResponsesUsage): void {
+  function functionCall(res: ServerResponse, base: Record<string, unknown>, call: ToolCall, usage: ResponsesUsage): void {
     const args = JSON.stringify(call.arguments);
-    const item = { type: 'function_call', id: `fc_mock_${randomBytes(8).toString('hex')}`, call_id: `call_mock_${randomBytes(8).toString('hex')}`, name: call.name, arguments: args, status: 'completed' };
+    const item = { type: 'function_call', id: `fc_mock_${randomBytes(8).toString('hex')}`, call_id: `call_mock_${randomBytes(8).toString('hex')}`, name: call.name, ...(call.namespace ? { namespace: call.namespace } : {}), arguments: args, status: 'completed' };
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     let sn = 0;
     const send = (type: string, data: Record<string, unknown>): void => {

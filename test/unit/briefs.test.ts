@@ -86,9 +86,11 @@ describe('MCP offered to agents', async () => {
     assert.equal(cfg.mcpServers.flower.command, process.execPath);
     assert.match(cfg.mcpServers.flower.args.join(' '), /bin\/flower-tui\.js mcp$/);
     const codex = mcpArgs(profile('codex') as never, true);
-    assert.deepEqual([codex[0], codex[2]], ['-c', '-c']);
+    assert.deepEqual([codex[0], codex[2], codex[4]], ['-c', '-c', '-c']);
+    assert.equal(codex[5], 'mcp_servers.flower.default_tools_approval_mode="approve"', "flower-tui's own tools need no approval");
     assert.match(codex[1]!, /^mcp_servers\.flower\.command="/);
     assert.match(codex[3]!, /^mcp_servers\.flower\.args=\[".*flower-tui\.js","mcp"\]$/);
+    assert.deepEqual(mcpArgs(profile('codex') as never, true, 'lane/cx').slice(-2), ['-c', 'mcp_servers.flower.env.FLOWER_AGENT="lane/cx"'], 'Codex does not pass its environment on to MCP servers');
     assert.deepEqual(mcpArgs(profile() as never, true), []);
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * The real Codex CLI takes a brief through flower-tui's MCP server, offline: with `mcp.enabled`,
+ * flower-tui offers its server to Codex by `-c mcp_servers.flower.*` for that run (the user's
+ * config.toml untouched); the Responses mock answers the dispatch packet with a function call to
+ * the flower `claim_brief` tool, Codex calls it over MCP, and the brief becomes claimed by that
+ * agent. Through the built CLI and a real server, in a sandboxed lane.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { agentCliCommand, DEFAULT_AGENT_CLI_VERSIONS, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
+import { functionCallOutputs, namespaceOf, offeredTools, startMockOpenAI } from '../helpers/mock-openai.js';
+import { makeCodexHome } from '../helpers/claude-home.js';
+import { makeRepo } from '../helpers/git-repo.js';
+import { BIN } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/wait-until.js';
+import type { BriefDetail } from '../../src/core/briefs/brief-ops.js';
+
+const cleanups: (() => unknown)[] = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+describe('the real Codex takes a brief through the flower MCP server', () => {
+  test('the packet answered with a claim_brief call claims it for that agent', { timeout: 300_000 }, async (t) => {
+    const version = DEFAULT_AGENT_CLI_VERSIONS['@openai/codex'];
+    const bin = await ensureAgentCli('@openai/codex', version);
+    if (!bin) return t.skip(`@openai/codex@${version} cannot be installed here: ${whyNoAgentCli('@openai/codex', version)}`);
+    const repo = makeRepo({ worktrees: ['lane'] });
+    cleanups.push(() => repo.cleanup());
+    const lane = repo.worktreePaths['lane']!;
+    // Codex offers an MCP server's tools as one namespace entry, "mcp__flower".
+    const flowerNs = (body: any) => namespaceOf(body, 'claim_brief');
+    const mock = await startMockOpenAI({
+      toolCall: (_n, body) => {
+        const input = Array.isArray(body?.input) ? body.input : [];
+        if (input.at(-1)?.type === 'function_call_output') return null;
+        if (!JSON.stringify(input).includes('# Brief #1')) return null;
+        const ns = flowerNs(body);
+        return ns === 'mcp__flower' ? { name: 'claim_brief', namespace: ns, arguments: {} } : null;
+      },
+      reply: (_n, body) => (flowerNs(body) ? 'claimed' : `no flower tools offered: ${offeredTools(body).join(',')}`),
+    });
+    cleanups.push(() => mock.close());
+    const home = makeCodexHome({ projectDir: lane, baseUrl: mock.url });
+    cleanups.push(() => home.cleanup());
+    const userToml = readFileSync(home.configPath, 'utf8');
+    assert.doesNotMatch(userToml, /mcp_servers/);
+    const env = home.env(mock.proxyEnv()) as Record<string, string>;
+    delete env.CI;
+    const cmd = agentCliCommand(bin);
+    const configFile = path.join(repo.dir, 'flower.config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        profiles: { cx: { command: cmd.file, args: [...cmd.args, '--ask-for-approval', 'never'], usage: { source: 'codex', patternKind: 'percentLeft' } } },
+        mcp: { enabled: true },
+        sandbox: { passEnv: ['FLOWER_MOCK_OPENAI_KEY'] },
+      }),
+    );
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot, '--config', configFile], { encoding: 'utf8', env, timeout: 90_000 });
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
+      return r.stdout;
+    };
+    cleanups.push(() => spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot], { env, timeout: 30_000 }));
+    const show = () => JSON.parse(run(['brief', 'show', '1', '--json'])) as BriefDetail;
+
+    run(['brief', 'add', 'Claim me from Codex', '--spec', 'A brief for the real Codex.', '--lane', 'lane']);
+    run(['spawn', 'lane', 'cx']);
+    run(['brief', 'dispatch', '1', '--agent', 'lane/cx']);
+    const claimed = await waitUntil(() => (show().brief.status === 'claimed' ? show() : null), {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      what: () => `brief claimed; tools: ${offeredTools(mock.mainRequests()[0]?.body).join(',')}; replies: ${mock.mainRequests().map((r) => r.reply).join(" | ")}; outputs: ${JSON.stringify(mock.mainRequests().flatMap((r) => functionCallOutputs(r.body)))}`,
+    });
+    assert.equal(claimed.brief.agent, 'lane/cx');
+    const claim = claimed.trace.find((e) => e.action === 'brief.status' && e.details?.to === 'claimed');
+    assert.equal(claim?.details?.by, 'lane/cx', 'claimed by the agent itself, through MCP');
+    await waitUntil(() => mock.mainRequests().some((r) => functionCallOutputs(r.body).some((o) => o.includes('claimed'))), { timeoutMs: 60_000, what: 'the claim result reached the model' });
+    // Codex itself notes things in its config.toml (screen_reader_detection_done); flower-tui's server is not among them.
+    const after = readFileSync(home.configPath, 'utf8');
+    assert.ok(after.startsWith(userToml.trimEnd().split('\n').slice(0, 3).join('\n')));
+    assert.doesNotMatch(after, /mcp_servers|flower-tui/, "flower-tui's MCP server is offered for the run only, never written to the user's Codex config");
+  });
+});
