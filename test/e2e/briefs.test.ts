@@ -30,14 +30,14 @@ describe('briefs in the cockpit', () => {
     s.typeText('Tokens off MAIN');
     await s.waitFor('new brief title: Tokens off MAIN', { timeoutMs: 10_000 });
     s.sendKeys('Enter');
-    await s.waitFor('spec of "Tokens off MAIN"', { timeoutMs: 10_000 });
+    await s.waitFor('the spec: type or paste', { timeoutMs: 10_000 });
     s.typeText('Draft. ');
     await s.waitFor('Draft.', { timeoutMs: 10_000 });
     s.sendKeys('C-e');
     // Back from the editor: the grid again, the spec field holding what the editor wrote.
     const screen = await s.waitFor('Move the design tokens out of MAIN.', { timeoutMs: 20_000 });
     assert.match(screen, /Draft\. ## Goal/, 'the editor started from the spec typed so far');
-    assert.match(screen, /spec of "Tokens off MAIN"/, 'still in the spec field: Enter adds');
+    assert.match(screen, /new: Tokens off MAIN[\s\S]*the spec: type or paste/, 'still in the spec field: Enter adds');
     s.sendKeys('Enter');
     await s.waitFor(/planned\s+#1 Tokens off MAIN/, { timeoutMs: 10_000 });
     const shown = JSON.parse(cli(repo, ['brief', 'show', '1', '--json']).stdout) as { brief: { title: string; spec: string; status: string } };

@@ -22,11 +22,8 @@ const STATUS_COLOUR: Record<string, string> = {
 
 /** The bottom line: the key hints, or the field being typed. */
 function footer(d: BriefsDialog): string {
-  if (d.spec) {
-    const lines = d.spec.text.split('\n');
-    const shown = d.spec.text ? `${lines.at(-1)}▏${lines.length > 1 ? ` (${lines.length} lines)` : ''}` : '▏';
-    return `spec of "${d.spec.title}": ${shown} (type or paste · ctrl-e $EDITOR · Enter adds · Esc back)`;
-  }
+  // The spec itself is on the right, with its cursor: the bottom line keeps to the keys, which fit 80 columns.
+  if (d.spec) return `the spec: type or paste · ctrl-e $EDITOR · Enter adds · Esc back`;
   if (d.adding !== null) return `new brief title: ${d.adding}▏ (Enter: next, the spec · Esc cancels)`;
   return '↑↓ select · Enter trace · D dispatch · a add · Esc close';
 }
@@ -49,7 +46,8 @@ export function BriefsView({ dialog, briefs, focusLane, rect }: { dialog: Briefs
   const side: { text: string; color?: string; bold?: boolean }[] = [];
   if (dialog.spec) {
     side.push({ text: `new: ${dialog.spec.title}`, bold: true }, { text: '' });
-    for (const l of (dialog.spec.text || '(the spec: type, paste, or ctrl-e for $EDITOR; empty is fine)').split('\n')) side.push({ text: l, color: dialog.spec.text ? undefined : 'gray' });
+    if (dialog.spec.text) for (const l of `${dialog.spec.text}▏`.split('\n')) side.push({ text: l });
+    else side.push({ text: '▏' }, { text: '(markdown: type it, paste it, or ctrl-e for $EDITOR; empty is fine)', color: 'gray' });
   } else if (b) {
     side.push({ text: `#${b.id} ${b.title}`, bold: true });
     side.push({ text: `${briefStatusWord(b)}${b.reason ? ` — ${b.reason}` : ''}${b.agent ? ` · ${b.agent}` : b.lane ? ` · ${b.lane}` : b.ephemeral ? ` · new lane ${b.ephemeral}` : ''}`, color: STATUS_COLOUR[briefStatusWord(b)] });
