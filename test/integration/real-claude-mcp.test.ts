@@ -8,13 +8,10 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { agentCliCommand } from '../helpers/agent-cli-cache.js';
 import { startMockAnthropic } from '../helpers/mock-anthropic.js';
 import { realClaudeLane } from '../helpers/claude-home.js';
-import { BIN } from '../helpers/cli.js';
+import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import type { BriefDetail } from '../../src/core/briefs/brief-ops.js';
 
@@ -38,13 +35,10 @@ describe('the real Claude Code takes a brief through the flower MCP server', () 
       reply: (_n, body) => (hasToolResult(body) ? 'done with the tool' : 'on it'),
     });
     cleanups.push(() => mock.close());
-    const env = { ...home.env({ baseUrl: mock.url, extra: mock.proxyEnv() }) };
-    delete (env as Record<string, string | undefined>).CI;
     const cmd = agentCliCommand(bin);
-    const configFile = path.join(repo.dir, 'flower.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
+    const { run } = flowerRun(
+      repo,
+      {
         profiles: {
           cc: {
             command: cmd.file,
@@ -54,14 +48,10 @@ describe('the real Claude Code takes a brief through the flower MCP server', () 
           },
         },
         mcp: { enabled: true },
-      }),
+      },
+      home.env({ baseUrl: mock.url, extra: mock.proxyEnv() }),
+      cleanups,
     );
-    const run = (args: string[]) => {
-      const r = spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot, '--config', configFile], { encoding: 'utf8', env, timeout: 90_000 });
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-      return r.stdout;
-    };
-    cleanups.push(() => spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot], { env, timeout: 30_000 }));
     const show = () => JSON.parse(run(['brief', 'show', '1', '--json'])) as BriefDetail;
 
     run(['brief', 'add', 'Claim me through MCP', '--spec', 'A brief for the real Claude Code.', '--lane', 'lane']);

@@ -8,13 +8,13 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { agentCliCommand } from '../helpers/agent-cli-cache.js';
 import { startMockAnthropic } from '../helpers/mock-anthropic.js';
 import { realClaudeLane } from '../helpers/claude-home.js';
 import { git } from '../helpers/git-repo.js';
-import { BIN } from '../helpers/cli.js';
+import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -45,23 +45,16 @@ describe('the real Claude Code in a sandboxed lane', () => {
       reply: () => 'done',
     });
     cleanups.push(() => mock.close());
-    const env = { ...home.env({ baseUrl: mock.url, extra: mock.proxyEnv() }) } as Record<string, string>;
-    delete env.CI;
     const cmd = agentCliCommand(bin);
-    const configFile = path.join(repo.dir, 'flower.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
+    const { run } = flowerRun(
+      repo,
+      {
         profiles: { cc: { command: cmd.file, args: [...cmd.args, '--permission-mode', 'default', '--allowedTools', 'Bash'], usage: { source: 'claude', window: 200_000 } } },
         sandbox: { mode: 'required' },
-      }),
+      },
+      home.env({ baseUrl: mock.url, extra: mock.proxyEnv() }),
+      cleanups,
     );
-    const run = (args: string[]) => {
-      const r = spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot, '--config', configFile], { encoding: 'utf8', env, timeout: 90_000 });
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-      return r.stdout;
-    };
-    cleanups.push(() => spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot], { env, timeout: 30_000 }));
     run(['spawn', 'lane', 'cc']);
     const status = JSON.parse(run(['status', '--json'])) as { agents: { id: string; sandbox?: string }[] };
     assert.equal(status.agents.find((a) => a.id === 'lane/cc')?.sandbox, 'bwrap');

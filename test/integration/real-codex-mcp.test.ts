@@ -7,14 +7,12 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { agentCliCommand, DEFAULT_AGENT_CLI_VERSIONS, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
 import { functionCallOutputs, namespaceOf, offeredTools, startMockOpenAI } from '../helpers/mock-openai.js';
 import { makeCodexHome } from '../helpers/claude-home.js';
 import { makeRepo } from '../helpers/git-repo.js';
-import { BIN } from '../helpers/cli.js';
+import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import type { BriefDetail } from '../../src/core/briefs/brief-ops.js';
 
@@ -48,24 +46,17 @@ describe('the real Codex takes a brief through the flower MCP server', () => {
     cleanups.push(() => home.cleanup());
     const userToml = readFileSync(home.configPath, 'utf8');
     assert.doesNotMatch(userToml, /mcp_servers/);
-    const env = home.env(mock.proxyEnv()) as Record<string, string>;
-    delete env.CI;
     const cmd = agentCliCommand(bin);
-    const configFile = path.join(repo.dir, 'flower.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
+    const { run } = flowerRun(
+      repo,
+      {
         profiles: { cx: { command: cmd.file, args: [...cmd.args, '--ask-for-approval', 'never'], usage: { source: 'codex', patternKind: 'percentLeft' } } },
         mcp: { enabled: true },
         sandbox: { passEnv: ['FLOWER_MOCK_OPENAI_KEY'] },
-      }),
+      },
+      home.env(mock.proxyEnv()),
+      cleanups,
     );
-    const run = (args: string[]) => {
-      const r = spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot, '--config', configFile], { encoding: 'utf8', env, timeout: 90_000 });
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-      return r.stdout;
-    };
-    cleanups.push(() => spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot], { env, timeout: 30_000 }));
     const show = () => JSON.parse(run(['brief', 'show', '1', '--json'])) as BriefDetail;
 
     run(['brief', 'add', 'Claim me from Codex', '--spec', 'A brief for the real Codex.', '--lane', 'lane']);

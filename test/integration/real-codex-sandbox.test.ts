@@ -10,7 +10,6 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +17,7 @@ import { agentCliCommand, DEFAULT_AGENT_CLI_VERSIONS, ensureAgentCli, whyNoAgent
 import { functionCallOutputs, offeredTools, startMockOpenAI } from '../helpers/mock-openai.js';
 import { makeCodexHome } from '../helpers/claude-home.js';
 import { git, makeRepo } from '../helpers/git-repo.js';
-import { BIN } from '../helpers/cli.js';
+import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { probeBwrap } from '../../src/core/sandbox/bwrap-probe.js';
 
@@ -69,27 +68,20 @@ describe('the real Codex in a sandboxed lane', () => {
     cleanups.push(() => mock.close());
     const home = makeCodexHome({ projectDir: lane, baseUrl: mock.url, baseDir: path.join(homedir(), '.cache', 'flower-tests') });
     cleanups.push(() => home.cleanup());
-    const env = home.env(mock.proxyEnv()) as Record<string, string>;
-    delete env.CI;
     const cmd = agentCliCommand(bin);
-    const configFile = path.join(repo.dir, 'flower.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
+    const { run } = flowerRun(
+      repo,
+      {
         profiles: {
           'cx-nested': { command: cmd.file, args: [...cmd.args, '--sandbox', 'workspace-write', '--ask-for-approval', 'never'], usage: { source: 'codex', patternKind: 'percentLeft' } },
           'cx-open': { command: cmd.file, args: [...cmd.args, '--sandbox', 'danger-full-access', '--ask-for-approval', 'never'], usage: { source: 'codex', patternKind: 'percentLeft' } },
         },
         // The provider's key has a secret's name (*_KEY): a code-only lane keeps it only when told.
         sandbox: { mode: 'required', passEnv: ['FLOWER_MOCK_OPENAI_KEY'] },
-      }),
+      },
+      home.env(mock.proxyEnv()),
+      cleanups,
     );
-    const run = (args: string[]) => {
-      const r = spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot, '--config', configFile], { encoding: 'utf8', env, timeout: 90_000 });
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-      return r.stdout;
-    };
-    cleanups.push(() => spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot], { env, timeout: 30_000 }));
     const outputs = () => mock.mainRequests().flatMap((r) => functionCallOutputs(r.body));
     const why = () => `tools: ${offeredTools(mock.mainRequests()[0]?.body).join(',')}; outputs: ${JSON.stringify(outputs())}`;
 
