@@ -41,6 +41,7 @@ import { NotifyCommand } from './status/notify-command.js';
 import path from 'node:path';
 
 import { claudeSettings } from './status/claude-hooks.js';
+import { codexHookArgs } from './status/codex-hooks.js';
 import { aheadBehind, uncommittedChanges } from './git/lane-git.js';
 import type { WorktreeRecord } from './store/state-store.js';
 import type { Profile } from '../config/schema.js';
@@ -484,7 +485,8 @@ export class Supervisor extends EventEmitter {
       profile.usage?.source === 'claude' || hooksOf(profile) === 'claude'
         ? claudeSettings({ sessionFile: profile.usage?.source === 'claude' && this.monitor.sessionFileFor(id) !== null, stateCommand: this.hookCommand(profile, 'claude') })
         : null;
-    return [...(this.userArgs.get(id) ?? []), ...session, ...(settings ? ['--settings', settings] : []), ...mcpArgs(profile, this.config.mcp.enabled, id)];
+    const codexHooks = this.hookCommand(profile, 'codex');
+    return [...(this.userArgs.get(id) ?? []), ...session, ...(settings ? ['--settings', settings] : []), ...(codexHooks ? codexHookArgs(codexHooks) : []), ...mcpArgs(profile, this.config.mcp.enabled, id)];
   }
 
   /** The command an agent's hooks run to report its state (null: that profile has no such hooks, or no server). */

@@ -20,6 +20,7 @@ import { computeLayout, type Layout } from './layout.js';
 import { searchBuffer } from './scrollback-search.js';
 import { initialUiState, lanesOf, reconcileFocus, type UiState } from './ui-state.js';
 import { VirtualStdout } from './virtual-stdout.js';
+import { HeaderClock } from './header-clock.js';
 
 export interface TuiOptions {
   backend: CockpitBackend;
@@ -157,7 +158,7 @@ export class Tui {
       this.o.backend.setFocus?.(this.ui.focusAgent);
     }
     this.layout = this.computeLayout();
-    if (this.attach) return; // the attached agent owns the terminal; the grid catches up on detach
+    if (this.attach) return this.clock.stop(); // the attached agent owns the terminal; the grid catches up on detach
     const placements: PanePlacement[] = [];
     for (const lane of this.layout.lanes) {
       for (const slot of lane.slots) {
@@ -196,6 +197,20 @@ export class Tui {
     const { cols, rows } = this.size();
     this.compositor.setPanes(this.layout.tooSmall ? [] : placements, dialogRect(this.ui.dialog, this.snapshot, this.o.keymap, cols, rows));
     this.ink?.rerender(React.createElement(App, this.appProps()));
+    this.showDurations();
+  }
+
+  /** Header durations ("working 42s") move on between snapshots: one timer for the first to change. */
+  private readonly clock = new HeaderClock(() => {
+    if (this.finished || this.attach) return;
+    this.ink?.rerender(React.createElement(App, this.appProps()));
+    this.showDurations();
+  });
+
+  private showDurations(): void {
+    if (this.finished || this.attach || !this.layout || this.layout.tooSmall) return this.clock.stop();
+    const shown = this.layout.lanes.flatMap((l) => l.slots.map((s) => this.snapshot.agents.find((a) => a.id === s.id)?.status).filter((s) => s !== undefined));
+    this.clock.show(shown);
   }
 
   private readonly onEvent = (e: SupervisorEvent | BackendEvent) => {
@@ -595,6 +610,7 @@ export class Tui {
   async quit(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    this.clock.stop();
     this.teardownTerminal();
     if (this.o.backend.kind === 'local') this.o.stdout.write('flower-tui: stopping agents…\r');
     await this.o.backend.close();

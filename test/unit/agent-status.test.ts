@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { applyObservation, initialStatus, statusMatches, type AgentStatus } from '../../src/core/status/agent-status.js';
 import { reportForHook, toolLabel } from '../../src/core/status/hook-events.js';
 import { claudeSettings } from '../../src/core/status/claude-hooks.js';
+import { CODEX_STATE_EVENTS, codexHookArgs, codexHookHash, codexHookKey } from '../../src/core/status/codex-hooks.js';
+import { createHash } from 'node:crypto';
 
 const apply = (s: AgentStatus, obs: Parameters<typeof applyObservation>[1], now = 1000) => applyObservation(s, obs, now) ?? s;
 
@@ -85,5 +87,23 @@ describe('hook events', () => {
       assert.equal(s.hooks[e]![0]!.hooks[0]!.command, "node '/a b/flower.js' hook claude", e);
     }
     assert.equal(claudeSettings({ sessionFile: false, stateCommand: null }), null);
+  });
+
+  test('Codex: one -c hook per event, trusted by its hash in the session-flags layer; SessionStart says nothing', () => {
+    const cmd = "node '/a b/flower.js' hook codex";
+    const args = codexHookArgs(cmd);
+    const values = args.filter((_, i) => i % 2 === 1);
+    assert.ok(args.filter((_, i) => i % 2 === 0).every((a) => a === '-c'));
+    for (const e of CODEX_STATE_EVENTS) assert.ok(values.includes(`hooks.${e}=[{hooks=[{type="command",command=${JSON.stringify(cmd)},timeout=5}]}]`), e);
+    const state = values.at(-1)!;
+    assert.ok(state.startsWith('hooks.state={"/<session-flags>/config.toml:session_start:0:0"={trusted_hash="sha256:'), state);
+    assert.ok(state.includes(`"${codexHookKey('UserPromptSubmit')}"={trusted_hash="${codexHookHash('UserPromptSubmit', cmd, 5)}"}`));
+    assert.equal(codexHookKey('PermissionRequest'), '/<session-flags>/config.toml:permission_request:0:0');
+    // The hash of {event_name, hooks: [{async, command, timeout, type}]}, keys sorted, compact: what Codex 0.169 computes.
+    assert.equal(codexHookHash('Stop', 'echo hi', 5), `sha256:${createHash('sha256').update('{"event_name":"stop","hooks":[{"async":false,"command":"echo hi","timeout":5,"type":"command"}]}').digest('hex')}`);
+    assert.notEqual(codexHookHash('Stop', 'echo hi', 5), codexHookHash('Stop', 'echo ho', 5), 'another command is another hook: not trusted');
+    // Codex runs SessionStart with the first prompt, right before UserPromptSubmit: no idle in between.
+    assert.equal(reportForHook({ hook_event_name: 'SessionStart', source: 'startup' }, 'codex'), null);
+    assert.deepEqual(reportForHook({ hook_event_name: 'Stop', last_assistant_message: 'ok' }, 'codex'), { state: 'idle', reason: 'ok' });
   });
 });

@@ -58,7 +58,7 @@ export async function hookCommand(args: RepoArgs & { kind: string }): Promise<vo
     } catch {
       throw new FlowerError('bad-usage', `hook ${args.kind}: stdin is not the hook's JSON`);
     }
-    const r = reportForHook(event);
+    const r = reportForHook(event, args.kind === 'codex' ? 'codex' : 'claude');
     if (!r) return;
     await withAgentClient(args, (c) => c.request({ type: 'report', agent, state: r.state, reason: r.reason, keepReason: r.keepReason }));
   } catch (e) {

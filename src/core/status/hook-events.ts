@@ -15,12 +15,15 @@ export interface HookReport {
 
 type Input = Record<string, unknown>;
 
-export function reportForHook(input: Input): HookReport | null {
+export function reportForHook(input: Input, agent: 'claude' | 'codex' = 'claude'): HookReport | null {
   const event = str(input.hook_event_name);
   switch (event) {
     case 'SessionStart':
       // After a compaction the session goes on where it was: PostCompact says where.
       if (input.source === 'compact') return null;
+      // Codex (0.169) starts its session with the first prompt, just before UserPromptSubmit: an
+      // "idle" then would be a transition that never happened.
+      if (agent === 'codex') return null;
       return { state: 'idle', reason: input.source === 'resume' ? 'resumed' : input.source === 'clear' ? 'cleared' : 'session started' };
     case 'UserPromptSubmit':
       return { state: 'working', reason: null };

@@ -4,7 +4,7 @@ import type { AgentInfo, WorktreeInfo } from '../../core/types.js';
 import type { QueueState } from '../../core/merge/merge-queue.js';
 import { statusLabel } from '../../core/status/agent-status.js';
 import { agentIsLive } from '../../core/types.js';
-import { formatUptime } from '../../cli/format-status.js';
+import { headerDuration } from '../header-clock.js';
 import { formatUsage } from '../../core/usage/usage-level.js';
 
 function usageColour(level: string): string {
@@ -43,7 +43,7 @@ function AgentHeader({ agent, focused, scrollInfo, brief, now }: { agent: AgentI
       {agent.sandbox !== 'bwrap' && agentIsLive(agent.state) ? <Text color={focused ? fg : theme.warn} bold> UNSANDBOXED</Text> : null}
       <Text color={focused ? fg : theme.hint}> · {cleanForTerminal(agent.profile)} · </Text>
       <Text color={focused && st.state !== 'needs-you' ? fg : statusColour(st.state, st.reason)} bold={st.state === 'needs-you'}>
-        {statusGlyph(st.state)} {statusLabel(st)} {formatUptime(Math.max(0, now - Date.parse(st.since)))}
+        {statusGlyph(st.state)} {statusLabel(st)} {headerDuration(st.state, now - Date.parse(st.since))}
       </Text>
       {st.reason && st.state !== 'exited' && st.state !== 'failed' ? <Text color={focused ? fg : theme.hint}> · {st.reason}</Text> : null}
       {agent.usage.source !== 'none' ? (
