@@ -6,7 +6,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { makeRepo } from '../helpers/git-repo.js';
 import { BIN, cleanupList, cli } from '../helpers/cli.js';
@@ -14,6 +15,7 @@ import { waitUntil } from '../helpers/wait-until.js';
 import type { AgentInfo, Snapshot } from '../../src/core/types.js';
 
 const cleanup = cleanupList();
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
 function setup() {
   const repo = makeRepo({ worktrees: ['feat'] });
@@ -112,6 +114,21 @@ describe('agent state: report and wait', () => {
     const answered = cli(repo, ['send', id, 'echo answered > answered.txt', '--timeout', '10']);
     assert.equal(answered.status, 0, `the answer is typed: ${answered.stderr}`);
     return waitUntil(() => existsSync(path.join(lane, 'answered.txt')), { timeoutMs: 10_000, what: 'the answer ran' });
+  });
+
+  test("send's Enter submits in a TUI that takes quick keys for a paste (as Codex's composer does)", async () => {
+    const repo = makeRepo({ worktrees: ['feat'] });
+    cleanup(() => repo.cleanup());
+    const submitted = path.join(repo.dir, 'submitted.txt');
+    const config = path.join(repo.dir, 'flower.config.json');
+    writeFileSync(config, JSON.stringify({ profiles: { burst: { command: process.execPath, args: [path.join(FIXTURES, 'burst-agent.mjs'), submitted] } } }));
+    cleanup(() => void cli(repo, ['server', 'stop']));
+    assert.equal(cli(repo, ['--config', config, 'spawn', 'feat', 'burst']).status, 0);
+    const sent = cli(repo, ['--config', config, 'send', 'feat/burst', 'hello there']);
+    assert.equal(sent.status, 0, sent.stderr);
+    // Enter goes once the agent has shown the text: it is a submit, not a newline in a paste.
+    await waitUntil(() => existsSync(submitted) && readFileSync(submitted, 'utf8'), { timeoutMs: 10_000, what: 'the text submitted' });
+    assert.equal(readFileSync(submitted, 'utf8'), 'hello there\n');
   });
 
   test('report without an agent says so in one line', () => {

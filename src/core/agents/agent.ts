@@ -287,6 +287,7 @@ export class Agent extends EventEmitter implements AgentView {
   async sendText(text: string, opts: { enter: boolean; timeoutMs?: number }): Promise<void> {
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     const QUIET_MS = 400;
+    const ENTER_WAIT_MS = 1500;
     for (;;) {
       const s = this.info_.state;
       if (s.kind !== 'starting' && s.kind !== 'running') {
@@ -306,9 +307,15 @@ export class Agent extends EventEmitter implements AgentView {
     }
     const body = text.replace(/\r?\n/g, '\r');
     const paste = text.includes('\n') && this.screen.term.modes.bracketedPasteMode;
+    const typedAt = Date.now();
     this.write(paste ? `\x1b[200~${body}\x1b[201~` : body);
     if (opts.enter) {
-      // TUIs (Claude Code among them) treat a CR arriving in the same read as the paste as part of it.
+      // TUIs treat a CR that comes with the text as part of it: Claude Code one in the same read as a
+      // paste, Codex one within its paste-burst window (quick keys are a paste, shown only once the
+      // burst is over; an Enter during it is a newline). So Enter goes once the agent has drawn the
+      // text (its output after the write), at most ENTER_WAIT_MS later, then after a short gap.
+      const deadline = typedAt + ENTER_WAIT_MS;
+      while (this.lastOutputAt <= typedAt && Date.now() < deadline && this.pty) await new Promise((r) => setTimeout(r, 10));
       await new Promise((r) => setTimeout(r, paste ? 150 : 30));
       this.write('\r');
     }
