@@ -487,6 +487,32 @@ describe('setup', () => {
     },
   );
 
+  test('worktrees.<name>.agents: worktree add starts them with their names and args, also after a retried setup', async () => {
+    const configured = { feat: { agents: [{ profile: 'echo', name: 'review', args: ['ARG-FROM-CONFIG'] }, 'second'] } };
+    const withWorktrees = async (lanes: Record<string, unknown>) => {
+      const l = await lab({ agents: [], ...lanes });
+      writeFileSync(l.config, JSON.stringify({ ...(JSON.parse(readFileSync(l.config, 'utf8')) as object), worktrees: configured }));
+      return l;
+    };
+    const check = (l: Lab) => {
+      const agents = agentsOf(l.status(), 'feat');
+      assert.deepEqual(agents.map((a) => a.id).sort(), ['feat/review', 'feat/second'], 'the configured name, not the profile');
+      assert.equal(agents.find((a) => a.id === 'feat/review')?.args.at(-1), 'ARG-FROM-CONFIG', 'the configured args after the profile\'s');
+    };
+    const first = await withWorktrees({});
+    assert.match(ok(first.cli(['worktree', 'add', 'feat']), 'add feat'), /started feat\/review, feat\/second/);
+    check(first);
+    const b = await mirror(first);
+    await waitUntil(() => /ARGS .*ARG-FROM-CONFIG/.test(screenOf(b, 'feat/review')), { timeoutMs: 15_000, what: () => `the args reach the agent: ${screenOf(b, 'feat/review')}` });
+
+    // A failed setup: the retry starts the same agents (state keeps profiles only, the config the rest).
+    const retried = await withWorktrees({ setup: ['test -f READY'] });
+    assert.equal(retried.cli(['worktree', 'add', 'feat']).status, 1, 'setup fails first');
+    writeFileSync(path.join(retried.lanePath('feat'), 'READY'), '');
+    assert.match(ok(retried.cli(['worktree', 'setup', 'feat']), 'worktree setup feat'), /setup done/);
+    check(retried);
+  });
+
   test('--prompt-file: delivered to the first agent only, once it is ready', async () => {
     const l = await lab({ setup: ['echo preparing'] });
     const promptFile = path.join(l.repo.dir, 'task.md');

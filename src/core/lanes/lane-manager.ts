@@ -3,6 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FlowerConfig } from '../../config/config.js';
+import type { AgentSpec } from '../../config/schema.js';
 import { agentsForWorktree, agentSpecProfile } from '../../config/config.js';
 import { REMOVED_PREFIX, commitsNotInMain, listRemoved, restoreRemoved, saveBeforeRemoval, stashesOf, type RemovedLane } from './lane-safety.js';
 import { FlowerError, describeError } from '../errors.js';
@@ -95,7 +96,10 @@ export class LaneManager {
       port = kind === 'served' ? allocatePort(cfg.served.portRange, [...used, ...this.reservedPorts]) : null;
       if (port !== null) this.reservedPorts.add(port);
       if (kind === 'served' && port === null) throw new FlowerError('bad-usage', `no free port left in lanes.served.portRange ${cfg.served.portRange.join('–')}`);
-      const agents = opts.agents ?? (cfg.agents.length ? cfg.agents : agentsForWorktree(this.config(), { name, branch }).map(agentSpecProfile));
+      // The worktrees entry keeps its agents' names and args; --agents and lanes.agents are profiles.
+      const fromConfig = !opts.agents && !cfg.agents.length;
+      const specs: AgentSpec[] = opts.agents ?? (fromConfig ? agentsForWorktree(this.config(), { name, branch }) : cfg.agents);
+      const agents = specs.map(agentSpecProfile);
       // Before the lane exists: an unknown profile (--agents, the form) must not leave a lane behind.
       const profiles = this.config().profiles;
       const unknown = agents.find((p) => !Object.hasOwn(profiles, p));
@@ -105,7 +109,8 @@ export class LaneManager {
       // written: it would replace state.worktrees without it.
       await this.sup.refreshGit();
       const wtName = this.sup.snapshot().worktrees.find((w) => w.path === lanePath)?.name ?? branch;
-      this.sup.rememberLane(wtName, { lane, path: lanePath, branch, kind, port, agents, promptFile: null });
+      // State keeps profiles only (a retry re-reads names and args from the config: args may hold secrets).
+      this.sup.rememberLane(wtName, { lane, path: lanePath, branch, kind, port, agents, agentsFromConfig: fromConfig || undefined, promptFile: null });
       record('worktree.add', 'ok', { branch, path: lanePath, base: base.slice(0, 12), lane, kind, port });
       await this.sup.refreshGit();
       const provision = provisionLane({
@@ -122,7 +127,7 @@ export class LaneManager {
       record('worktree.provision', 'ok', { copied: provision.copied, overridden: provision.overridden, stripped: provision.stripped });
       const setup = await this.runSetup(wtName, actor);
       let started: AgentInfo[] = [];
-      if (setup !== 'failed') started = await this.startAgents(wtName, agents, opts.prompt, actor);
+      if (setup !== 'failed') started = await this.startAgents(wtName, specs, opts.prompt, actor);
       else if (opts.prompt) this.pendingPrompts.set(wtName, opts.prompt);
       return { worktree: wtName, path: lanePath, branch, port, provision, setup, agents: started.map((a) => a.id) };
     } catch (e) {
@@ -205,10 +210,11 @@ export class LaneManager {
     const result = await this.runSetup(name, actor);
     if (result !== 'failed') {
       const rec = this.sup.stateWorktrees()[name];
+      const specs: AgentSpec[] = rec?.agentsFromConfig ? agentsForWorktree(this.config(), { name, branch: rec.branch }) : (rec?.agents ?? []);
       // Only the agents not already there (a re-run of a successful setup must not double them).
       const have = this.sup.snapshot().agents.filter((a) => a.worktree === name && a.name !== SETUP_AGENT).map((a) => a.profile);
-      const todo = (rec?.agents ?? []).filter((p) => {
-        const i = have.indexOf(p);
+      const todo = specs.filter((spec) => {
+        const i = have.indexOf(agentSpecProfile(spec));
         if (i === -1) return true;
         have.splice(i, 1);
         return false;
@@ -219,10 +225,11 @@ export class LaneManager {
     return result;
   }
 
-  private async startAgents(name: string, profiles: string[], prompt: string | undefined, actor: TraceActor): Promise<AgentInfo[]> {
+  private async startAgents(name: string, specs: AgentSpec[], prompt: string | undefined, actor: TraceActor): Promise<AgentInfo[]> {
     const started: AgentInfo[] = [];
-    for (const p of profiles) {
-      const info = await this.sup.dispatch({ type: 'spawn', worktree: name, profile: p }, actor);
+    for (const spec of specs) {
+      const cmd = typeof spec === 'string' ? { profile: spec } : { profile: spec.profile, name: spec.name, args: spec.args };
+      const info = await this.sup.dispatch({ type: 'spawn', worktree: name, ...cmd }, actor);
       if (info) started.push(info);
     }
     if (prompt && prompt.trim() && started[0]) {

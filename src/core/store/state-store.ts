@@ -31,6 +31,8 @@ export interface WorktreeRecord {
   port?: number | null;
   /** Profiles to start once setup succeeds, and the prompt file for the first (a retried setup needs them). */
   agents?: string[];
+  /** The agents came from `worktrees.<name>.agents`: a retry takes their names and args from the config. */
+  agentsFromConfig?: boolean;
   promptFile?: string | null;
 }
 
