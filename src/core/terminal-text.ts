@@ -25,3 +25,19 @@ export function hasControlChars(s: string): boolean {
   CONTROL.lastIndex = 0;
   return CONTROL.test(s);
 }
+
+// Characters that join or restyle the character before them: a zero-width joiner (👨‍👩‍👧),
+// variation selectors (❤️), skin-tone modifiers (👍🏽) and tag characters (subdivision flags).
+// string-width counts such a sequence as one two-column character; terminals and xterm (Unicode 11
+// widths) count each part, so a line measured by the one is wider on the other. Without them every
+// measure agrees (👨👩👧 is six columns everywhere).
+const JOINING = /[\u200d\ufe00-\ufe0f\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}]/gu;
+
+/**
+ * Text for the cockpit's chrome: escaped as by cleanForTerminal, and without joining characters, so
+ * Ink's layout (string-width) and the emulator's cells agree and no border is pushed off its column.
+ */
+export function chromeText(s: string): string {
+  return cleanForTerminal(s).replace(JOINING, '');
+}
+

@@ -195,9 +195,9 @@ describe('agent states in headers', () => {
     assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 12 })), /● running 0s · scroll −12/);
     assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 0 })), /● running 0s · scroll \(bottom\)/);
     assert.match(hdr(renderApp({ ...wide, ui: { ...ui, scroll: { ...ui.scroll, editing: true } } })), /● running 0s · search/);
-    // A narrow lane truncates the header with an ellipsis rather than wrapping into the screen.
+    // A narrow lane keeps the mode and the state; the profile goes first (and nothing wraps into the screen).
     const narrow = renderApp({ ui, scrollDepth: () => 12 });
-    assert.match(hdr(narrow), /▸ claude · claude · ● running 0s · s.*…/);
+    assert.match(hdr(narrow), /▸ claude · ● running 0s · scroll −12( ▣)? *┃/);
     assert.equal(narrow.textAt(narrow.layout.lanes[0]!.slots[0]!.screen.x, narrow.layout.lanes[0]!.slots[0]!.screen.y, 38).trim(), '');
     const other = renderApp({ ...wide, ui, scrollDepth: () => 12 });
     const codex = other.layout.lanes[1]!.slots[0]!.header;

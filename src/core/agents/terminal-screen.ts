@@ -1,9 +1,11 @@
 import xtermHeadless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
+import unicode11Addon from '@xterm/addon-unicode11';
 
 // Both packages are CommonJS bundles; named ESM imports of them fail at run time under Node.
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
+const { Unicode11Addon } = unicode11Addon;
 export type XTerm = InstanceType<typeof Terminal>;
 
 /** xterm's write queue (internal): how much is waiting, and its own switch for parsing at once. */
@@ -31,6 +33,11 @@ export class TerminalScreen {
     this.term = new Terminal({ cols: Math.max(1, cols), rows: Math.max(1, rows), scrollback: Math.max(1, scrollback), allowProposedApi: true, logLevel: 'off', convertEol: opts.convertEol ?? false });
     this.serializer = new SerializeAddon();
     this.term.loadAddon(this.serializer);
+    // Unicode 11 widths (emoji such as ✨ or 🚀 are two columns), as terminals and string-width
+    // (Ink, agents' own TUIs) count them: with xterm's default (Unicode 6) a wide character took one
+    // cell, so everything right of it on the row (a pane's right border) moved one column left.
+    this.term.loadAddon(new Unicode11Addon());
+    this.term.unicode.activeVersion = '11';
     const q = (this.term as unknown as { _core?: { _writeBuffer?: Partial<XtermWriteQueue> } })._core?._writeBuffer;
     this.queue = q && Array.isArray(q._writeBuffer) && typeof q._pendingData === 'number' && typeof q._didUserInput === 'boolean' ? (q as XtermWriteQueue) : null;
   }

@@ -10,6 +10,7 @@ import { Line } from './Line.js';
 import { TraceView } from './TraceView.js';
 import { BriefsView } from './BriefsView.js';
 import { DiffView, MergePreviewView, MergeProgressView } from './MergeViews.js';
+import { displayWidth, padToWidth } from '../../core/display-width.js';
 
 
 export function DialogBox({ dialog, rect, snapshot, keymap, focusLane }: { dialog: Dialog; rect: Rect; snapshot: Snapshot; keymap: Keymap; focusLane?: string }) {
@@ -25,13 +26,13 @@ export function DialogBox({ dialog, rect, snapshot, keymap, focusLane }: { dialo
     case 'help': {
       title = 'Keys';
       const lines = helpLines(keymap);
-      const keyWidth = Math.max(...lines.map(([k]) => k.length)) + 2;
+      const keyWidth = Math.max(...lines.map(([k]) => displayWidth(k))) + 2;
       body = (
         <>
           {lines.map(([k, what]) => (
             <Line key={k + what} width={inner}>
               <Text color="cyan" bold>
-                {k.padEnd(keyWidth)}
+                {padToWidth(k, keyWidth)}
               </Text>
               {what}
             </Line>
@@ -49,7 +50,7 @@ export function DialogBox({ dialog, rect, snapshot, keymap, focusLane }: { dialo
         <>
           {snapshot.profiles.map((p, i) => (
             <Line key={p.name} width={inner} inverse={i === dialog.selected} color={i === dialog.selected ? 'cyan' : undefined}>
-              {` ${i < 9 ? i + 1 : ' '} ${p.name.padEnd(12)} ${p.description ?? p.command}`}
+              {` ${i < 9 ? i + 1 : ' '} ${padToWidth(p.name, 12)} ${p.description ?? p.command}`}
             </Line>
           ))}
           <Line width={inner}> </Line>

@@ -14,7 +14,8 @@ import type { LanePane as LaneLayout } from '../layout.js';
 import type { ScrollView } from '../ui-state.js';
 import { Positioned } from './Positioned.js';
 import { SANDBOX_MARK, statusColour, statusGlyph, theme } from './theme.js';
-import { cleanForTerminal } from '../../core/terminal-text.js';
+import { chromeText } from '../../core/terminal-text.js';
+import { FittedText, type StyledSegment } from './FittedText.js';
 
 interface Props {
   lane: LaneLayout;
@@ -32,35 +33,58 @@ interface Props {
   now: number;
 }
 
-function AgentHeader({ agent, focused, scrollInfo, brief, now }: { agent: AgentInfo; focused: boolean; scrollInfo: string | null; brief: { label: string; unclaimed: boolean } | null; now: number }) {
+// What survives a narrow pane (fit-segments.ts): the name, then an alarm (unsandboxed, context rot,
+// an unclaimed brief), the mode the pane is in and the agent's state; the profile, how long and the
+// sandbox mark go first.
+const P = { name: 100, unsandboxed: 96, scroll: 94, state: 90, rot: 86, unclaimed: 80, refresh: 70, usage: 60, brief: 55, reason: 45, uptime: 30, profile: 20, sandbox: 10 };
+
+function AgentHeader({ agent, focused, scrollInfo, brief, now, width }: { agent: AgentInfo; focused: boolean; scrollInfo: string | null; brief: { label: string; unclaimed: boolean } | null; now: number; width: number }) {
   const st = agent.status;
   const bg = focused ? theme.headerFocusBg : undefined;
   const fg = focused ? theme.headerFocusFg : undefined;
-  return (
-    <Text wrap="truncate-end" backgroundColor={bg} color={fg}>
-      <Text bold>{focused ? '▸ ' : '  '}{cleanForTerminal(agent.name)}</Text>
-      {/* Unsandboxed is a warning, right after the name where truncation never cuts it; the lock of a sandboxed agent comes last. */}
-      {agent.sandbox !== 'bwrap' && agentIsLive(agent.state) ? <Text color={focused ? fg : theme.warn} bold> UNSANDBOXED</Text> : null}
-      <Text color={focused ? fg : theme.hint}> · {cleanForTerminal(agent.profile)} · </Text>
-      <Text color={focused && st.state !== 'needs-you' ? fg : statusColour(st.state, st.reason)} bold={st.state === 'needs-you'}>
-        {statusGlyph(st.state)} {statusLabel(st)} {headerDuration(st.state, now - Date.parse(st.since))}
-      </Text>
-      {st.reason && st.state !== 'exited' && st.state !== 'failed' ? <Text color={focused ? fg : theme.hint}> · {st.reason}</Text> : null}
-      {agent.usage.source !== 'none' ? (
-        <Text color={focused ? fg : usageColour(agent.usage.level)} bold={agent.usage.level === 'rot'}>
-          {' '}
-          · {formatUsage(agent.usage)}
-          {agent.usage.level === 'rot' ? ' ROT' : ''}
-          {agent.usage.compacted ? ' (compacted)' : ''}
-        </Text>
-      ) : null}
-      {brief ? <Text color={focused ? fg : brief.unclaimed ? theme.error : 'cyan'}> · {brief.unclaimed ? 'unclaimed ' : ''}{cleanForTerminal(brief.label)}</Text> : null}
-      {agent.refreshQueued ? <Text color={focused ? fg : 'yellow'}> · refresh queued</Text> : null}
-      {scrollInfo ? <Text color={focused ? fg : 'yellow'}> · {scrollInfo}</Text> : null}
-      {agent.sandbox === 'bwrap' ? <Text color={focused ? fg : theme.hint}> {SANDBOX_MARK}</Text> : null}
-    </Text>
-  );
+  const hint = { color: focused ? fg : theme.hint };
+  const u = agent.usage;
+  const segments: (StyledSegment | null | false)[] = [
+    { key: 'name', text: `${focused ? '▸ ' : '  '}${chromeText(agent.name)}`, priority: P.name, shrink: true, style: { bold: true } },
+    agent.sandbox !== 'bwrap' && agentIsLive(agent.state) && { key: 'unsandboxed', text: ' UNSANDBOXED', priority: P.unsandboxed, style: { color: focused ? fg : theme.warn, bold: true } },
+    { key: 'profile', text: ` · ${chromeText(agent.profile)}`, priority: P.profile, style: hint },
+    {
+      key: 'state',
+      sep: ' · ',
+      text: ` · ${statusGlyph(st.state)} ${statusLabel(st)}`,
+      priority: P.state,
+      style: { color: focused && st.state !== 'needs-you' ? fg : statusColour(st.state, st.reason), bold: st.state === 'needs-you' },
+    },
+    { key: 'uptime', text: ` ${headerDuration(st.state, now - Date.parse(st.since))}`, priority: P.uptime, style: { color: focused && st.state !== 'needs-you' ? fg : statusColour(st.state, st.reason) } },
+    !!st.reason && st.state !== 'exited' && st.state !== 'failed' && { key: 'reason', sep: ' · ', text: ` · ${chromeText(st.reason)}`, priority: P.reason, shrink: true, minWidth: 12, style: hint },
+    u.source !== 'none' && {
+      key: 'usage',
+      sep: ' · ',
+      text: ` · ${formatUsage(u)}${u.level === 'rot' ? ' ROT' : ''}${u.compacted ? ' (compacted)' : ''}`,
+      short: ` · ${u.percent === null ? formatUsage(u) : `${Math.round(u.percent)}%`}${u.level === 'rot' ? ' ROT' : ''}`,
+      priority: u.level === 'rot' ? P.rot : P.usage,
+      style: { color: focused ? fg : usageColour(u.level), bold: u.level === 'rot' },
+    },
+    !!brief && {
+      key: 'brief',
+      sep: ' · ',
+      text: ` · ${brief.unclaimed ? 'unclaimed ' : ''}${chromeText(brief.label)}`,
+      priority: brief.unclaimed ? P.unclaimed : P.brief,
+      shrink: true,
+      minWidth: 20,
+      short: ` · ${brief.unclaimed ? 'unclaimed ' : ''}${brief.label.match(/^#\d+/)?.[0] ?? 'brief'}`,
+      style: { color: focused ? fg : brief.unclaimed ? theme.error : 'cyan' },
+    },
+    !!agent.refreshQueued && { key: 'refresh', sep: ' · ', text: ' · refresh queued', priority: P.refresh, style: { color: focused ? fg : 'yellow' } },
+    !!scrollInfo && { key: 'scroll', sep: ' · ', text: ` · ${scrollInfo}`, priority: P.scroll, style: { color: focused ? fg : 'yellow' } },
+    agent.sandbox === 'bwrap' && { key: 'sandbox', text: ` ${SANDBOX_MARK}`, priority: P.sandbox, style: hint },
+  ];
+  return <FittedText width={width} segments={segments} sepStyle={hint} backgroundColor={bg} color={fg} />;
 }
+
+// A lane's title at a narrow width: its name, what needs the operator, then ahead/behind and
+// uncommitted changes; the branch (often the name again, prefixed) and the lane's kind go first.
+const L = { name: 100, waiting: 98, missing: 96, setupFailed: 94, queueOut: 92, aheadBehind: 80, queued: 78, dirty: 75, setup: 60, hidden: 50, served: 45, branch: 30, ephemeral: 25 };
 
 /** One worktree: a border with its name, and each agent's header over the space its screen is drawn in. */
 export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf, queue, now }: Props) {
@@ -69,7 +93,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
   const laneAgents = [...agents.values()].filter((a) => a.worktree === lane.name);
   const waiting = laneAgents.filter((a) => a.status.state === 'needs-you').length;
   const borderColour = waiting ? 'magentaBright' : focusedLane ? theme.focusBorder : theme.border;
-  const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${cleanForTerminal(worktree.branch)}` : '';
+  const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${chromeText(worktree.branch)}` : '';
   const missing = worktree?.prunable ? ' (worktree missing)' : '';
   const hidden = lane.hiddenAgents ? ` +${lane.hiddenAgents} more` : '';
   const l = worktree?.lane;
@@ -84,37 +108,28 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
     <>
       <Positioned rect={r} borderStyle={focusedLane ? 'bold' : 'round'} borderColor={borderColour} />
       <Positioned rect={{ x: r.x + 2, y: r.y, width: Math.max(1, r.width - 4), height: 1 }}>
-        <Text wrap="truncate-end">
-          <Text color={borderColour} bold inverse={focusedLane}> {lane.index <= 9 ? `${lane.index} ` : ''}{cleanForTerminal(lane.name)} </Text>
-          <Text color="magenta">{branch}</Text>
-          <Text color={theme.error}>{missing}</Text>
-          {l?.lane === 'ephemeral' ? <Text color={theme.hint}> · ephemeral</Text> : null}
-          {l?.kind === 'served' ? <Text color="blue"> · served{l.port ? ` :${l.port}` : ''}</Text> : null}
-          {l && l.ahead !== null ? (
-            <Text color={l.ahead ? 'green' : theme.hint}>
-              {' '}
-              · ↑{l.ahead}
-            </Text>
-          ) : null}
-          {/* MAIN moved on (another lane merged): say it in words, it is what makes the next merge conflict. */}
-          {l?.behind ? <Text color="yellow"> · behind MAIN by {l.behind}</Text> : l && l.ahead !== null ? <Text color={theme.hint}> ↓0</Text> : null}
-          {queued ? <Text color="cyan"> · {queued}</Text> : null}
-          {out ? <Text color={theme.error} bold> · {out}</Text> : null}
-          {l?.dirty ? <Text color="yellow"> · ✎ {l.dirty} changed</Text> : null}
-          {setup?.state === 'running' ? (
-            <Text color="cyan">
-              {' '}
-              · setup {setup.step}/{setup.steps} {setup.command}
-            </Text>
-          ) : setup?.state === 'failed' ? (
-            <Text color={theme.error} bold>
-              {' '}
-              · setup failed (r retries)
-            </Text>
-          ) : null}
-          <Text color={theme.hint}>{hidden}</Text>
-          {waiting ? <Text color="magentaBright" bold> ! {waiting === 1 ? 'needs you' : `${waiting} need you`} </Text> : null}
-        </Text>
+        <FittedText
+          width={Math.max(1, r.width - 4)}
+          segments={[
+            { key: 'name', text: ` ${lane.index <= 9 ? `${lane.index} ` : ''}${chromeText(lane.name)} `, priority: L.name, shrink: true, style: { color: borderColour, bold: true, inverse: focusedLane } },
+            !!branch && { key: 'branch', text: branch, priority: L.branch, shrink: true, minWidth: 6, style: { color: 'magenta' } },
+            !!missing && { key: 'missing', text: missing, priority: L.missing, style: { color: theme.error } },
+            l?.lane === 'ephemeral' && { key: 'ephemeral', text: ' · ephemeral', priority: L.ephemeral, style: { color: theme.hint } },
+            l?.kind === 'served' && { key: 'served', text: ` · served${l.port ? ` :${l.port}` : ''}`, priority: L.served, style: { color: 'blue' } },
+            !!l && l.ahead !== null && { key: 'ahead', text: ` · ↑${l.ahead}`, priority: L.aheadBehind, style: { color: l.ahead ? 'green' : theme.hint } },
+            // MAIN moved on (another lane merged): said in words, it is what makes the next merge conflict.
+            l?.behind
+              ? { key: 'behind', text: ` · behind MAIN by ${l.behind}`, short: ` ↓${l.behind}`, priority: L.aheadBehind, style: { color: 'yellow' } }
+              : !!l && l.ahead !== null && { key: 'behind', text: ' ↓0', priority: L.aheadBehind, style: { color: theme.hint } },
+            !!queued && { key: 'queued', text: ` · ${queued}`, priority: L.queued, style: { color: 'cyan' } },
+            !!out && { key: 'out', text: ` · ${out}`, priority: L.queueOut, style: { color: theme.error, bold: true } },
+            !!l?.dirty && { key: 'dirty', text: ` · ✎ ${l.dirty} changed`, short: ` ✎${l.dirty}`, priority: L.dirty, style: { color: 'yellow' } },
+            setup?.state === 'running' && { key: 'setup', text: ` · setup ${setup.step}/${setup.steps} ${chromeText(setup.command)}`, priority: L.setup, shrink: true, minWidth: 12, style: { color: 'cyan' } },
+            setup?.state === 'failed' && { key: 'setup', text: ' · setup failed (r retries)', priority: L.setupFailed, style: { color: theme.error, bold: true } },
+            !!hidden && { key: 'hidden', text: hidden, priority: L.hidden, style: { color: theme.hint } },
+            !!waiting && { key: 'waiting', text: ` ! ${waiting === 1 ? 'needs you' : `${waiting} need you`} `, priority: L.waiting, style: { color: 'magentaBright', bold: true } },
+          ]}
+        />
       </Positioned>
       {lane.slots.length === 0 ? (
         <Positioned rect={{ x: r.x + 2, y: r.y + 1, width: Math.max(1, r.width - 4), height: Math.max(1, r.height - 2) }}>
@@ -131,7 +146,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
         const info = inScroll ? (scroll!.editing ? 'search' : depth > 0 ? `scroll −${depth}` : 'scroll (bottom)') : null;
         return (
           <Positioned key={slot.id} rect={slot.header} backgroundColor={focusedAgent === slot.id ? theme.headerFocusBg : undefined}>
-            <AgentHeader agent={a} focused={focusedAgent === slot.id} scrollInfo={info} brief={briefOf?.(a.id) ?? null} now={now} />
+            <AgentHeader agent={a} focused={focusedAgent === slot.id} scrollInfo={info} brief={briefOf?.(a.id) ?? null} now={now} width={slot.header.width} />
           </Positioned>
         );
       })}

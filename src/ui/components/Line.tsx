@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import { cleanForTerminal } from '../../core/terminal-text.js';
+import { chromeText } from '../../core/terminal-text.js';
 
 /**
  * One row of a dialog, padded to the box's inner width (so the dialog hides what is under it) and truncated.
@@ -10,7 +10,7 @@ export function Line({ width, children, ...rest }: { width: number; children?: R
   return (
     <Box width={width} height={1} flexShrink={0}>
       <Text wrap="truncate-end" {...rest}>
-        {React.Children.map(children, (c) => (typeof c === 'string' ? cleanForTerminal(c) : c))}
+        {React.Children.map(children, (c) => (typeof c === 'string' ? chromeText(c) : c))}
       </Text>
     </Box>
   );

@@ -4,7 +4,8 @@ import type { Snapshot } from '../../core/types.js';
 import type { Rect } from '../layout.js';
 import { Positioned } from './Positioned.js';
 import { SANDBOX_MARK, theme } from './theme.js';
-import { cleanForTerminal } from '../../core/terminal-text.js';
+import { chromeText } from '../../core/terminal-text.js';
+import { FittedText } from './FittedText.js';
 import { agentIsLive } from '../../core/types.js';
 import { queueLine } from '../../core/merge/merge-queue.js';
 
@@ -13,6 +14,8 @@ function ago(iso: string | null, now: number): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
 }
+
+const ALARM = { color: 'white', backgroundColor: 'red', bold: true } as const;
 
 const OUTCOME_GLYPH: Record<string, string> = { merged: '✓', conflict: '✗', 'gate-failed': '✗', 'health-failed': '↺', refused: '–', locked: '–', cancelled: '–' };
 
@@ -36,32 +39,32 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
     main.error ? (
       <Text color={theme.error}>git: {main.error}</Text>
     ) : (
-      // Alarms first: the line is cut at its end, so at 80 columns the subject goes, never the alarm.
-      <Text>
-        {dirty ? (
-          <Text color="white" backgroundColor="red" bold>
-            {` ⚠ MAIN EDITED DIRECTLY: ${main.changes} change${main.changes === 1 ? '' : 's'} `}
-          </Text>
-        ) : null}
-        {moved ? (
-          <Text color="white" backgroundColor="red" bold>
-            {/* Beside the dirty alarm, the short form: both fit in 80 columns. */}
-            {dirty ? ' ⚠ HEAD MOVED OUTSIDE flower-tui ' : ` ⚠ MAIN HEAD MOVED OUTSIDE flower-tui: ${moved.from.slice(0, 7)} → ${moved.to.slice(0, 7)} `}
-          </Text>
-        ) : null}
-        {exposed.length ? (
-          <Text color="black" backgroundColor={theme.warn} bold>
-            {cleanForTerminal(` ⚠ ${exposed.length} UNSANDBOXED: ${exposed.find((a) => a.sandboxReason)?.sandboxReason ?? 'no sandbox'} — MAIN not write-protected (flower-tui doctor) `)}
-          </Text>
-        ) : null}
-        {dirty || moved || exposed.length ? ' ' : ''}
-        <Text color="magenta">⎇ {cleanForTerminal(main.branch ?? '(detached)')}</Text> <Text color="yellow">{main.headShort ?? '(no commits)'}</Text> {cleanForTerminal(main.subject ?? '')}
-        {dirty || moved ? null : <Text color={theme.ok}>{'  '}✓ clean</Text>}
-        {guarded ? <Text color={theme.ok}>{'  '}{SANDBOX_MARK} MAIN write-protected</Text> : null}
-      </Text>
+      // By priority (fit-segments.ts): at 80 columns the subject is cut or goes, never an alarm.
+      <FittedText
+        width={inner}
+        segments={[
+          dirty && { key: 'dirty', text: ` ⚠ MAIN EDITED DIRECTLY: ${main.changes} change${main.changes === 1 ? '' : 's'} `, priority: 100, style: ALARM },
+          // Beside the dirty alarm, the short form: both fit in 80 columns.
+          !!moved && { key: 'moved', text: dirty ? ' ⚠ HEAD MOVED OUTSIDE flower-tui ' : ` ⚠ MAIN HEAD MOVED OUTSIDE flower-tui: ${moved.from.slice(0, 7)} → ${moved.to.slice(0, 7)} `, priority: 100, style: ALARM },
+          exposed.length > 0 && {
+            key: 'exposed',
+            text: chromeText(` ⚠ ${exposed.length} UNSANDBOXED: ${exposed.find((a) => a.sandboxReason)?.sandboxReason ?? 'no sandbox'} — MAIN not write-protected (flower-tui doctor) `),
+            priority: 95,
+            shrink: true,
+            minWidth: 20,
+            style: { color: 'black', backgroundColor: theme.warn, bold: true },
+          },
+          { key: 'gap', text: dirty || moved || exposed.length ? ' ' : '', priority: 95 },
+          { key: 'branch', text: `⎇ ${chromeText(main.branch ?? '(detached)')}`, priority: 70, shrink: true, minWidth: 8, style: { color: 'magenta' } },
+          { key: 'head', text: ` ${main.headShort ?? '(no commits)'}`, priority: 60, style: { color: 'yellow' } },
+          { key: 'subject', text: ` ${chromeText(main.subject ?? '')}`, priority: 10, shrink: true, minWidth: 8 },
+          !(dirty || moved) && { key: 'clean', text: '  ✓ clean', priority: 80, style: { color: theme.ok } },
+          guarded && { key: 'guarded', text: `  ${SANDBOX_MARK} MAIN write-protected`, priority: 5, style: { color: theme.ok } },
+        ]}
+      />
     ),
   );
-  if (dirty) lines.push(<Text color={theme.error}>{main.changed.slice(0, 12).join(' · ')}{main.changed.length > 12 ? ' …' : ''}</Text>);
+  if (dirty) lines.push(<Text color={theme.error}>{chromeText(main.changed.slice(0, 12).join(' · '))}{main.changed.length > 12 ? ' …' : ''}</Text>);
   // A saved config the server refused: the operator must see that the old one is still in use.
   // The field first (the file's path would fill 80 columns; the notice and `status` name it).
   if (monitor.config?.problem) lines.push(<Text color={theme.error} bold>config ✗ {monitor.config.problem.replace(/^(invalid config|cannot read config) \S+: /, '')} — previous config kept</Text>);
@@ -71,7 +74,7 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
       <Text color={theme.hint}>health: no check configured (merge.health)</Text>
     ) : h.state === 'failing' ? (
       <Text color={theme.error} bold>
-        health ✗ failing (since {h.lastFailure?.slice(11, 19)}; last ok {ago(h.lastOk, now)}): {h.output.slice(-1)[0] ?? ''}
+        health ✗ failing (since {h.lastFailure?.slice(11, 19)}; last ok {ago(h.lastOk, now)}): {chromeText(h.output.slice(-1)[0] ?? '')}
       </Text>
     ) : (
       <Text color={h.state === 'ok' ? theme.ok : theme.hint}>
@@ -102,8 +105,8 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
   if (qLine)
     lines.push(
       <Text>
-        <Text color={q!.paused ? theme.warn : 'cyan'}>{cleanForTerminal(qLine)}</Text>
-        {lastOut && lastOut.outcome !== 'merged' ? <Text color={theme.error}>{cleanForTerminal(`  ✗ ${lastOut.lane} ${lastOut.outcome}`)}</Text> : null}
+        <Text color={q!.paused ? theme.warn : 'cyan'}>{chromeText(qLine)}</Text>
+        {lastOut && lastOut.outcome !== 'merged' ? <Text color={theme.error}>{chromeText(`  ✗ ${lastOut.lane} ${lastOut.outcome}`)}</Text> : null}
       </Text>,
     );
   const ready = (snapshot.briefs ?? []).filter((b) => b.status === 'ready' && !(q?.entries ?? []).some((e) => e.lane === b.lane));

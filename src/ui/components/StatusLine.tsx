@@ -4,7 +4,7 @@ import type { Rect } from '../layout.js';
 import { keyLabel, type Keymap } from '../keymap.js';
 import type { UiState } from '../ui-state.js';
 import { theme } from './theme.js';
-import { cleanForTerminal } from '../../core/terminal-text.js';
+import { chromeText } from '../../core/terminal-text.js';
 
 /** The bottom row: a message (or the search prompt) on the left, the keys that matter now on the right. */
 export interface InboxSummary {
@@ -28,7 +28,7 @@ export function StatusLine({ rect, ui, keymap, hiddenLanes, running, inbox }: { 
     );
     hints = 'Enter search · Esc cancel';
   } else if (ui.scroll) {
-    left = ui.message ? <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{cleanForTerminal(ui.message.text)}</Text> : <Text color="yellow">SCROLL {cleanForTerminal(ui.scroll.agent)}</Text>;
+    left = ui.message ? <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{chromeText(ui.message.text)}</Text> : <Text color="yellow">SCROLL {chromeText(ui.scroll.agent)}</Text>;
     hints = '↑↓ PgUp PgDn g G · / search · Esc live';
   } else {
     const need = inbox && inbox.count > 0 ? (
@@ -40,7 +40,7 @@ export function StatusLine({ rect, ui, keymap, hiddenLanes, running, inbox }: { 
     left = ui.message ? (
       <Text>
         {need}
-        <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{cleanForTerminal(ui.message.text)}</Text>
+        <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{chromeText(ui.message.text)}</Text>
       </Text>
     ) : (
       <Text color={theme.hint}>

@@ -4,6 +4,7 @@ import type { TraceEntry } from '../../core/store/trace.js';
 import type { Rect } from '../layout.js';
 import type { Dialog } from '../ui-state.js';
 import { Positioned } from './Positioned.js';
+import { chromeText } from '../../core/terminal-text.js';
 
 type TraceDialog = Extract<Dialog, { kind: 'trace' }>;
 
@@ -58,9 +59,9 @@ export function TraceView({ dialog, rect }: { dialog: TraceDialog; rect: Rect })
               <Text color="gray">{e.ts.slice(5, 10)} {e.ts.slice(11, 19)} </Text>
               <Text color="magenta">{e.actor.padEnd(8)} </Text>
               <Text bold>{e.action.padEnd(9)} </Text>
-              <Text>{e.target} </Text>
+              <Text>{chromeText(e.target)} </Text>
               <Text color={outcomeColour(e.outcome)}>{e.outcome} </Text>
-              <Text color="gray">{detailSummary(e)}</Text>
+              <Text color="gray">{chromeText(detailSummary(e))}</Text>
             </Text>
           </Box>
         ))
