@@ -523,7 +523,7 @@ export class Supervisor extends EventEmitter {
         const lane = cmd.op === 'done' && this.config.briefs.queueOnDone ? (r as { brief?: { lane?: string | null } } | undefined)?.brief?.lane : null;
         if (lane && !this.mergeQueue.runner.state.entries.some((e) => e.lane === lane)) {
           try {
-            this.mergeQueue.runner.ready(lane, `brief #${(r as { brief: { id: number } }).brief.id}`, actor);
+            await this.mergeQueue.runner.ready(lane, `brief #${(r as { brief: { id: number } }).brief.id}`, actor);
           } catch (e) {
             this.notify(`brief done, but ${lane} could not join the merge queue: ${describeError(e)}`, 'error');
           }

@@ -174,6 +174,11 @@ describe('merge queue: lanes land in order, each on the latest MAIN', () => {
     const received = await waitUntil(() => (existsSync(path.join(logDir, 'received.txt')) ? readFileSync(path.join(logDir, 'received.txt'), 'utf8') : ''), { timeoutMs: 30_000, what: 'the agent to receive the message' });
     assert.match(received, /clash could not be updated onto main: rebasing it conflicts in app\.txt\. Nothing was changed/);
 
+    // A lane that landed has nothing left to merge: marking it ready again says so.
+    const again = cli(repo, ['--config', config, 'ready', 'a']);
+    assert.equal(again.status, 2);
+    assert.equal(again.stderr, 'flower-tui: a has nothing to merge: no commits ahead of MAIN\n');
+
     // Every transition in the trace.
     const trace = readTrace(path.join(repo.commonDir, 'flower'));
     const qa = trace.filter((e) => e.action.startsWith('queue.'));
@@ -232,6 +237,35 @@ describe('merge queue: lanes land in order, each on the latest MAIN', () => {
     }
     const trace = readTrace(path.join(repo.commonDir, 'flower'));
     assert.ok(trace.some((e) => e.target === 'sick' && e.action === 'merge.rollback' && e.outcome === 'ok'), 'the pipeline rolled back');
+  });
+});
+
+describe('merge queue: ephemeral lanes', () => {
+  test('a landed ephemeral lane is removed (its tip kept under refs/flower/removed/); one with a stash is kept, saying why', async () => {
+    const { repo, config } = setup([], () => ({ merge: { strategy: 'no-ff' } }));
+    for (const l of ['eph', 'stashy']) ok(repo, ['--config', config, 'worktree', 'add', l, '--lane', 'ephemeral']);
+    const st = JSON.parse(ok(repo, ['status', '--json'])) as { worktrees: { name: string; path: string }[] };
+    const dir = (l: string) => st.worktrees.find((w) => w.name === l)!.path;
+    commit(dir('eph'), { 'eph.txt': 'e\n' }, 'Add eph');
+    commit(dir('stashy'), { 'stashy.txt': 's\n' }, 'Add stashy');
+    writeFileSync(path.join(dir('stashy'), 'wip.txt'), 'half done\n');
+    git(dir('stashy'), ['stash', 'push', '--include-untracked', '--quiet', '-m', 'wip']);
+    ok(repo, ['--config', config, 'queue', 'pause']);
+    for (const l of ['eph', 'stashy']) ok(repo, ['--config', config, 'ready', l]);
+    ok(repo, ['--config', config, 'queue', 'resume']);
+    const q = await queueEmpty(repo, config);
+    assert.equal(outOf(q, 'stashy')?.outcome, 'merged');
+    assert.equal(outOf(q, 'eph')?.outcome, 'merged', 'the landing stays in the recent list after the removal');
+    await waitUntil(() => !existsSync(dir('eph')), { timeoutMs: 20_000, what: 'eph to be removed' });
+    assert.ok(existsSync(path.join(repo.mainRoot, 'eph.txt')) && existsSync(path.join(repo.mainRoot, 'stashy.txt')));
+    assert.match(git(repo.mainRoot, ['for-each-ref', '--format=%(refname)', 'refs/flower/removed/']), /^refs\/flower\/removed\/eph\//m);
+    assert.ok(existsSync(dir('stashy')), 'the lane with a stash is kept');
+    assert.match(git(repo.mainRoot, ['stash', 'list']), /wip/);
+    const trace = readTrace(path.join(repo.commonDir, 'flower'));
+    assert.ok(trace.some((e) => e.action === 'queue.removed' && e.target === 'eph' && e.outcome === 'ok'));
+    const kept = trace.find((e) => e.action === 'queue.removed' && e.target === 'stashy');
+    assert.equal(kept?.outcome, 'refused');
+    assert.match(String(kept?.error), /refusing to remove stashy: it has 1 stash/);
   });
 });
 

@@ -85,8 +85,15 @@ export class MergeQueueRunner {
     return w;
   }
 
-  ready(name: string, by: string, actor: TraceActor): { lane: string; position: number } {
+  async ready(name: string, by: string, actor: TraceActor): Promise<{ lane: string; position: number }> {
+    // Fresh, not what the watcher last saw: an agent commits and says "ready" in the same breath.
+    await this.host.refreshGit();
     const w = this.requireLane(name);
+    if (w.lane?.ahead === 0 && Q.position(this.q, w.name) === -1) {
+      const msg = `${w.name} has nothing to merge: no commits ahead of MAIN`;
+      this.trace(actor, 'ready', w.name, 'refused', { by }, msg);
+      throw new FlowerError('bad-usage', msg);
+    }
     const r = Q.enqueue(this.q, w.name, by, new Date());
     this.set(r.queue);
     this.trace(actor, 'ready', w.name, 'queued', { position: r.position + 1, by });

@@ -12,12 +12,12 @@ function byOf(actor: TraceActor, by: string | undefined): string {
 }
 
 /** The queue's commands (CLI, cockpit, MCP alike): each answers with the queue as it now is. */
-export function executeQueueCommand(runner: MergeQueueRunner, cmd: QueueCommand, actor: TraceActor): { queue: QueueState; lane?: string; position?: number } {
+export async function executeQueueCommand(runner: MergeQueueRunner, cmd: QueueCommand, actor: TraceActor): Promise<{ queue: QueueState; lane?: string; position?: number }> {
   switch (cmd.op) {
     case 'list':
       return { queue: runner.state };
     case 'ready': {
-      const r = runner.ready(cmd.lane, byOf(actor, cmd.by), actor);
+      const r = await runner.ready(cmd.lane, byOf(actor, cmd.by), actor);
       return { queue: runner.state, ...r };
     }
     case 'rm':

@@ -101,7 +101,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
   // Its place in the merge queue, or why the queue took it out (until it is marked ready again).
   const qAt = queue?.entries.findIndex((e) => e.lane === lane.name) ?? -1;
   const qEntry = qAt === -1 ? null : queue!.entries[qAt]!;
-  const queued = qEntry ? (qEntry.step === 'queued' ? `queued #${qAt + 1}` : `merging: ${qEntry.step === 'waiting' ? 'waiting for idle' : qEntry.step}`) : null;
+  const queued = qEntry ? (qEntry.step === 'queued' ? `queued #${qAt + 1}` : `queue: ${qEntry.step === 'waiting' ? 'waiting' : qEntry.step}`) : null;
   const lastOut = qEntry ? null : queue?.out.filter((o) => o.lane === lane.name).at(-1);
   const out = lastOut && lastOut.outcome !== 'merged' && lastOut.outcome !== 'removed' ? lastOut.outcome.replace('-', ' ') : null;
   return (

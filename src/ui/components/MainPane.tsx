@@ -68,6 +68,18 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
   // A saved config the server refused: the operator must see that the old one is still in use.
   // The field first (the file's path would fill 80 columns; the notice and `status` name it).
   if (monitor.config?.problem) lines.push(<Text color={theme.error} bold>config ✗ {monitor.config.problem.replace(/^(invalid config|cannot read config) \S+: /, '')} — previous config kept</Text>);
+  // The merge queue in order, the head with its step and how long it has taken: while it runs it is
+  // what the operator watches, so it comes before health and recent merges (80x24 shows three lines).
+  const q = snapshot.queue;
+  const qLine = q ? queueLine(q, now) : null;
+  const lastOut = q?.out.at(-1);
+  if (qLine)
+    lines.push(
+      <Text>
+        <Text color={q!.paused ? theme.warn : 'cyan'}>{chromeText(qLine)}</Text>
+        {lastOut && lastOut.outcome !== 'merged' ? <Text color={theme.error}>{chromeText(`  ✗ ${lastOut.lane} ${lastOut.outcome}`)}</Text> : null}
+      </Text>,
+    );
   const h = monitor.health;
   lines.push(
     h.state === 'off' ? (
@@ -98,17 +110,6 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
       <Text color={theme.hint}>merges: none yet</Text>
     ),
   );
-  // The merge queue in order, the head with its step and how long it has taken.
-  const q = snapshot.queue;
-  const qLine = q ? queueLine(q, now) : null;
-  const lastOut = q?.out.at(-1);
-  if (qLine)
-    lines.push(
-      <Text>
-        <Text color={q!.paused ? theme.warn : 'cyan'}>{chromeText(qLine)}</Text>
-        {lastOut && lastOut.outcome !== 'merged' ? <Text color={theme.error}>{chromeText(`  ✗ ${lastOut.lane} ${lastOut.outcome}`)}</Text> : null}
-      </Text>,
-    );
   const ready = (snapshot.briefs ?? []).filter((b) => b.status === 'ready' && !(q?.entries ?? []).some((e) => e.lane === b.lane));
   if (ready.length)
     lines.push(
