@@ -47,6 +47,7 @@ try {
     .option('repo', { type: 'string', describe: 'repository (default: the one containing the current directory)' })
     .option('config', { type: 'string', describe: 'config file (default: flower.config.json in MAIN, then ~/.config/flower-tui/config.json)' })
     .option('debug', { type: 'boolean', describe: 'show stack traces on errors' })
+    .option('host', { type: 'string', describe: 'the commands that talk to a server (status, spawn, send, kill, log, worktree, brief, …): that of this configured host (hosts.NAME), over ssh' })
     .command(
       '$0',
       'open the cockpit (starts the repository\'s server if none runs)',
@@ -218,11 +219,12 @@ try {
     )
     .command('server <action>', 'the repository\'s server: status | stop', (y) =>
       json(y)
-        .positional('action', { choices: ['status', 'stop', 'run'] as const, demandOption: true, describe: 'status: is it running; stop: stop every agent and the server' })
+        .positional('action', { choices: ['status', 'stop', 'run', 'bridge'] as const, demandOption: true, describe: 'status: is it running; stop: stop every agent and the server; bridge: join stdin/stdout to it (what another host runs over ssh)' })
         .option('size', { type: 'string', hidden: true, describe: 'run: the first cockpit\'s terminal size, COLSxROWS' })
         , async (a) => {
           if (a.action === 'status') await (await import('./commands/server-commands.js')).serverStatusCommand(a);
           else if (a.action === 'stop') await (await import('./commands/server-commands.js')).serverStopCommand(a);
+          else if (a.action === 'bridge') await (await import('./commands/server-commands.js')).serverBridgeCommand(a);
           else await (await import('../server/run-server.js')).runServer({ repoDir: String(a.repo ?? process.cwd()), config: a.config as string | undefined, size: a.size });
         },
     )

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SANDBOX_DEFAULT, SandboxSchema } from './sandbox-schema.js';
+import { HostsSchema } from './hosts-schema.js';
 
 /** The longest delay a Node timer can hold (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -271,6 +272,8 @@ export const ConfigSchema = z.strictObject({
   merge: MergeSchema.default(MERGE_DEFAULT),
   monitor: MonitorSchema.default(MONITOR_DEFAULT),
   sandbox: SandboxSchema.default(SANDBOX_DEFAULT),
+  /** Other machines' flower-tui servers, reached over ssh (hosts-schema.ts). */
+  hosts: HostsSchema,
   /** Briefs: a dispatched brief not claimed within claimTimeoutMs is shown as unclaimed. */
   briefs: z
     .strictObject({

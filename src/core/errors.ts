@@ -22,6 +22,8 @@ export type FlowerErrorCode =
   | 'would-lose-work'
   | 'merge-locked'
   | 'merge-failed'
+  /** A configured host could not be reached over ssh, or its flower-tui did not answer. */
+  | 'host-unreachable'
   /** `wait` gave up (exit 124, as timeout(1)). */
   | 'timeout';
 
@@ -33,6 +35,7 @@ export const EXIT_CODES: Partial<Record<FlowerErrorCode, number>> = {
   'bad-usage': 2,
   'no-server': 3,
   'protocol-mismatch': 4,
+  'host-unreachable': 5,
   timeout: 124,
 };
 

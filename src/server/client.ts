@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { FlowerError } from '../core/errors.js';
 import { encodeControl, FrameDecoder, FRAME_CONTROL } from './frames.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from './protocol.js';
@@ -16,7 +17,8 @@ export class FlowerClient extends EventEmitter {
   private closedReason: string | null = null;
   server!: ServerInfo;
 
-  private constructor(private readonly socket: net.Socket) {
+  /** `socket`: the server's Unix socket, or any byte stream joined to one (an ssh bridge). */
+  private constructor(private readonly socket: Duplex) {
     super();
   }
 
@@ -30,6 +32,11 @@ export class FlowerClient extends EventEmitter {
       });
       s.once('error', reject);
     });
+    return FlowerClient.over(socket, opts);
+  }
+
+  /** Shake hands over a stream already joined to a server (e.g. `ssh HOST flower-tui server bridge`). */
+  static async over(socket: Duplex, opts: { role: 'tui' | 'cli'; version: string }): Promise<FlowerClient> {
     const client = new FlowerClient(socket);
     client.wire();
     const welcome = await new Promise<ServerMessage>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { cleanForTerminal } from '../../core/terminal-text.js';
+import { FlowerError } from '../../core/errors.js';
 import { locateRepo } from '../../core/git/repo.js';
 import type { FlowerClient } from '../../server/client.js';
 import { checkSameConfig, connectOrStartServer, connectToServer, serverLocation, type ServerLocation } from '../../server/server-process.js';
@@ -7,6 +8,8 @@ export interface RepoArgs {
   repo?: string;
   config?: string;
   json?: boolean;
+  /** A configured host (hosts.NAME): the command goes to its server, over ssh. */
+  host?: string;
 }
 
 export async function locate(args: RepoArgs): Promise<ServerLocation> {
@@ -17,7 +20,8 @@ export async function locate(args: RepoArgs): Promise<ServerLocation> {
 export async function withClient<T>(args: RepoArgs, start: boolean, fn: (c: FlowerClient, loc: ServerLocation) => Promise<T>): Promise<T> {
   const loc = await locate(args);
   let client: FlowerClient;
-  if (start) client = (await connectOrStartServer(loc, 'cli', { config: args.config })).client;
+  if (args.host !== undefined) client = await hostClient(loc, args);
+  else if (start) client = (await connectOrStartServer(loc, 'cli', { config: args.config })).client;
   else {
     client = await connectToServer(loc, 'cli');
     // --config is never silently dropped: it must be valid and the one the server runs with.
@@ -31,6 +35,19 @@ export async function withClient<T>(args: RepoArgs, start: boolean, fn: (c: Flow
   } finally {
     client.close();
   }
+}
+
+/** The server of the configured host `args.host`, over ssh (the bridge starts it there when none runs). */
+async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerClient> {
+  const [{ loadConfig }, { connectOverSsh }, { flowerVersion }] = await Promise.all([import('../../config/config.js'), import('../../server/ssh-transport.js'), import('../../server/flower-version.js')]);
+  const cfg = loadConfig({ file: args.config, mainRoot: loc.repo.mainRoot, commonDir: loc.repo.commonDir });
+  const name = args.host!;
+  const host = Object.hasOwn(cfg.hosts, name) ? cfg.hosts[name] : undefined;
+  if (!host) {
+    const known = Object.keys(cfg.hosts);
+    throw new FlowerError('bad-usage', `no host "${name}" in the config (${known.length ? `hosts: ${known.join(', ')}` : 'add it under "hosts": {"NAME": {"ssh": "user@box", "repo": "/path/of/the/clone"}}'})`);
+  }
+  return connectOverSsh(name, host, { role: 'cli', version: flowerVersion() });
 }
 
 export function print(args: RepoArgs, human: string, json: unknown): void {

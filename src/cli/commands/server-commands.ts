@@ -3,7 +3,8 @@ import { FlowerError, isFlowerError } from '../../core/errors.js';
 import type { Snapshot } from '../../core/types.js';
 import { agentIsLive } from '../../core/types.js';
 import type { ServerInfo } from '../../server/protocol.js';
-import { connectToServer } from '../../server/server-process.js';
+import net from 'node:net';
+import { connectOrStartServer, connectToServer } from '../../server/server-process.js';
 import { formatUptime } from '../format-status.js';
 import { locate, print, type RepoArgs } from './common.js';
 
@@ -52,4 +53,30 @@ export async function serverStopCommand(args: RepoArgs): Promise<void> {
     `server stopped (pid ${r.server.pid})${running.length ? `; stopped ${running.join(', ')} (not restored at the next start: the stop is remembered)` : ''}`,
     { stopped: true, pid: r.server.pid, agentsStopped: running, restoredAtNextStart: false },
   );
+}
+
+/**
+ * `server bridge`: join this process's stdin/stdout to the repository's server socket, starting the
+ * server first when none runs — what another host's flower-tui runs through ssh (ssh-transport.ts).
+ * Nothing but the server's bytes goes to stdout; errors are one line on stderr. It only ever reaches
+ * this user's own socket (in a private directory), never a port.
+ */
+export async function serverBridgeCommand(args: RepoArgs): Promise<void> {
+  const loc = await locate(args);
+  const { client } = await connectOrStartServer(loc, 'cli', { config: args.config });
+  const socketPath = client.server.socket;
+  client.close();
+  const sock = net.connect(socketPath);
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', () => resolve());
+    sock.once('error', reject);
+  });
+  await new Promise<void>((resolve) => {
+    sock.on('error', () => {});
+    sock.once('close', () => resolve());
+    process.stdin.once('end', () => sock.end());
+    process.stdin.once('error', () => sock.end());
+    process.stdin.pipe(sock);
+    sock.pipe(process.stdout);
+  });
 }

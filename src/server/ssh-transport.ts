@@ -1,0 +1,86 @@
+/**
+ * A connection to another host's flower-tui server, over ssh: `ssh -T DEST COMMAND server bridge
+ * --repo REPO` joins this process to that host's own socket (the bridge starts the server there
+ * when none runs), and the usual protocol runs over the ssh session's stdio. No port is opened
+ * anywhere; authentication, ProxyJump and ControlMaster are ssh's, from the user's ~/.ssh/config.
+ */
+import { spawn } from 'node:child_process';
+import { Duplex } from 'node:stream';
+import type { HostConfig } from '../config/hosts-schema.js';
+import { FlowerError, isFlowerError } from '../core/errors.js';
+import { FlowerClient } from './client.js';
+
+/** A word for the remote shell: single-quoted, and "~/x" as "$HOME"/'x' so the home still expands. */
+export function remoteWord(s: string): string {
+  const quote = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
+  if (s === '~') return '"$HOME"';
+  if (s.startsWith('~/')) return `"$HOME"/${quote(s.slice(2))}`;
+  return quote(s);
+}
+
+/** The ssh command line that bridges to `host`'s server (pure: tested as data). */
+export function bridgeCommand(host: HostConfig): { file: string; args: string[] } {
+  // The command is the user's words (e.g. "npx flower-tui"); only the path is ours to quote.
+  const remote = `${host.command} server bridge --repo ${remoteWord(host.repo)}`;
+  return {
+    file: 'ssh',
+    args: [
+      '-T', // no remote pty: the protocol is bytes, not a terminal
+      '-o', 'BatchMode=yes', // never ask for a password: the cockpit owns the terminal (keys or an agent)
+      '-o', 'ServerAliveInterval=15', // a dropped link is noticed in ~45 s even when idle
+      '-o', 'ServerAliveCountMax=3',
+      ...host.sshArgs,
+      '--',
+      host.ssh,
+      remote,
+    ],
+  };
+}
+
+/** What ssh or the remote flower-tui said on stderr, as one line about `name`. */
+export function explainBridgeFailure(name: string, host: HostConfig, exitCode: number | null, stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const last = lines[lines.length - 1] ?? '';
+  if (exitCode === 127 || /command not found|not found$|No such file or directory/.test(last) && !last.startsWith('flower-tui:'))
+    return `${name}: flower-tui is not installed there (hosts.${name}.command is "${host.command}")`;
+  if (exitCode === 255) return `${name}: cannot reach ${host.ssh} over ssh${last ? ` (${last.replace(/^ssh: /, '')})` : ''}`;
+  if (last.startsWith('flower-tui: ')) return `${name}: ${last.slice('flower-tui: '.length)}`;
+  return `${name}: the bridge ended (exit ${exitCode ?? '?'})${last ? `: ${last}` : ''}`;
+}
+
+/** Connect to `name`'s server over ssh and shake hands; a one-line `host-unreachable` error otherwise. */
+export async function connectOverSsh(name: string, host: HostConfig, opts: { role: 'tui' | 'cli'; version: string; env?: NodeJS.ProcessEnv }): Promise<FlowerClient> {
+  const cmd = bridgeCommand(host);
+  const child = spawn(cmd.file, cmd.args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => {
+    if (stderr.length < 8192) stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (e) => reject(new FlowerError('host-unreachable', `${name}: cannot run ssh (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed: apt-get install openssh-client' : e.message})`))),
+  );
+  const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
+  stream.on('error', () => {}); // a broken pipe shows as the bridge's exit, explained below
+  // Closing the client ends ssh too (its stdin closes; a kill if it lingers).
+  stream.once('close', () => {
+    if (child.exitCode === null) setTimeout(() => child.kill('SIGTERM'), 2000).unref();
+  });
+  try {
+    const client = await Promise.race([FlowerClient.over(stream, opts), spawnError]);
+    client.once('close', () => child.stdin.end());
+    return client;
+  } catch (e) {
+    if (isFlowerError(e) && (e.code === 'protocol-mismatch' || e.code === 'host-unreachable')) {
+      child.kill('SIGTERM');
+      throw new FlowerError(e.code, e.code === 'protocol-mismatch' ? `${name}: ${e.message}` : e.message);
+    }
+    const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 3000).unref())]);
+    child.kill('SIGTERM');
+    throw new FlowerError('host-unreachable', explainBridgeFailure(name, host, code, stderr));
+  }
+}

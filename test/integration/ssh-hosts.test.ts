@@ -1,0 +1,109 @@
+/**
+ * Hosts over ssh (issue 19), with a real OpenSSH server on 127.0.0.1 started by the test and a
+ * "remote" clone of the project in another temp dir: `--host NAME` sends a command to that host's
+ * flower-tui server through `ssh … flower-tui server bridge` (which starts the server there), so
+ * lanes and agents live on the host; a dropped link leaves them running; bad hosts are one line.
+ */
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
+import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { startSshd, whyNoSshd, type TestSshd } from '../helpers/sshd.js';
+import { waitUntil } from '../helpers/wait-until.js';
+import { isProcessAlive } from '../helpers/processes.js';
+
+const onCleanup = cleanupList();
+const skip = whyNoSshd() ?? false;
+
+describe('hosts over ssh', { skip }, () => {
+  let sshd: TestSshd;
+  let local: TestRepo;
+  let remoteMain: string;
+  let configFile: string;
+  const flower = (args: string[], opts: { host?: string | null } = {}) => {
+    const host = opts.host === undefined ? ['--host', 'box'] : opts.host === null ? [] : ['--host', opts.host];
+    const r = spawnSync(process.execPath, [BIN, ...args, ...host, '--repo', local.mainRoot, '--config', configFile], { encoding: 'utf8', timeout: 60_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const ok = (args: string[]) => {
+    const r = flower(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+
+  before(async () => {
+    sshd = await startSshd();
+    onCleanup(() => void sshd.close());
+    local = makeRepo();
+    removedAfterItsServer(local, onCleanup);
+    // The host's clone of the project, in its own place (here: another temp dir on this machine).
+    const remote = makeRepo();
+    remoteMain = path.join(remote.dir, 'shop');
+    execFileSync('git', ['clone', '--quiet', local.mainRoot, remoteMain]);
+    sshd.give(remote.dir);
+    // Its server runs as the login user: closing the sshd (registered first, so run last) ends it.
+    onCleanup(() => remote.cleanup());
+    configFile = path.join(local.dir, 'flower.config.json');
+    const host = (extra: Record<string, unknown> = {}) => ({ ssh: sshd.alias, repo: remoteMain, command: `${process.execPath} ${BIN}`, sshArgs: sshd.sshArgs, ...extra });
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        hosts: {
+          box: host(),
+          gone: host({ sshArgs: [...sshd.sshArgs, '-o', 'Port=1', '-o', 'ConnectTimeout=5'] }),
+          nowhere: host({ repo: path.join(remote.dir, 'no-such-clone') }),
+          bare: host({ command: 'flower-tui-not-installed-here' }),
+        },
+      }),
+    );
+  });
+
+  test('status, worktree add, spawn, send and kill go to the host\'s server; the lane is on the host', async () => {
+    const status = JSON.parse(ok(['status', '--json'])) as { main: { path?: string }; worktrees: { name: string; path: string }[] };
+    assert.ok(JSON.stringify(status).includes(remoteMain), 'the host\'s server, for its clone');
+    assert.ok(!JSON.stringify(status).includes(local.mainRoot), 'not the local one');
+    ok(['worktree', 'add', 'far-lane']);
+    const lanes = JSON.parse(ok(['worktree', 'ls', '--json'])) as { worktrees?: { name: string; path: string }[] } | { name: string; path: string }[];
+    const list = Array.isArray(lanes) ? lanes : (lanes.worktrees ?? []);
+    const far = list.find((w) => w.name === 'far-lane');
+    assert.ok(far && far.path.startsWith(path.dirname(remoteMain)), `the lane is beside the host's clone: ${JSON.stringify(list)}`);
+    assert.equal(spawnSync('git', ['-C', local.mainRoot, 'worktree', 'list']).stdout.toString().includes('far-lane'), false, 'no lane appeared locally');
+
+    ok(['spawn', 'far-lane', 'shell', '--name', 'sh']);
+    ok(['send', 'far-lane/sh', 'echo "hello from $((6*7))" > remote-said.txt']);
+    const said = path.join(far!.path, 'remote-said.txt');
+    await waitUntil(() => spawnSync('cat', [said]).stdout.toString() === 'hello from 42\n', { timeoutMs: 20_000, what: 'the text typed over ssh to run in the remote agent' });
+
+    // The link drops: the agent lives on (its server is on its host), and the next command reconnects.
+    const agents = () => (JSON.parse(ok(['status', '--json'])) as { agents: { id: string; pid: number | null }[] }).agents;
+    const pid = agents().find((a) => a.id === 'far-lane/sh')!.pid!;
+    sshd.dropSessions();
+    assert.ok(isProcessAlive(pid), 'the remote agent survives a dropped ssh link');
+    assert.equal(agents().find((a) => a.id === 'far-lane/sh')?.pid, pid, 'reconnected: the same agent');
+
+    ok(['kill', 'far-lane/sh']);
+    await waitUntil(() => !isProcessAlive(pid), { timeoutMs: 10_000, what: 'the remote agent to end' });
+    // The local repository has no server: nothing ran here.
+    const localStatus = flower(['status'], { host: null });
+    assert.equal(localStatus.status, 3, 'no local server was started');
+  });
+
+  test('a bad host is one line naming it, with a distinct exit; the others keep working', () => {
+    const cases: [string, number, RegExp][] = [
+      ['mystery', 2, /^flower-tui: no host "mystery" in the config \(hosts: box, gone, nowhere, bare\)\n$/],
+      ['gone', 5, /^flower-tui: gone: cannot reach flower-test-host over ssh \(.+\)\n$/],
+      ['nowhere', 5, /^flower-tui: nowhere: not a directory: .*no-such-clone\n$/],
+      ['bare', 5, /^flower-tui: bare: flower-tui is not installed there \(hosts\.bare\.command is "flower-tui-not-installed-here"\)\n$/],
+    ];
+    for (const [host, code, re] of cases) {
+      const r = flower(['status'], { host });
+      assert.equal(r.status, code, `${host}: ${r.stderr}`);
+      assert.match(r.stderr, re, host);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${host}: one line`);
+    }
+    assert.equal(flower(['status']).status, 0, 'box still answers');
+  });
+});
