@@ -122,6 +122,6 @@ describe('config edit', () => {
     const r = repo();
     const res = editWith(r, 'exit 3');
     assert.equal(res.status, 2);
-    assert.match(res.stderr, /the editor .* failed with exit 3/);
+    assert.match(res.stderr, /the editor .* exited 3/);
   });
 });
