@@ -101,8 +101,11 @@ describe('the real Claude Code through flower-tui', () => {
     const after = sup.snapshot().agents.find((a) => a.id === 'lane/cc')!;
     assert.notEqual(after.sessionId, firstSession, 'a fresh session');
     assert.equal(after.refreshCount, 1);
-    const handoffAsked = mock.mainRequests().some((r) => JSON.stringify(r.body).includes('.flower/handoff-cc.md'));
-    assert.ok(handoffAsked, 'the new session was told to read the hand-off');
+    // The refresh is done once the hand-off prompt is typed and submitted; the model sees it a moment later.
+    await waitUntil(() => mock.mainRequests().some((r) => JSON.stringify(r.body).includes('.flower/handoff-cc.md')), {
+      timeoutMs: 60_000,
+      what: () => `the new session told to read the hand-off; screen: ${sup.agent('lane/cc')?.screen.visibleText().join('\n')}`,
+    });
     // The new session's own (small) usage replaces the rotten figure.
     await waitUntil(() => sup.snapshot().agents.find((a) => a.usage.tokens === 5550), { timeoutMs: 60_000, what: 'the new session usage' });
     assert.equal(mock.external.length, 0, `nothing tried to leave the machine: ${mock.external.join(', ')}`);
