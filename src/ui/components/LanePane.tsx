@@ -122,7 +122,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
               ? { key: 'behind', text: ` · behind MAIN by ${l.behind}`, short: ` ↓${l.behind}`, priority: L.aheadBehind, style: { color: 'yellow' } }
               : !!l && l.ahead !== null && { key: 'behind', text: ' ↓0', priority: L.aheadBehind, style: { color: theme.hint } },
             !!queued && { key: 'queued', text: ` · ${queued}`, priority: L.queued, style: { color: 'cyan' } },
-            !!out && { key: 'out', text: ` · ${out}`, priority: L.queueOut, style: { color: theme.error, bold: true } },
+            !!out && { key: 'out', text: ` · ${out}`, short: ` ✗ ${out === 'needs update' ? 'update' : out.split(' ')[0]}`, priority: L.queueOut, style: { color: theme.error, bold: true } },
             !!l?.dirty && { key: 'dirty', text: ` · ✎ ${l.dirty} changed`, short: ` ✎${l.dirty}`, priority: L.dirty, style: { color: 'yellow' } },
             setup?.state === 'running' && { key: 'setup', text: ` · setup ${setup.step}/${setup.steps} ${chromeText(setup.command)}`, priority: L.setup, shrink: true, minWidth: 12, style: { color: 'cyan' } },
             setup?.state === 'failed' && { key: 'setup', text: ' · setup failed (r retries)', priority: L.setupFailed, style: { color: theme.error, bold: true } },
