@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { completionArgs, withoutDefaultCommand } from './completion-words.js';
 import { EXIT_CODES, FlowerError, isFlowerError, describeError } from '../core/errors.js';
 import { flowerVersion } from '../server/flower-version.js';
 import { startupMark } from './startup-trace.js';
@@ -32,7 +33,7 @@ function report(e: unknown, debug: boolean): Promise<never> {
 }
 
 startupMark('main: loaded');
-const argv = hideBin(process.argv);
+const argv = completionArgs(hideBin(process.argv));
 const debug = argv.includes('--debug');
 /** Set while `--get-yargs-completions` is being answered. */
 let completing: Promise<void> | null = null;
@@ -230,18 +231,20 @@ try {
     )
     // `flower-tui completion` prints the script (bash, or zsh when $SHELL is zsh); completing also
     // offers the running server's lane names and agent ids (src/cli/completion.ts).
-    .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)', (_current: string, argv: { _: unknown[]; repo?: unknown }, completionFilter: (cb?: (err: Error | null, defaults: string[] | undefined) => void) => void, done: (c: string[]) => void) => {
+    .completion('completion', 'print a bash/zsh completion script (source it from your shell rc)', (current: string, argv: { _: unknown[]; repo?: unknown }, completionFilter: (cb?: (err: Error | null, defaults: string[] | undefined) => void) => void, done: (c: string[]) => void) => {
       let finished = () => {};
       completing = new Promise<void>((resolve) => (finished = resolve));
       const finish = (c: string[]) => {
         done(c);
         finished();
       };
-      completionFilter((_err, defaults) => {
-        const words = argv._.map(String); // the words typed so far (the program name is not among them)
+      completionFilter((_err, found) => {
+        const defaults = withoutDefaultCommand(found ?? []);
+        const words = argv._.map(String).filter((w) => w !== ''); // the words typed so far (the program name is not among them)
+        // Where a lane, agent or profile goes, only those (the server's, or none when none runs): not the options.
         void import('./completion.js')
-          .then(({ liveCompletions }) => liveCompletions(words.filter((w) => w !== ''), typeof argv.repo === 'string' ? argv.repo : undefined))
-          .then((live) => finish([...(defaults ?? []), ...live]), () => finish(defaults ?? []));
+          .then(({ liveCompletions }) => liveCompletions(words, current, typeof argv.repo === 'string' ? argv.repo : undefined))
+          .then((live) => finish(live ?? defaults), () => finish(defaults));
       });
     })
     .demandCommand(0)

@@ -32,4 +32,10 @@ test('completion: the script for bash and zsh; commands, agent ids and lane name
   assert.equal(run(['spawn', 'feat', 'echo', '--name', 'probe', '--config', config]).status, 0);
   assert.match(run(['--get-yargs-completions', 'kill', '']).stdout, /^feat\/probe$/m, 'agent ids');
   assert.match(run(['--get-yargs-completions', 'merge', '']).stdout, /^feat$/m, 'lane names');
+  // As shells call it: the program's name first (bash's COMP_WORDS, zsh's $words).
+  const asShell = run(['--get-yargs-completions', 'flower-tui', 'kill', '']);
+  assert.equal(asShell.status, 0, asShell.stderr);
+  assert.equal(asShell.stdout.trim(), 'feat/probe', 'only the agent ids where an agent goes');
+  assert.match(run(['--get-yargs-completions', 'flower-tui', 'spawn', 'feat', '']).stdout, /^echo$/m, 'profiles after spawn LANE');
+  assert.doesNotMatch(run(['--get-yargs-completions', 'flower-tui', '']).stdout, /^\$0/m, 'the default command is not offered as "$0"');
 });
