@@ -18,6 +18,9 @@ export interface ServerInfo {
   config?: string | null;
   /** Why the config file on disk is not in use (it changed and is invalid; the previous one is kept). */
   configProblem?: string | null;
+  /** MAIN's path and its root commits: another host's cockpit checks it serves a clone of the same project. */
+  mainRoot?: string;
+  roots?: string[];
 }
 
 /** Requests a client can make: the supervisor's commands plus the server's own. */

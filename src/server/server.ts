@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
+import { rootCommits } from '../core/git/root-commits.js';
 import type { Supervisor } from '../core/supervisor.js';
 import type { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { FlowerError, describeError, isFlowerError } from '../core/errors.js';
@@ -119,8 +120,11 @@ export class FlowerServer {
       log: this.opts.logFile,
       config: this.supervisor.currentConfig().source,
       configProblem: this.supervisor.configProblem,
+      mainRoot: this.supervisor.repo.mainRoot,
+      roots: this.roots ??= rootCommits(this.supervisor.repo.mainRoot),
     };
   }
+  private roots: string[] | undefined;
 
   /** Cockpits (subscribed clients) attached now; CLI commands only come and go. */
   attachedChanged(): void {

@@ -43,6 +43,12 @@ describe('hosts over ssh', { skip }, () => {
     const remote = makeRepo();
     remoteMain = path.join(remote.dir, 'shop');
     execFileSync('git', ['clone', '--quiet', local.mainRoot, remoteMain]);
+    // And another project altogether, at a path a host entry might point to by mistake.
+    const stranger = path.join(remote.dir, 'other-project');
+    execFileSync('git', ['init', '--quiet', stranger]);
+    writeFileSync(path.join(stranger, 'x.txt'), 'x\n');
+    execFileSync('git', ['-C', stranger, 'add', 'x.txt']);
+    execFileSync('git', ['-C', stranger, '-c', 'user.name=o', '-c', 'user.email=o@o', 'commit', '--quiet', '-m', 'other']);
     sshd.give(remote.dir);
     // Its server runs as the login user: closing the sshd (registered first, so run last) ends it.
     onCleanup(() => remote.cleanup());
@@ -56,6 +62,7 @@ describe('hosts over ssh', { skip }, () => {
           gone: host({ sshArgs: [...sshd.sshArgs, '-o', 'Port=1', '-o', 'ConnectTimeout=5'] }),
           nowhere: host({ repo: path.join(remote.dir, 'no-such-clone') }),
           bare: host({ command: 'flower-tui-not-installed-here' }),
+          stranger: host({ repo: path.join(remote.dir, 'other-project') }),
         },
       }),
     );
@@ -93,7 +100,8 @@ describe('hosts over ssh', { skip }, () => {
 
   test('a bad host is one line naming it, with a distinct exit; the others keep working', () => {
     const cases: [string, number, RegExp][] = [
-      ['mystery', 2, /^flower-tui: no host "mystery" in the config \(hosts: box, gone, nowhere, bare\)\n$/],
+      ['mystery', 2, /^flower-tui: no host "mystery" in the config \(hosts: box, gone, nowhere, bare, stranger\)\n$/],
+      ['stranger', 5, /^flower-tui: stranger: .*other-project is not a clone of this project \(no commit in common with .*\): fix hosts\.stranger\.repo\n$/],
       ['gone', 5, /^flower-tui: gone: cannot reach flower-test-host over ssh \(.+\)\n$/],
       ['nowhere', 5, /^flower-tui: nowhere: not a directory: .*no-such-clone\n$/],
       ['bare', 5, /^flower-tui: bare: flower-tui is not installed there \(hosts\.bare\.command is "flower-tui-not-installed-here"\)\n$/],

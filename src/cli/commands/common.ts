@@ -47,7 +47,16 @@ async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerCl
     const known = Object.keys(cfg.hosts);
     throw new FlowerError('bad-usage', `no host "${name}" in the config (${known.length ? `hosts: ${known.join(', ')}` : 'add it under "hosts": {"NAME": {"ssh": "user@box", "repo": "/path/of/the/clone"}}'})`);
   }
-  return connectOverSsh(name, host, { role: 'cli', version: flowerVersion() });
+  const client = await connectOverSsh(name, host, { role: 'cli', version: flowerVersion() });
+  // A host serving another project would take lanes and briefs meant for this one: refuse it.
+  const { rootCommits, sameProject } = await import('../../core/git/root-commits.js');
+  const theirs = client.server.roots;
+  const ours = rootCommits(loc.repo.mainRoot);
+  if (theirs && theirs.length > 0 && ours.length > 0 && !sameProject(ours, theirs)) {
+    client.close();
+    throw new FlowerError('host-unreachable', `${name}: ${client.server.mainRoot ?? host.repo} is not a clone of this project (no commit in common with ${loc.repo.mainRoot}): fix hosts.${name}.repo`);
+  }
+  return client;
 }
 
 export function print(args: RepoArgs, human: string, json: unknown): void {
