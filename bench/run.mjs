@@ -4,6 +4,7 @@
 //   npm run bench                      (= npm run build && node bench/run.mjs)
 //   node bench/run.mjs --quick         smaller sizes and shorter phases (~3 min)
 //   node bench/run.mjs --only throughput,echo   (--only throughput:b+c: only those workloads)
+//   node bench/run.mjs --section sandbox        one section (repeatable; the same as --only)
 //   node bench/run.mjs --profile DIR   run flower-tui (TUI and server) with --cpu-prof into DIR (the server is
 //                                      started by the bench then, so cold start-up is not cold)
 //   node bench/run.mjs --keep          keep the temp dir (workload files, repos, logs)
@@ -46,12 +47,15 @@ for (let i = 0; i < argv.length; i++) {
   if (a === '--quick') opt.quick = true;
   else if (a === '--only') opt.only = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
   else if (a.startsWith('--only=')) opt.only = a.slice(7).split(',').map((s) => s.trim()).filter(Boolean);
+  // --section NAME (repeatable): one section, as issue 20 names it; the same as --only NAME[,NAME].
+  else if (a === '--section') opt.only = [...(opt.only === SECTIONS ? [] : opt.only), ...argv[++i].split(',').map((s) => s.trim()).filter(Boolean)];
+  else if (a.startsWith('--section=')) opt.only = [...(opt.only === SECTIONS ? [] : opt.only), ...a.slice(10).split(',').map((s) => s.trim()).filter(Boolean)];
   else if (a === '--profile') opt.profile = path.resolve(argv[++i]);
   else if (a === '--keep') opt.keep = true;
   else if (a === '--no-write') opt.write = false;
   else if (a === '--write') opt.write = true;
   else if (a === '-h' || a === '--help') {
-    console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 18).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
     process.exit(0);
   } else {
     console.error(`bench: unknown option ${a} (see --help)`);
