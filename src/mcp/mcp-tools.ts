@@ -55,6 +55,22 @@ export const TOOLS: ToolDef[] = [
     run: async (a, request, caller) => request(brief({ op: 'list', status: a.status as never }, caller)),
   },
   {
+    name: 'mark_ready',
+    description: 'Mark your lane (or the lane given) ready to merge: it joins the merge queue, which updates it onto the latest MAIN, gates and merges it when your turn ends. Commit your work first.',
+    input: { lane: z.string().min(1).optional().describe('the lane (default: yours)') },
+    run: async (a, request, caller) => {
+      const lane = (a.lane as string | undefined) ?? caller?.split('/')[0];
+      if (!lane) throw new Error('which lane? (no FLOWER_AGENT to take it from)');
+      return request({ type: 'queue', op: 'ready', lane, ...(caller ? { by: caller } : {}) });
+    },
+  },
+  {
+    name: 'merge_queue',
+    description: 'The merge queue in order (each lane\'s step) and the lanes recently taken out of it, with why (a conflicting update says which files).',
+    input: {},
+    run: async (_a, request) => request({ type: 'queue', op: 'list' }),
+  },
+  {
     name: 'status',
     description: "The repository's worktrees (lanes) and agents with their state, and MAIN's status.",
     input: {},

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { makeRepo } from '../helpers/git-repo.js';
+import { git, makeRepo } from '../helpers/git-repo.js';
 import { BIN, cli, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,7 +40,7 @@ describe('MCP server (flower-tui mcp)', () => {
     assert.equal(client.getServerVersion()?.name, 'flower-tui');
 
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['claim_brief', 'complete_brief', 'fail_brief', 'list_briefs', 'note_brief', 'recall_brief', 'send', 'spawn', 'status', 'wait']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['claim_brief', 'complete_brief', 'fail_brief', 'list_briefs', 'mark_ready', 'merge_queue', 'note_brief', 'recall_brief', 'send', 'spawn', 'status', 'wait']);
     assert.ok(tools.every((t) => t.description && t.inputSchema.type === 'object'));
 
     const packet = text(await client.callTool({ name: 'recall_brief', arguments: {} }));
@@ -61,6 +61,15 @@ describe('MCP server (flower-tui mcp)', () => {
     assert.deepEqual([noReason.isError, text(noReason)], [true, 'say why it failed (--reason)']);
     const failed = JSON.parse(text(await client.callTool({ name: 'fail_brief', arguments: { reason: 'the API it needs is gone' } }))) as { brief: { status: string; reason: string } };
     assert.deepEqual([failed.brief.status, failed.brief.reason], ['failed', 'the API it needs is gone'], 'the caller\'s current brief failed, with the reason');
+
+    // The merge queue: the caller's lane by default; a lane with nothing to merge is refused in one line.
+    const notReady = (await client.callTool({ name: 'mark_ready', arguments: {} })) as ToolResult;
+    assert.deepEqual([notReady.isError, text(notReady)], [true, 'lane-m has nothing to merge: no commits ahead of MAIN']);
+    git(repo.worktreePaths['lane-m']!, ['commit', '--quiet', '--allow-empty', '-m', 'work of lane-m']);
+    const ready = JSON.parse(text(await client.callTool({ name: 'mark_ready', arguments: {} }))) as { lane: string; position: number };
+    assert.deepEqual([ready.lane, ready.position], ['lane-m', 1]);
+    const q = JSON.parse(text(await client.callTool({ name: 'merge_queue', arguments: {} }))) as { queue: { entries: { lane: string; by: string }[]; out: { lane: string }[] } };
+    assert.ok(q.queue.entries.some((e) => e.lane === 'lane-m' && e.by === 'lane-m/echo') || q.queue.out.some((o) => o.lane === 'lane-m'), JSON.stringify(q));
 
     const status = JSON.parse(text(await client.callTool({ name: 'status', arguments: {} }))) as { agents: { id: string }[] };
     assert.ok(status.agents.some((a) => a.id === 'lane-m/echo'));
@@ -87,6 +96,6 @@ describe('MCP server (flower-tui mcp)', () => {
     const badArg = (await client.callTool({ name: 'note_brief', arguments: { id: 'x', text: '' } }).catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }))) as ToolResult;
     assert.equal(badArg.isError, true);
     const still = (await client.listTools()).tools.length;
-    assert.equal(still, 10);
+    assert.equal(still, 12);
   });
 });
