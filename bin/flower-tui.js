@@ -2,6 +2,22 @@
 // Thin launcher: the real entry point is the compiled CLI. React is much faster in production mode,
 // and nothing in flower-tui relies on React's development warnings at run time.
 process.env.NODE_ENV ??= 'production';
+// Started in a directory that was removed since (a deleted worktree, `rm -rf` of the shell's cwd):
+// process.cwd() throws, and yargs calls it as it loads, so say so in one line instead of a stack
+// trace. With an absolute --repo the command still runs, from there.
+try {
+  process.cwd();
+} catch {
+  const at = process.argv.indexOf('--repo');
+  const repo = at > 1 ? process.argv[at + 1] : process.argv.find((a) => a.startsWith('--repo='))?.slice('--repo='.length);
+  try {
+    if (!repo) throw new Error('no --repo');
+    process.chdir(repo);
+  } catch {
+    process.stderr.write('flower-tui: the current directory no longer exists: cd into your repository (or pass --repo with an absolute path)\n');
+    process.exit(2);
+  }
+}
 const { existsSync, statSync } = await import('node:fs');
 // Node 22.1+ can cache compiled code across runs; Node 20 has no such API (the check keeps it working).
 const mod = await import('node:module');
