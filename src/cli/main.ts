@@ -37,6 +37,8 @@ const argv = completionArgs(hideBin(process.argv));
 const debug = argv.includes('--debug');
 /** Set while `--get-yargs-completions` is being answered. */
 let completing: Promise<void> | null = null;
+/** The commands that go through a server connection (commands/common.ts withClient), so take --host. */
+const HOST_COMMANDS = new Set(['status', 'spawn', 'send', 'kill', 'respawn', 'refresh', 'wait', 'worktree', 'merge', 'brief', 'queue', 'ready', 'update']);
 const json = (y: Argv) => y.option('json', { type: 'boolean', describe: 'machine-readable output' });
 
 try {
@@ -247,6 +249,13 @@ try {
           .then((live) => finish(live ?? defaults), () => finish(defaults));
       });
     })
+    // --host reaches another host's server: only commands that talk to a server can honour it. Others
+    // refuse it rather than quietly acting on this machine (log reads this repository's trace file).
+    .middleware((a) => {
+      if (a.host === undefined) return;
+      const cmd = String(a._[0] ?? '');
+      if (!HOST_COMMANDS.has(cmd)) throw new FlowerError('bad-usage', `--host is not supported by ${cmd ? `flower-tui ${cmd}` : 'the cockpit'} yet (it is by: ${[...HOST_COMMANDS].join(', ')})`);
+    }, true)
     .demandCommand(0)
     .strict()
     .version(flowerVersion())

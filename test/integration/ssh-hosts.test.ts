@@ -113,5 +113,9 @@ describe('hosts over ssh', { skip }, () => {
       assert.equal(r.stderr.trim().split('\n').length, 1, `${host}: one line`);
     }
     assert.equal(flower(['status']).status, 0, 'box still answers');
+    // A command that cannot reach a host says so instead of acting here (log reads this repository's trace).
+    const log = flower(['log']);
+    assert.equal(log.status, 2);
+    assert.match(log.stderr, /^flower-tui: --host is not supported by flower-tui log yet \(it is by: status, spawn, .*\)\n$/);
   });
 });
