@@ -5,18 +5,23 @@ import { formatUptime } from '../cli/format-status.js';
  * How long an agent has been in its state, as its header shows it, and when that text next changes.
  *
  * Seconds matter while the agent is busy or waiting for the operator (working 42s, needs-you 12s);
- * a calm agent (idle, running with nothing known, ended) shows minutes only ("idle <1m", "idle 3m"),
- * so a cockpit of quiet agents redraws its headers once a minute at most, not every second.
+ * a calm agent (idle, ended) shows minutes only ("idle <1m", "idle 3m"), so a cockpit of quiet
+ * agents redraws its headers once a minute at most, not every second; an agent only known to be
+ * running shows none.
  */
 const BY_THE_SECOND: ReadonlySet<StatusState> = new Set(['working', 'needs-you', 'compacting', 'starting']);
 
-export function headerDuration(state: StatusState, ms: number): string {
+export function headerDuration(state: StatusState, ms: number): string | null {
+  // "running" says only that the process is alive: its duration would be the uptime, not how long
+  // it has been doing anything (and a cockpit of such agents never has to wake for it).
+  if (state === 'running') return null;
   const d = Math.max(0, ms);
   return !BY_THE_SECOND.has(state) && d < 60_000 ? '<1m' : formatUptime(d);
 }
 
-/** Milliseconds until `headerDuration(state, ms)` reads differently. */
+/** Milliseconds until `headerDuration(state, ms)` reads differently (Infinity: it never shows one). */
 export function msUntilChange(state: StatusState, ms: number): number {
+  if (state === 'running') return Infinity;
   const d = Math.max(0, ms);
   if (BY_THE_SECOND.has(state) && d < 60_000) return 1000 - (d % 1000);
   return 60_000 - (d % 60_000);
@@ -61,7 +66,8 @@ export class HeaderClock {
     const dues: number[] = [];
     for (const s of shown) {
       const since = Date.parse(s.since);
-      if (!Number.isNaN(since)) dues.push(now + msUntilChange(s.state, now - since));
+      const left = Number.isNaN(since) ? Infinity : msUntilChange(s.state, now - since);
+      if (left !== Infinity) dues.push(now + left);
     }
     // Agents started a few ms apart change a few ms apart: one redraw for every change due within a
     // second of the first (each text at most that late), not one per agent.

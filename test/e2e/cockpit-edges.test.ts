@@ -93,7 +93,7 @@ describe('cockpit edge cases', () => {
     await s.waitFor(/second · echo · [●○] (?:running|working|idle)/);
     // SGR mouse: wheel up (64) over the first agent's screen (1-based column 10, row 7).
     s.typeText('\x1b[<64;10;7M');
-    await s.waitFor(/echo · echo · [●○] (?:running|working|idle) (?:\d+s|<1m) · scroll/);
+    await s.waitFor(/echo · echo · [●○] (?:running|(?:working|idle) (?:\d+s|<1m)) · scroll/);
     s.sendKeys('Escape');
     await s.waitForGone(/· scroll/);
     // Click the second agent's header row: it takes the focus.

@@ -153,7 +153,7 @@ describe('grid', () => {
 describe('agent states in headers', () => {
   const cases: [AgentState, string][] = [
     [{ kind: 'starting' }, '◌ starting 0s'],
-    [{ kind: 'running' }, '● running <1m'],
+    [{ kind: 'running' }, '● running ▣'], // only known to be alive: no duration (header-clock.ts)
     [{ kind: 'exited', code: 0, signal: null }, '○ exited 0 <1m'],
     [{ kind: 'exited', code: 1, signal: null }, '○ exited 1 <1m'],
     [{ kind: 'exited', code: 0, signal: 'SIGTERM' }, '○ exited SIGTERM <1m'],
@@ -192,16 +192,16 @@ describe('agent states in headers', () => {
     const ui = { ...onLane, scroll: { agent: 'feature-auth/claude', top: 0, editing: false, query: '', matches: [], current: -1 } };
     const hdr = (r: Rendered) => r.lines[r.layout.lanes[0]!.slots[0]!.header.y]!;
     const wide = { cols: 200, rows: 60 };
-    assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 12 })), /● running <1m · scroll −12/);
-    assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 0 })), /● running <1m · scroll \(bottom\)/);
-    assert.match(hdr(renderApp({ ...wide, ui: { ...ui, scroll: { ...ui.scroll, editing: true } } })), /● running <1m · search/);
+    assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 12 })), /● running · scroll −12/);
+    assert.match(hdr(renderApp({ ...wide, ui, scrollDepth: () => 0 })), /● running · scroll \(bottom\)/);
+    assert.match(hdr(renderApp({ ...wide, ui: { ...ui, scroll: { ...ui.scroll, editing: true } } })), /● running · search/);
     // A narrow lane keeps the mode and the state; the profile goes first (and nothing wraps into the screen).
     const narrow = renderApp({ ui, scrollDepth: () => 12 });
-    assert.match(hdr(narrow), /▸ claude · ● running <1m · scroll −12( ▣)? *┃/);
+    assert.match(hdr(narrow), /▸ claude · ● running · scroll −12( ▣)? *┃/);
     assert.equal(narrow.textAt(narrow.layout.lanes[0]!.slots[0]!.screen.x, narrow.layout.lanes[0]!.slots[0]!.screen.y, 38).trim(), '');
     const other = renderApp({ ...wide, ui, scrollDepth: () => 12 });
     const codex = other.layout.lanes[1]!.slots[0]!.header;
-    assert.equal(other.textAt(codex.x, codex.y, codex.width).trim(), 'codex · codex · ● running <1m ▣', 'only the scrolled agent says so (the lock: it is sandboxed)');
+    assert.equal(other.textAt(codex.x, codex.y, codex.width).trim(), 'codex · codex · ● running ▣', 'only the scrolled agent says so (the lock: it is sandboxed)');
   });
 });
 

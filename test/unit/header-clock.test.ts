@@ -44,7 +44,8 @@ describe('header durations', () => {
     assert.equal(headerDuration('working', 42_000), '42s');
     assert.equal(headerDuration('needs-you', 3 * 60_000 + 5000), '3m');
     assert.equal(headerDuration('idle', 42_000), '<1m');
-    assert.equal(headerDuration('running', 61_000), '1m');
+    assert.equal(headerDuration('running', 61_000), null, 'only known to be alive: no duration');
+    assert.equal(msUntilChange('running', 61_000), Infinity);
     assert.equal(headerDuration('exited', 2 * 3600_000 + 60_000), '2h01m');
     assert.equal(msUntilChange('working', 42_300), 700);
     assert.equal(msUntilChange('working', 59_500), 500, 'to 1m');
@@ -58,6 +59,9 @@ describe('header durations', () => {
     const clock = new HeaderClock(() => ticks++, c.deps);
     clock.show([]);
     assert.equal(clock.pending, false, 'nothing shown: no timer');
+    // Agents only known to be running show no duration: a cockpit of them never wakes for one.
+    clock.show(Array.from({ length: 16 }, () => ({ state: 'running' as const, since: iso(T0) })));
+    assert.equal(clock.pending, false);
     // Sixteen calm agents: one timer, at their next minute.
     clock.show(Array.from({ length: 16 }, () => ({ state: 'idle' as const, since: iso(T0) })));
     assert.equal(c.timers.size, 1);

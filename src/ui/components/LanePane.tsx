@@ -55,7 +55,7 @@ function AgentHeader({ agent, focused, scrollInfo, brief, now, width }: { agent:
       priority: P.state,
       style: { color: focused && st.state !== 'needs-you' ? fg : statusColour(st.state, st.reason), bold: st.state === 'needs-you' },
     },
-    { key: 'uptime', text: ` ${headerDuration(st.state, now - Date.parse(st.since))}`, priority: P.uptime, style: { color: focused && st.state !== 'needs-you' ? fg : statusColour(st.state, st.reason) } },
+    headerDuration(st.state, now - Date.parse(st.since)) !== null && { key: 'uptime', text: ` ${headerDuration(st.state, now - Date.parse(st.since))}`, priority: P.uptime, style: { color: focused && st.state !== 'needs-you' ? fg : statusColour(st.state, st.reason) } },
     !!st.reason && st.state !== 'exited' && st.state !== 'failed' && { key: 'reason', sep: ' · ', text: ` · ${chromeText(st.reason)}`, priority: P.reason, shrink: true, minWidth: 12, style: hint },
     u.source !== 'none' && {
       key: 'usage',
