@@ -19,11 +19,14 @@ export function headerDuration(state: StatusState, ms: number): string | null {
   return !BY_THE_SECOND.has(state) && d < 60_000 ? '<1m' : formatUptime(d);
 }
 
-/** Milliseconds until `headerDuration(state, ms)` reads differently (Infinity: it never shows one). */
-export function msUntilChange(state: StatusState, ms: number): number {
+/**
+ * Milliseconds until `headerDuration(state, ms)` reads differently (Infinity: it never shows one).
+ * "seconds": a duration shown as m:ss all along (the merge queue's step in MAIN's monitor).
+ */
+export function msUntilChange(state: StatusState | 'seconds', ms: number): number {
   if (state === 'running') return Infinity;
   const d = Math.max(0, ms);
-  if (BY_THE_SECOND.has(state) && d < 60_000) return 1000 - (d % 1000);
+  if (state === 'seconds' || (BY_THE_SECOND.has(state) && d < 60_000)) return 1000 - (d % 1000);
   return 60_000 - (d % 60_000);
 }
 
@@ -61,7 +64,7 @@ export class HeaderClock {
   ) {}
 
   /** The states (with their since) whose durations are on screen now. */
-  show(shown: readonly { state: StatusState; since: string }[]): void {
+  show(shown: readonly { state: StatusState | 'seconds'; since: string }[]): void {
     const now = this.clock.now();
     const dues: number[] = [];
     for (const s of shown) {

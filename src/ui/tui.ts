@@ -209,7 +209,10 @@ export class Tui {
 
   private showDurations(): void {
     if (this.finished || this.attach || !this.layout || this.layout.tooSmall) return this.clock.stop();
-    const shown = this.layout.lanes.flatMap((l) => l.slots.map((s) => this.snapshot.agents.find((a) => a.id === s.id)?.status).filter((s) => s !== undefined));
+    const shown: { state: Parameters<HeaderClock['show']>[0][number]['state']; since: string }[] = this.layout.lanes.flatMap((l) => l.slots.map((s) => this.snapshot.agents.find((a) => a.id === s.id)?.status).filter((s) => s !== undefined));
+    // MAIN's monitor shows the queue head's step as m:ss ("gate 0:42"): it moves every second.
+    const head = this.snapshot.queue?.entries[0];
+    if (head && head.step !== 'queued' && head.stepAt) shown.push({ state: 'seconds', since: head.stepAt });
     this.clock.show(shown);
   }
 

@@ -108,3 +108,9 @@ describe('header durations', () => {
     clock.stop();
   });
 });
+
+test("'seconds' (the merge queue's m:ss in MAIN's monitor) changes every second, past the first minute too", () => {
+  assert.equal(msUntilChange('seconds', 65_300), 700);
+  assert.equal(msUntilChange('seconds', 3_600_000), 1000);
+  assert.equal(msUntilChange('working', 65_300), 54_700, 'a header duration past a minute still changes by the minute');
+});
