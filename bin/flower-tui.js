@@ -28,6 +28,15 @@ if (typeof mod.enableCompileCache === 'function') {
     /* a cache we cannot write only costs speed */
   }
 }
+// An agent's hook (`flower-tui hook claude|codex`, on every tool call and turn): straight to its lean
+// module, without the command table — the agent waits for it.
+if (process.argv[2] === 'hook' && /^(claude|codex)$/.test(process.argv[3] ?? '') && process.argv.length === 4) {
+  const hook = new URL('../dist/cli/hook-run.js', import.meta.url);
+  if (existsSync(hook)) {
+    await (await import(hook.href)).runHook(process.argv[3]);
+    process.exit(0);
+  }
+}
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('flower-tui: not built yet — run `npm install` (or `npm run build`) in the project directory.\n');

@@ -1,7 +1,6 @@
 import { FlowerError } from '../../core/errors.js';
 import type { AgentInfo, ReportState } from '../../core/types.js';
 import { statusLabel, type WaitTarget } from '../../core/status/agent-status.js';
-import { reportForHook } from '../../core/status/hook-events.js';
 import { FlowerClient } from '../../server/client.js';
 import { flowerVersion } from '../../server/flower-version.js';
 import { print, withClient, type RepoArgs } from './common.js';
@@ -42,28 +41,9 @@ export async function reportCommand(args: RepoArgs & { state: string; reason?: s
   });
 }
 
-/**
- * `flower-tui hook claude|codex`: run by the agent's hooks with the event's JSON on stdin. It must
- * never get in the agent's way: nothing on stdout (Claude adds a UserPromptSubmit hook's output to
- * the prompt), exit 0 whatever happens, a problem said in one line on stderr.
- */
-export async function hookCommand(args: RepoArgs & { kind: string }): Promise<void> {
-  try {
-    const agent = process.env.FLOWER_AGENT;
-    if (!agent) return;
-    const input = await readStdin();
-    let event: Record<string, unknown>;
-    try {
-      event = JSON.parse(input) as Record<string, unknown>;
-    } catch {
-      throw new FlowerError('bad-usage', `hook ${args.kind}: stdin is not the hook's JSON`);
-    }
-    const r = reportForHook(event, args.kind === 'codex' ? 'codex' : 'claude');
-    if (!r) return;
-    await withAgentClient(args, (c) => c.request({ type: 'report', agent, state: r.state, reason: r.reason, keepReason: r.keepReason }));
-  } catch (e) {
-    process.stderr.write(`flower-tui hook: ${(e as Error).message.split('\n')[0]}\n`);
-  }
+/** `flower-tui hook claude|codex` (also taken straight from bin/flower-tui.js: see hook-run.ts). */
+export async function hookCommand(args: { kind: string }): Promise<void> {
+  await (await import('../hook-run.js')).runHook(args.kind);
 }
 
 /** `flower-tui wait AGENT --for STATE [--timeout S]`: exit 0 once reached, 124 on timeout. */
@@ -75,12 +55,3 @@ export async function waitCommand(args: RepoArgs & { agent: string; for: WaitTar
   });
 }
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve) => {
-    if (process.stdin.isTTY) return resolve('');
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', () => resolve(''));
-  });
-}
