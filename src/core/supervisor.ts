@@ -254,8 +254,9 @@ export class Supervisor extends EventEmitter {
       s.watcher = new GitWatcher({ commonDir: s.repo.commonDir, refresh: () => s.refreshGit() });
     }
     await s.refreshGit();
-    // A queue found mid-step (the server stopped during it) is re-validated before it runs on.
-    await s.mergeQueue.start();
+    // A queue found mid-step (the server stopped during it) is re-validated before it runs on — in the
+    // background: re-running an interrupted merge's health check must not hold up the server's start.
+    void s.mergeQueue.start().catch((e) => s.notify(`merge queue: could not resume after the restart: ${describeError(e)}`, 'error'));
     // Auto briefs wait for an idle agent of a standing lane: look every 2 s (nothing to do costs a filter).
     s.autoDispatchTimer = setInterval(() => void s.briefs.autoDispatch(), 2000);
     s.autoDispatchTimer.unref();

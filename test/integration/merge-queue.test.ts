@@ -261,7 +261,14 @@ describe('merge queue: ephemeral lanes', () => {
     assert.match(git(repo.mainRoot, ['for-each-ref', '--format=%(refname)', 'refs/flower/removed/']), /^refs\/flower\/removed\/eph\//m);
     assert.ok(existsSync(dir('stashy')), 'the lane with a stash is kept');
     assert.match(git(repo.mainRoot, ['stash', 'list']), /wip/);
-    const trace = readTrace(path.join(repo.commonDir, 'flower'));
+    // The removal runs after the lane has left the queue: wait for its verdicts.
+    const trace = await waitUntil(
+      () => {
+        const t = readTrace(path.join(repo.commonDir, 'flower'));
+        return ['eph', 'stashy'].every((l) => t.some((e) => e.action === 'queue.removed' && e.target === l)) ? t : null;
+      },
+      { timeoutMs: 20_000, what: 'both removal verdicts in the trace' },
+    );
     assert.ok(trace.some((e) => e.action === 'queue.removed' && e.target === 'eph' && e.outcome === 'ok'));
     const kept = trace.find((e) => e.action === 'queue.removed' && e.target === 'stashy');
     assert.equal(kept?.outcome, 'refused');

@@ -255,8 +255,9 @@ export class MergeQueueRunner {
     const u = await updateLane({ lane, dir: wt.path, mainRef: mainAt, mainName, mode: cfg.merge.update });
     this.trace('policy', 'update', lane, u.outcome, { before: u.before, after: u.after, mode: cfg.merge.update, conflicts: u.conflicts.length ? u.conflicts : undefined, message: u.message });
     if (u.outcome === 'dirty' || u.outcome === 'failed' || u.outcome === 'conflict') {
-      this.out(lane, 'needs-update', u.message);
+      // Told first, then out: whoever sees it out of the queue also finds its agents told (the trace).
       if (u.outcome === 'conflict') await this.tellAgents(lane, conflictMessage(lane, mainName, cfg.merge.update, u.conflicts));
+      this.out(lane, 'needs-update', u.message);
       await this.host.refreshGit();
       return;
     }

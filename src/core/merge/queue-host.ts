@@ -6,7 +6,8 @@ import type { AgentInfo, WorktreeInfo } from '../types.js';
 import type { MergeCoordinator } from './merge-coordinator.js';
 import type { MergeResult } from './merge-pipeline.js';
 import { MergeQueueRunner } from './merge-queue-runner.js';
-import { emptyQueue, type QueueState } from './merge-queue.js';
+import { emptyQueue, pause, type QueueState } from './merge-queue.js';
+import { describeError } from '../errors.js';
 import { recoverQueue } from './queue-recovery.js';
 import { autoUpdateLanes, type KeeperHost } from './lane-keeper.js';
 
@@ -87,14 +88,23 @@ export function openMergeQueue(w: QueueWiring): MergeQueue {
     keeper,
     async start() {
       const before = runner.state;
-      const r = await recoverQueue(before, {
-        mainRoot: w.mainRoot,
-        stateDir: w.stateDir,
-        config: w.config(),
-        laneDir: (lane) => w.worktrees().find((x) => x.name === lane && !x.isMain && !x.prunable)?.path ?? null,
-        sandbox: w.sandbox,
-        movingMain: (on) => void (w.merges.movingMain = on),
-      });
+      let r: Awaited<ReturnType<typeof recoverQueue>>;
+      try {
+        r = await recoverQueue(before, {
+          mainRoot: w.mainRoot,
+          stateDir: w.stateDir,
+          config: w.config(),
+          laneDir: (lane) => w.worktrees().find((x) => x.name === lane && !x.isMain && !x.prunable)?.path ?? null,
+          sandbox: w.sandbox,
+          movingMain: (on) => void (w.merges.movingMain = on),
+        });
+      } catch (e) {
+        // Not knowing where the interrupted lane stands, nothing runs until the operator has looked.
+        runner.replace(pause(before, `could not re-check ${before.entries[0]?.lane ?? 'the queue'} after the restart: ${describeError(e)}`));
+        w.record({ actor: 'server', action: 'queue.recover', target: before.entries[0]?.lane ?? 'queue', outcome: 'error', error: describeError(e) });
+        runner.markStarted();
+        throw e;
+      }
       if (r.head) {
         runner.replace(r.queue);
         w.record({ actor: 'server', action: 'queue.recover', target: r.head.lane, details: { was: r.head.was, lines: r.lines }, outcome: r.head.now });
