@@ -50,8 +50,11 @@ describe('hosts over ssh', { skip }, () => {
     execFileSync('git', ['-C', stranger, 'add', 'x.txt']);
     execFileSync('git', ['-C', stranger, '-c', 'user.name=o', '-c', 'user.email=o@o', 'commit', '--quiet', '-m', 'other']);
     sshd.give(remote.dir);
-    // Its server runs as the login user: closing the sshd (registered first, so run last) ends it.
+    // Its servers run as the login user: as root a throwaway account, whose processes closing the
+    // sshd (registered first, so run last) ends; else this user, stopped here like any test server.
     onCleanup(() => remote.cleanup());
+    for (const dir of ['shop', 'other-project'])
+      onCleanup(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', path.join(remote.dir, dir)], { timeout: 30_000 }));
     configFile = path.join(local.dir, 'flower.config.json');
     const host = (extra: Record<string, unknown> = {}) => ({ ssh: sshd.alias, repo: remoteMain, command: `${process.execPath} ${BIN}`, sshArgs: sshd.sshArgs, ...extra });
     writeFileSync(
