@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureAgentCli, whyNoAgentCli } from './agent-cli-cache.js';
+import { DEFAULT_AGENT_CLI_VERSIONS, ensureAgentCli, whyNoAgentCli } from './agent-cli-cache.js';
 import { makeRepo, type TestRepo } from './git-repo.js';
 
 export interface ClaudeHome {
@@ -226,4 +226,23 @@ export async function realClaudeLane(
   const home = makeClaudeHome({ projectDir: repo.worktreePaths['lane']! });
   cleanups.push(() => home.cleanup());
   return { bin, repo, home };
+}
+
+/**
+ * The real Codex CLI (installed into the cache) with a repository that has a lane, removed by
+ * `cleanups`; null (and the test skipped, saying why) when the CLI cannot be had.
+ */
+export async function realCodexLane(
+  t: { skip(message?: string): void },
+  cleanups: (() => unknown)[],
+): Promise<{ bin: string; repo: TestRepo; lane: string } | null> {
+  const version = DEFAULT_AGENT_CLI_VERSIONS['@openai/codex'];
+  const bin = await ensureAgentCli('@openai/codex', version);
+  if (!bin) {
+    t.skip(`@openai/codex@${version} cannot be installed here: ${whyNoAgentCli('@openai/codex', version)}`);
+    return null;
+  }
+  const repo = makeRepo({ worktrees: ['lane'] });
+  cleanups.push(() => repo.cleanup());
+  return { bin, repo, lane: repo.worktreePaths['lane']! };
 }

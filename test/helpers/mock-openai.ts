@@ -73,6 +73,18 @@ export function namespaceOf(body: any, name: string): string | undefined {
   return tools.find((t: any) => t?.type === 'namespace' && Array.isArray(t.tools) && t.tools.some((f: any) => f?.name === name))?.name;
 }
 
+/**
+ * Codex's shell tool for one command line, in whichever shape this version offers it (`extra`:
+ * more arguments, e.g. asking to run outside Codex's own sandbox).
+ */
+export function codexShellCall(body: any, line: string, extra: Record<string, unknown> = {}): ToolCall {
+  const tools = offeredTools(body);
+  if (tools.includes('shell_command')) return { name: 'shell_command', arguments: { command: line, ...extra } };
+  if (tools.includes('exec_command')) return { name: 'exec_command', arguments: { cmd: line, ...extra } };
+  if (tools.includes('shell')) return { name: 'shell', arguments: { command: ['bash', '-lc', line], ...extra } };
+  throw new Error(`no shell tool offered: ${tools.join(', ')}`);
+}
+
 /** The tool names a Responses request offers (function tools and others). */
 export function offeredTools(body: any): string[] {
   return Array.isArray(body?.tools) ? body.tools.map((t: any) => t?.name ?? t?.type).filter(Boolean) : [];

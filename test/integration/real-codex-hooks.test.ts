@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { agentCliCommand, DEFAULT_AGENT_CLI_VERSIONS, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
-import { offeredTools, startMockOpenAI } from '../helpers/mock-openai.js';
-import { makeCodexHome } from '../helpers/claude-home.js';
-import { makeRepo } from '../helpers/git-repo.js';
+import { agentCliCommand } from '../helpers/agent-cli-cache.js';
+import { codexShellCall, startMockOpenAI } from '../helpers/mock-openai.js';
+import { makeCodexHome, realCodexLane } from '../helpers/claude-home.js';
 import { flowerDriver } from '../helpers/flower-driver.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -27,25 +26,14 @@ after(async () => {
   }
 });
 
-/** Codex's shell tool for one command line, in whichever shape this version offers it. */
-function shellCall(body: any, line: string): { name: string; arguments: Record<string, unknown> } {
-  const tools = offeredTools(body);
-  // Asking to run outside Codex's own (read-only) sandbox: that is what Codex asks the operator about.
-  const escalate = { sandbox_permissions: 'require_escalated', justification: 'Write approved.txt?' };
-  if (tools.includes('shell_command')) return { name: 'shell_command', arguments: { command: line, ...escalate } };
-  if (tools.includes('exec_command')) return { name: 'exec_command', arguments: { cmd: line, ...escalate } };
-  if (tools.includes('shell')) return { name: 'shell', arguments: { command: ['bash', '-lc', line], ...escalate } };
-  throw new Error(`no shell tool offered: ${tools.join(', ')}`);
-}
+/** Codex's shell tool, asking to run outside Codex's own (read-only) sandbox: that is what Codex asks the operator about. */
+const shellCall = (body: any, line: string) => codexShellCall(body, line, { sandbox_permissions: 'require_escalated', justification: 'Write approved.txt?' });
 
 describe('the real Codex reports its state through hooks', () => {
   test('SessionStart → idle; a plain turn working → idle; an approval needs-you → answered → working → idle; all from hooks', { timeout: 300_000 }, async (t) => {
-    const version = DEFAULT_AGENT_CLI_VERSIONS['@openai/codex'];
-    const bin = await ensureAgentCli('@openai/codex', version);
-    if (!bin) return t.skip(`@openai/codex@${version} cannot be installed here: ${whyNoAgentCli('@openai/codex', version)}`);
-    const repo = makeRepo({ worktrees: ['lane'] });
-    cleanups.push(() => repo.cleanup());
-    const lane = repo.worktreePaths['lane']!;
+    const set = await realCodexLane(t, cleanups);
+    if (!set) return;
+    const { bin, repo, lane } = set;
     const mock = await startMockOpenAI({
       toolCall: (_n, body) => {
         const input = Array.isArray(body?.input) ? body.input : [];

@@ -8,10 +8,9 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { agentCliCommand, DEFAULT_AGENT_CLI_VERSIONS, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
+import { agentCliCommand } from '../helpers/agent-cli-cache.js';
 import { functionCallOutputs, namespaceOf, offeredTools, startMockOpenAI } from '../helpers/mock-openai.js';
-import { makeCodexHome } from '../helpers/claude-home.js';
-import { makeRepo } from '../helpers/git-repo.js';
+import { makeCodexHome, realCodexLane } from '../helpers/claude-home.js';
 import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import type { BriefDetail } from '../../src/core/briefs/brief-ops.js';
@@ -23,12 +22,9 @@ after(async () => {
 
 describe('the real Codex takes a brief through the flower MCP server', () => {
   test('the packet answered with a claim_brief call claims it for that agent', { timeout: 300_000 }, async (t) => {
-    const version = DEFAULT_AGENT_CLI_VERSIONS['@openai/codex'];
-    const bin = await ensureAgentCli('@openai/codex', version);
-    if (!bin) return t.skip(`@openai/codex@${version} cannot be installed here: ${whyNoAgentCli('@openai/codex', version)}`);
-    const repo = makeRepo({ worktrees: ['lane'] });
-    cleanups.push(() => repo.cleanup());
-    const lane = repo.worktreePaths['lane']!;
+    const set = await realCodexLane(t, cleanups);
+    if (!set) return;
+    const { bin, repo, lane } = set;
     // Codex offers an MCP server's tools as one namespace entry, "mcp__flower".
     const flowerNs = (body: any) => namespaceOf(body, 'claim_brief');
     const mock = await startMockOpenAI({

@@ -13,10 +13,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { agentCliCommand, DEFAULT_AGENT_CLI_VERSIONS, ensureAgentCli, whyNoAgentCli } from '../helpers/agent-cli-cache.js';
-import { functionCallOutputs, offeredTools, startMockOpenAI } from '../helpers/mock-openai.js';
-import { makeCodexHome } from '../helpers/claude-home.js';
-import { git, makeRepo } from '../helpers/git-repo.js';
+import { agentCliCommand } from '../helpers/agent-cli-cache.js';
+import { codexShellCall, functionCallOutputs, offeredTools, startMockOpenAI } from '../helpers/mock-openai.js';
+import { makeCodexHome, realCodexLane } from '../helpers/claude-home.js';
+import { git } from '../helpers/git-repo.js';
 import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { probeBwrap } from '../../src/core/sandbox/bwrap-probe.js';
@@ -26,25 +26,15 @@ after(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-/** The arguments of Codex's shell tool for one shell command line, whichever shape this version offers. */
-function shellCall(body: any, line: string): { name: string; arguments: Record<string, unknown> } {
-  const tools = offeredTools(body);
-  if (tools.includes('shell_command')) return { name: 'shell_command', arguments: { command: line } };
-  if (tools.includes('exec_command')) return { name: 'exec_command', arguments: { cmd: line } };
-  if (tools.includes('shell')) return { name: 'shell', arguments: { command: ['bash', '-lc', line] } };
-  throw new Error(`no shell tool offered: ${tools.join(', ')}`);
-}
+const shellCall = (body: any, line: string) => codexShellCall(body, line);
 
 describe('the real Codex in a sandboxed lane', () => {
   test('its own sandbox nests inside flower-tui\'s; with its own off, a write into MAIN is still refused', { timeout: 300_000 }, async (t) => {
     const bw = probeBwrap(process.env.PATH);
     if (!bw.ok) return t.skip(`bubblewrap is not usable here: ${bw.reason}`);
-    const version = DEFAULT_AGENT_CLI_VERSIONS['@openai/codex'];
-    const bin = await ensureAgentCli('@openai/codex', version);
-    if (!bin) return t.skip(`@openai/codex@${version} cannot be installed here: ${whyNoAgentCli('@openai/codex', version)}`);
-    const repo = makeRepo({ worktrees: ['lane'] });
-    cleanups.push(() => repo.cleanup());
-    const lane = repo.worktreePaths['lane']!;
+    const set = await realCodexLane(t, cleanups);
+    if (!set) return;
+    const { bin, repo, lane } = set;
     const mainFile = path.join(repo.mainRoot, 'app.txt');
     writeFileSync(mainFile, 'served\n');
     git(repo.mainRoot, ['add', 'app.txt']);
