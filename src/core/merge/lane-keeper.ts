@@ -1,23 +1,16 @@
-import type { FlowerConfig } from '../../config/config.js';
 import { FlowerError, describeError } from '../errors.js';
-import type { TraceActor, TraceEntry } from '../store/trace.js';
-import type { AgentInfo, WorktreeInfo } from '../types.js';
+import type { TraceActor } from '../store/trace.js';
+import type { WorktreeInfo } from '../types.js';
 import { updateLane, type UpdateResult } from './lane-update.js';
 import { busyAgents } from './merge-queue-runner.js';
+import type { LaneContext } from './lane-context.js';
 
 /**
  * Lanes kept current: `flower-tui update LANE` and `u` bring one lane up to date with MAIN, and with
  * `lanes.autoUpdate` every standing lane is brought up to date after each merge — only a clean lane
  * whose agents are idle, so nobody's work in progress is rewritten under them.
  */
-export interface KeeperHost {
-  mainRoot: string;
-  config(): FlowerConfig;
-  worktrees(): WorktreeInfo[];
-  agents(): AgentInfo[];
-  laneKind(name: string): 'standing' | 'ephemeral';
-  record(e: Omit<TraceEntry, 'ts'>): void;
-  refreshGit(): Promise<void>;
+export interface KeeperHost extends LaneContext {
   /** The lane the queue is running now (it updates that one itself). */
   queueBusyWith(): string | null;
   /** Lanes in the queue: the queue updates them itself when their turn comes. */

@@ -1,6 +1,5 @@
-import type { FlowerConfig } from '../../config/config.js';
 import { FlowerError, describeError } from '../errors.js';
-import type { TraceActor, TraceEntry } from '../store/trace.js';
+import type { TraceActor } from '../store/trace.js';
 import type { AgentInfo, WorktreeInfo } from '../types.js';
 import { agentIsLive } from '../types.js';
 import { agentIsIdle } from '../briefs/brief-host.js';
@@ -8,18 +7,12 @@ import type { MergeProgress, MergeResult } from './merge-pipeline.js';
 import { headSha, trackedChanges } from './merge-git.js';
 import { conflictMessage, updateLane } from './lane-update.js';
 import * as Q from './merge-queue.js';
+import type { LaneContext } from './lane-context.js';
 
 /** What the runner needs of the supervisor: plain callbacks, so the queue never sees the supervisor. */
-export interface QueueHost {
-  mainRoot: string;
-  config(): FlowerConfig;
-  worktrees(): WorktreeInfo[];
-  agents(): AgentInfo[];
-  laneKind(name: string): 'standing' | 'ephemeral';
-  record(e: Omit<TraceEntry, 'ts'>): void;
+export interface QueueHost extends LaneContext {
   notify(text: string, level: 'info' | 'error'): void;
   changed(): void;
-  refreshGit(): Promise<void>;
   /** The existing pipeline (lock, gate, merge, health, rollback), as a manual merge runs it. */
   merge(lane: string, onProgress: (p: MergeProgress) => void): Promise<MergeResult>;
   /** A merge is running (a manual one): the queue waits for it. */

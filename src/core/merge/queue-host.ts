@@ -1,8 +1,6 @@
-import type { FlowerConfig } from '../../config/config.js';
 import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
 import type { StateStore } from '../store/state-store.js';
-import type { TraceActor, TraceEntry } from '../store/trace.js';
-import type { AgentInfo, WorktreeInfo } from '../types.js';
+import type { TraceActor } from '../store/trace.js';
 import type { MergeCoordinator } from './merge-coordinator.js';
 import type { MergeResult } from './merge-pipeline.js';
 import { MergeQueueRunner } from './merge-queue-runner.js';
@@ -10,21 +8,15 @@ import { emptyQueue, pause, type QueueState } from './merge-queue.js';
 import { describeError } from '../errors.js';
 import { recoverQueue } from './queue-recovery.js';
 import { autoUpdateLanes, type KeeperHost } from './lane-keeper.js';
+import type { LaneContext } from './lane-context.js';
 
 /** What the supervisor hands the queue: plain callbacks (as briefs get through brief-host.ts). */
-export interface QueueWiring {
-  mainRoot: string;
+export interface QueueWiring extends LaneContext {
   stateDir: string;
   store: StateStore | null;
   merges: MergeCoordinator;
-  config(): FlowerConfig;
-  worktrees(): WorktreeInfo[];
-  agents(): AgentInfo[];
-  laneKind(name: string): 'standing' | 'ephemeral';
-  record(e: Omit<TraceEntry, 'ts'>): void;
   notify(text: string, level: 'info' | 'error'): void;
   changed(): void;
-  refreshGit(): Promise<void>;
   send(agent: string, text: string): Promise<void>;
   removeLane(name: string): Promise<void>;
   sandbox(worktree: string, cwd: string): SandboxDecision;
