@@ -32,7 +32,8 @@ test('attach and detach keep what the terminal showed before the cockpit in its 
   });
   session = s;
   const history = () => s.run(['capture-pane', '-p', '-S', '-', '-E', '-', '-t', s.panePid() ? (s as unknown as { pane: string }).pane : '']);
-  await s.waitFor(/impl · demo-claude/, { timeoutMs: 30_000 });
+  // The demo agent impl is up (at this width its header may leave the profile out for its brief).
+  await s.waitFor(/\bimpl · /, { timeoutMs: 30_000 });
   s.sendKeys('Enter');
   await s.waitForGone('1 MAIN · read-only');
   s.sendKeys('C-q');
