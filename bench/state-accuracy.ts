@@ -8,7 +8,8 @@
  * the ones the trace recorded: observed, missed, invented, and how long after the event each came.
  * The figures are printed (test diagnostics) and recorded in docs/agent-state.md.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../test/helpers/cli.js';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,16 +19,7 @@ import { realClaudeLane } from '../test/helpers/claude-home.js';
 import { flowerDriver } from '../test/helpers/flower-driver.js';
 import { stateAccuracy, type TurnRecord } from '../test/helpers/state-accuracy.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) {
-    try {
-      await c();
-    } catch {
-      /* keep cleaning */
-    }
-  }
-});
+const cleanups = asyncCleanups();
 
 const TURNS = 24;
 const lastUser = (body: any) => [...(body?.messages ?? [])].reverse().find((m: any) => m?.role === 'user') ?? {};

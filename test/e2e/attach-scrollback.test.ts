@@ -3,24 +3,16 @@
  * before the cockpit opened is still in the terminal's history after an attach and a detach. The
  * built binary in tmux; the history is read with `capture-pane -S -`.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir } from '../helpers/git-repo.js';
+import { demoScratch } from '../helpers/demo-e2e.js';
 import { TmuxSession, waitUntil } from '../helpers/tmux.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
-const tmp = makeTempDir('flower-e2e-');
-let session: TmuxSession | null = null;
-after(() => {
-  session?.kill();
-  for (const d of readdirSync(tmp)) spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', path.join(tmp, d, 'shop')]);
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, track } = demoScratch();
 
 test('attach and detach keep what the terminal showed before the cockpit in its scrollback', { timeout: 120_000 }, async () => {
   const s = TmuxSession.start({
@@ -30,7 +22,7 @@ test('attach and detach keep what the terminal showed before the cockpit in its 
     cwd: ROOT,
     env: { TMPDIR: tmp },
   });
-  session = s;
+  track(s);
   const history = () => s.run(['capture-pane', '-p', '-S', '-', '-E', '-', '-t', s.panePid() ? (s as unknown as { pane: string }).pane : '']);
   // The demo agent impl is up (at this width its header may leave the profile out for its brief).
   await s.waitFor(/\bimpl · /, { timeoutMs: 30_000 });

@@ -2,28 +2,20 @@
  * NO_COLOR (no-color.org) in the cockpit (issue 13.6): the chrome carries no colour, but the alarm
  * and the focused header still stand out (reverse video, bold). The built binary in tmux.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir } from '../helpers/git-repo.js';
+import { demoScratch } from '../helpers/demo-e2e.js';
 import { TmuxSession, waitUntil } from '../helpers/tmux.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
-const tmp = makeTempDir('flower-e2e-');
-let session: TmuxSession | null = null;
-after(() => {
-  session?.kill();
-  for (const d of readdirSync(tmp)) spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', path.join(tmp, d, 'shop')]);
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, track } = demoScratch();
 
 test('NO_COLOR: MAIN\'s strip and the pane borders carry no colour', { timeout: 120_000 }, async () => {
   const s = TmuxSession.start({ command: [process.execPath, BIN, 'demo', '--new'], cols: 100, rows: 30, cwd: ROOT, env: { TMPDIR: tmp, NO_COLOR: '1' } });
-  session = s;
+  track(s);
   // The demo agent impl is up (at this width its header may leave the profile out for its brief).
   await s.waitFor(/\bimpl · /, { timeoutMs: 30_000 });
   const rows = s.capture({ ansi: true }).split('\n');

@@ -35,6 +35,24 @@ export function cleanupList(): (fn: () => void) => void {
 }
 
 /**
+ * The same for clean-ups that may be async (a mock server closing, a supervisor shutting down): the
+ * list tests push onto, awaited newest first after the file's tests, each even if another failed.
+ */
+export function asyncCleanups(): (() => unknown)[] {
+  const list: (() => unknown)[] = [];
+  after(async () => {
+    for (const c of list.reverse()) {
+      try {
+        await c();
+      } catch {
+        /* keep cleaning */
+      }
+    }
+  });
+  return list;
+}
+
+/**
  * Register the clean-up of a test repository that may have a server: stop the server (waiting for
  * it to exit, so its agents are gone) and then remove the files. Returns the repository.
  */

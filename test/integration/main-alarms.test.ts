@@ -3,7 +3,8 @@
  * like a direct edit does, flower-tui's own merge does not (and clears it), and both alarms go into
  * the trace. Real git, a real supervisor and merge pipeline.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,10 +15,7 @@ import { Supervisor } from '../../src/core/supervisor.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { MergeResult } from '../../src/core/merge/merge-pipeline.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = asyncCleanups();
 
 function commit(dir: string, file: string, message: string): string {
   writeFileSync(path.join(dir, file), `${message}\n`);

@@ -5,7 +5,8 @@
  * `flower-tui send`, then working and idle; a plain turn; /compact; the user's own hook still runs.
  * Skips when the CLI cannot be installed here.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,16 +15,7 @@ import { startMockAnthropic } from '../helpers/mock-anthropic.js';
 import { realClaudeLane } from '../helpers/claude-home.js';
 import { flowerDriver } from '../helpers/flower-driver.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) {
-    try {
-      await c();
-    } catch {
-      /* keep cleaning */
-    }
-  }
-});
+const cleanups = asyncCleanups();
 
 describe('the real Claude Code reports its state through hooks', () => {
   test('SessionStart → idle and UserPromptSubmit → working from hooks, the user hook still runs; then permission → needs-you → working → idle, a plain turn, /compact', { timeout: 300_000 }, async (t) => {

@@ -6,7 +6,8 @@
  * calls `recall_brief`, whose result (the packet) goes back to the model. Everything through the
  * built CLI and a real server; skipped when the CLI cannot be installed here.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { agentCliCommand } from '../helpers/agent-cli-cache.js';
 import { startMockAnthropic } from '../helpers/mock-anthropic.js';
@@ -15,10 +16,7 @@ import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import type { BriefDetail } from '../../src/core/briefs/brief-ops.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = asyncCleanups();
 
 describe('the real Claude Code takes a brief through the flower MCP server', () => {
   test('claim_brief from a tool_use block claims it for that agent; recall_brief returns the packet', { timeout: 240_000 }, async (t) => {

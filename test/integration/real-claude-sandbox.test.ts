@@ -5,7 +5,8 @@
  * succeeds. Through the built CLI and a real server; skipped when the CLI cannot be installed or
  * bubblewrap is not usable here.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,10 +18,7 @@ import { git } from '../helpers/git-repo.js';
 import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = asyncCleanups();
 
 describe('the real Claude Code in a sandboxed lane', () => {
   test('its Bash tool cannot write MAIN; it can write its lane', { timeout: 240_000 }, async (t) => {

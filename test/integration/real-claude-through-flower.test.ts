@@ -4,7 +4,8 @@
  * exactly in the pane header, and refresh the agent (hand-off + fresh session) at the threshold.
  * Skips when the CLI cannot be installed here.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import React from 'react';
@@ -24,10 +25,7 @@ import { computeLayout } from '../../src/ui/layout.js';
 import { buildKeymap } from '../../src/ui/keymap.js';
 import { initialUiState, lanesOf } from '../../src/ui/ui-state.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = asyncCleanups();
 
 /** The pane header as a person sees it (Ink render of the cockpit for this snapshot). */
 function paneText(sup: Supervisor): string {

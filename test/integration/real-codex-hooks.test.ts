@@ -5,7 +5,8 @@
  * is needs-you with the command, answered through `flower-tui send`, then working → idle. Skips when
  * the CLI cannot be installed here.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -15,16 +16,7 @@ import { codexShellCall, startMockOpenAI } from '../helpers/mock-openai.js';
 import { makeCodexHome, realCodexLane } from '../helpers/claude-home.js';
 import { flowerDriver } from '../helpers/flower-driver.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) {
-    try {
-      await c();
-    } catch {
-      /* keep cleaning */
-    }
-  }
-});
+const cleanups = asyncCleanups();
 
 /** Codex's shell tool, asking to run outside Codex's own (read-only) sandbox: that is what Codex asks the operator about. */
 const shellCall = (body: any, line: string) => codexShellCall(body, line, { sandbox_permissions: 'require_escalated', justification: 'Write approved.txt?' });

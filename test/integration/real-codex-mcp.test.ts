@@ -5,7 +5,8 @@
  * the flower `claim_brief` tool, Codex calls it over MCP, and the brief becomes claimed by that
  * agent. Through the built CLI and a real server, in a sandboxed lane.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { agentCliCommand } from '../helpers/agent-cli-cache.js';
@@ -15,10 +16,7 @@ import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import type { BriefDetail } from '../../src/core/briefs/brief-ops.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = asyncCleanups();
 
 describe('the real Codex takes a brief through the flower MCP server', () => {
   test('the packet answered with a claim_brief call claims it for that agent', { timeout: 300_000 }, async (t) => {

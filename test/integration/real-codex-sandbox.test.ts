@@ -8,7 +8,8 @@
  * Through the built CLI and a real server; skipped when the CLI cannot be installed or bubblewrap
  * is not usable here.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { asyncCleanups } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -21,10 +22,7 @@ import { flowerRun } from '../helpers/flower-run.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { probeBwrap } from '../../src/core/sandbox/bwrap-probe.js';
 
-const cleanups: (() => unknown)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = asyncCleanups();
 
 const shellCall = (body: any, line: string) => codexShellCall(body, line);
 

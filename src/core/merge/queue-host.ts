@@ -35,16 +35,12 @@ export interface MergeQueue {
 
 export function openMergeQueue(w: QueueWiring): MergeQueue {
   let memory: QueueState = emptyQueue();
+  // What the runner and the keeper both read of the supervisor, picked once.
+  const lanes: LaneContext = { mainRoot: w.mainRoot, config: w.config, worktrees: w.worktrees, agents: w.agents, laneKind: w.laneKind, record: w.record, refreshGit: w.refreshGit };
   const runner: MergeQueueRunner = new MergeQueueRunner({
-    mainRoot: w.mainRoot,
-    config: w.config,
-    worktrees: w.worktrees,
-    agents: w.agents,
-    laneKind: w.laneKind,
-    record: w.record,
+    ...lanes,
     notify: w.notify,
     changed: w.changed,
-    refreshGit: w.refreshGit,
     merge: async (lane, onProgress) => {
       const r = await w.merges.merge(lane, 'policy' as TraceActor, { onProgress });
       w.merged(r);
@@ -61,13 +57,7 @@ export function openMergeQueue(w: QueueWiring): MergeQueue {
     },
   });
   const keeper: KeeperHost = {
-    mainRoot: w.mainRoot,
-    config: w.config,
-    worktrees: w.worktrees,
-    agents: w.agents,
-    laneKind: w.laneKind,
-    record: w.record,
-    refreshGit: w.refreshGit,
+    ...lanes,
     queueBusyWith: () => {
       const head = runner.state.entries[0];
       return head && head.step !== 'queued' ? head.lane : null;

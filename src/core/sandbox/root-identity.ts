@@ -53,6 +53,9 @@ export function withRootAt(passwd: string, group: string, id: number): { passwd:
 /** The identity for root's sandboxes, its files written under flower-tui's state dir; null when not root. */
 export function rootSandboxIdentity(commonDir: string, uid = process.getuid?.() ?? -1): SandboxIdentity | null {
   if (uid !== 0) return null;
+  // Once per repository and process (every spawn plans a sandbox); written again only if its files went.
+  const known = made.get(commonDir);
+  if (known && existsSync(known.passwdFile) && existsSync(known.groupFile)) return known;
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
   const passwd = read('/etc/passwd');
   const group = read('/etc/group');
@@ -69,5 +72,9 @@ export function rootSandboxIdentity(commonDir: string, uid = process.getuid?.() 
     }
     return f;
   };
-  return { uid: id, gid: id, passwdFile: write('sandbox-passwd', files.passwd), groupFile: write('sandbox-group', files.group) };
+  const identity = { uid: id, gid: id, passwdFile: write('sandbox-passwd', files.passwd), groupFile: write('sandbox-group', files.group) };
+  made.set(commonDir, identity);
+  return identity;
 }
+
+const made = new Map<string, SandboxIdentity>();
