@@ -8,7 +8,8 @@
 //          <dir>/repo-<name>     linked worktree on branch <name>
 //          <dir>/repo-<name>     (detached) linked worktree at HEAD with no branch
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -120,4 +121,36 @@ export function makeBareRepo(): { dir: string; bareDir: string; cleanup(): void 
   const bareDir = path.join(dir, 'repo.git');
   git(dir, ['init', '--quiet', '--bare', '--initial-branch=main', bareDir]);
   return { dir, bareDir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The commit `ref` names in `dir`. */
+export function head(dir: string, ref = 'HEAD'): string {
+  return git(dir, ['rev-parse', ref]).trim();
+}
+
+/** Write files (path → content) in `dir`, add them and commit; returns the new commit. */
+export function commitFiles(dir: string, files: Record<string, string>, message: string): string {
+  for (const [f, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), content);
+  }
+  git(dir, ['add', '--', ...Object.keys(files)]);
+  git(dir, ['commit', '--quiet', '-m', message]);
+  return head(dir);
+}
+
+/** Every file under `dir` (not .git), path, mode and bytes, as one hash: "the working tree, byte for byte". */
+export function treeHash(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(dir, rel)).sort()) {
+      if (rel === '' && e === '.git') continue;
+      const r = rel ? `${rel}/${e}` : e;
+      const st = statSync(path.join(dir, r));
+      if (st.isDirectory()) walk(r);
+      else h.update(`${r}\0${st.mode & 0o777}\0`).update(readFileSync(path.join(dir, r))).update('\0');
+    }
+  };
+  walk('');
+  return h.digest('hex');
 }

@@ -8,47 +8,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, cleanupList, cli, removedAfterItsServer } from '../helpers/cli.js';
-import { git, makeRepo, makeTempDir, type TestRepo } from '../helpers/git-repo.js';
+import { git, makeRepo, makeTempDir, type TestRepo, head, commitFiles as commit, treeHash } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { isProcessAlive } from '../helpers/processes.js';
 import { readTrace } from '../../src/core/store/trace.js';
 import type { QueueState } from '../../src/core/merge/merge-queue.js';
 
 const onCleanup = cleanupList();
-
-function commit(dir: string, files: Record<string, string>, message: string): string {
-  for (const [f, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), content);
-  }
-  git(dir, ['add', '--', ...Object.keys(files)]);
-  git(dir, ['commit', '--quiet', '-m', message]);
-  return head(dir);
-}
-
-function head(dir: string, ref = 'HEAD'): string {
-  return git(dir, ['rev-parse', ref]).trim();
-}
-
-/** Every file under `dir` (not .git), path, mode and bytes: "the working tree, byte for byte". */
-function treeHash(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(dir, rel)).sort()) {
-      if (rel === '' && e === '.git') continue;
-      const r = rel ? `${rel}/${e}` : e;
-      const st = statSync(path.join(dir, r));
-      if (st.isDirectory()) walk(r);
-      else h.update(`${r}\0${st.mode & 0o777}\0`).update(readFileSync(path.join(dir, r))).update('\0');
-    }
-  };
-  walk('');
-  return h.digest('hex');
-}
 
 /** A worktree as a whole: files, HEAD, status, index, and no rebase or merge left in progress. */
 function worktreeState(dir: string) {

@@ -8,11 +8,10 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { git, makeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { git, makeRepo, type TestRepo, head, commitFiles as commit, treeHash } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { isProcessAlive } from '../helpers/processes.js';
 import { runMerge, type MergeProgress, type MergeResult, type MergeSettings } from '../../src/core/merge/merge-pipeline.js';
@@ -57,37 +56,6 @@ function setup(lanes: string[] = ['feat']): Lane {
   const stateDir = path.join(repo.commonDir, 'flower');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   return { repo, lanePath: repo.worktreePaths[lanes[0]!]!, stateDir, fork: head(repo.mainRoot) };
-}
-
-function head(dir: string, ref = 'HEAD'): string {
-  return git(dir, ['rev-parse', ref]).trim();
-}
-
-/** Write files (path → content) in `dir`, add them and commit; returns the new commit. */
-function commit(dir: string, files: Record<string, string>, message: string): string {
-  for (const [f, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), content);
-  }
-  git(dir, ['add', '--', ...Object.keys(files)]);
-  git(dir, ['commit', '--quiet', '-m', message]);
-  return head(dir);
-}
-
-/** Every file under `dir` (not .git), path and bytes, as one hash: "the working tree, byte for byte". */
-function treeHash(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(dir, rel)).sort()) {
-      if (rel === '' && e === '.git') continue;
-      const r = rel ? `${rel}/${e}` : e;
-      const st = statSync(path.join(dir, r));
-      if (st.isDirectory()) walk(r);
-      else h.update(`${r}\0${st.mode & 0o777}\0`).update(readFileSync(path.join(dir, r))).update('\0');
-    }
-  };
-  walk('');
-  return h.digest('hex');
 }
 
 interface MainState {
