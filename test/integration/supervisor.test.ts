@@ -344,9 +344,9 @@ describe('Supervisor with real ptys', () => {
       seenPids.add(respawned.pid!);
       await waitGone([info.pid!], 3000);
       await waitState(sup, info.id, 'running');
-      // The old output stays above a separator; the new run prints below it.
-      await waitScreen(sup, info.id, /respawned[^]*READY cooked/);
-      assert.match(screenText(sup, info.id), /ARGS \[.*"extra-arg"\]/);
+      // The old output stays whole above a separator; the new run prints below it.
+      const run = String.raw`CWD [^\n]*\nENV [^\n]*\nARGS \[[^\n]*"extra-arg"\]\nREADY cooked`;
+      await waitScreen(sup, info.id, new RegExp(`${run}[^]*── respawned [^\n]*\n${run}`));
       await sup.dispatch({ type: 'input', agent: info.id, data: 'again\r' });
       await waitScreen(sup, info.id, /^ECHO: again$/m);
 

@@ -382,8 +382,13 @@ export class Agent extends EventEmitter implements AgentView {
       this.info_ = { ...this.info_, args: redactArgs(this.argv), sessionId: next.sessionId };
     }
     // Keep the old output above a separator: what the agent said before may be exactly what the
-    // operator needs. Leave the alternate screen and reset attributes the old program left behind.
-    this.feed(`\x1b[?1049l\x1b[0m\x1b[r\r\n\x1b[2m── respawned ${new Date().toLocaleTimeString()} ──\x1b[0m\r\n`);
+    // operator needs. Undo what the old program left behind without moving the cursor, since both
+    // resets home it: DECSTBM (CSI r) always does, and leaving the alternate screen (?1049l)
+    // restores the cursor saved on entry, which is row 1 when there was no entry. So each is
+    // wrapped in save/restore (DECSC/DECRC; the saved cursor is per buffer).
+    const keepCursor = (seq: string): string => `\x1b7${seq}\x1b8`;
+    const leaveAltScreen = '\x1b7\x1b[?1049l';
+    this.feed(`\x1b[0m${keepCursor('\x1b[r')}${leaveAltScreen}${keepCursor('\x1b[r')}\r\n\x1b[2m── respawned ${new Date().toLocaleTimeString()} ──\x1b[0m\r\n`);
     this.info_ = { ...this.info_, respawns: this.info_.respawns + 1 };
     this.start();
   }
