@@ -1,4 +1,5 @@
-import { connectToServer, serverLocation } from '../server/server-process.js';
+import { connectToServer } from '../client/server-process.js';
+import { serverLocation } from '../protocol/server-location.js';
 import { locateRepo } from '../core/git/repo.js';
 import type { Snapshot } from '../core/types.js';
 

@@ -2,7 +2,8 @@ import stringWidth from 'string-width';
 import type { Snapshot } from '../core/types.js';
 import { statusLabel } from '../core/status/agent-status.js';
 import { formatUsage } from '../core/usage/usage-level.js';
-import type { ServerInfo } from '../server/protocol.js';
+import type { ServerInfo } from '../protocol/messages.js';
+import { formatUptime } from '../shared/format-duration.js';
 
 /** Columns padded by display width (names may hold wide characters). */
 export function table(rows: string[][], gap = 2): string {
@@ -11,12 +12,6 @@ export function table(rows: string[][], gap = 2): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - stringWidth(c) + gap))).join('').trimEnd()).join('\n');
 }
 
-export function formatUptime(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 /** `flower-tui status` for people: the server, MAIN, then each worktree with its agents. */
 export function formatStatus(snapshot: Snapshot, server: ServerInfo, now = Date.now()): string {

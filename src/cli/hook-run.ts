@@ -7,8 +7,8 @@
  * one line on stderr.
  */
 import { reportForHook } from '../core/status/hook-events.js';
-import { FlowerClient } from '../server/client.js';
-import { flowerVersion } from '../server/flower-version.js';
+import { FlowerClient } from '../client/client.js';
+import { flowerVersion } from '../protocol/flower-version.js';
 
 export async function runHook(kind: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {

@@ -1,11 +1,11 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { completionArgs, withoutDefaultCommand } from './completion-words.js';
-import { EXIT_CODES, FlowerError, isFlowerError, describeError } from '../core/errors.js';
-import { flowerVersion } from '../server/flower-version.js';
-import { startupMark } from './startup-trace.js';
+import { EXIT_CODES, FlowerError, isFlowerError, describeError } from '../shared/errors.js';
+import { flowerVersion } from '../protocol/flower-version.js';
+import { startupMark } from '../shared/startup-trace.js';
 import { exitFlushed } from './exit-flushed.js';
-import { cleanForTerminal } from '../core/terminal-text.js';
+import { cleanForTerminal } from '../shared/terminal-text.js';
 import { briefOptions } from './commands/brief-yargs.js';
 
 // Every command's module is imported by its handler, never up front: the cockpit must not pay for the

@@ -1,11 +1,12 @@
 import { loadConfig } from '../config/config.js';
 import type { CockpitBackend } from '../core/backend.js';
-import { FlowerError, describeError } from '../core/errors.js';
+import { FlowerError, describeError } from '../shared/errors.js';
 import { locateRepo } from '../core/git/repo.js';
 import { agentIsLive } from '../core/types.js';
-import { connectOrStartServer, serverLocation } from '../server/server-process.js';
+import { connectOrStartServer } from '../client/server-process.js';
+import { serverLocation } from '../protocol/server-location.js';
 import { buildKeymap } from '../ui/keymap.js';
-import { startupMark } from './startup-trace.js';
+import { startupMark } from '../shared/startup-trace.js';
 
 /** The cockpit's heavy half — Ink, React, the compositor — and the backend that feeds it, loaded on demand. */
 const loadUi = () => import('../ui/tui.js');
@@ -44,7 +45,7 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
     const [{ openSupervisor }, { LocalBackend }, { sizeHintFor }] = await Promise.all([
       import('../core/open-supervisor.js'),
       import('../core/local-backend.js'),
-      import('../ui/size-hint.js'),
+      import('../layout/size-hint.js'),
     ]);
     const supervisor = await openSupervisor({ repo, config, actor: 'operator', sizeHint: sizeHintFor(process.stdout.columns || 80, process.stdout.rows || 24) });
     backend = new LocalBackend(supervisor);
@@ -61,7 +62,7 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
     // Awaited below, in turn: a failure of either must not count as unhandled meanwhile.
     client.catch(() => {});
     ui.catch(() => {});
-    const { RemoteBackend } = await import('../server/remote-backend.js');
+    const { RemoteBackend } = await import('../client/remote-backend.js');
     const connected = await client;
     startupMark('cockpit: connected');
     backend = await RemoteBackend.open(connected, { scrollback: config.ui.scrollback, reconnect: connect });

@@ -7,7 +7,7 @@ import { builtinProfiles } from './builtin-profiles.js';
 import { buildKeymap } from './keymap.js';
 import { checkConfig } from './checks.js';
 import { parseConfigText, readConfigText } from './read-config-file.js';
-import { FlowerError } from '../core/errors.js';
+import { FlowerError } from '../shared/errors.js';
 
 /** The config the rest of flower-tui sees: validated, defaults applied, built-in profiles merged. */
 export interface FlowerConfig extends ParsedConfig {

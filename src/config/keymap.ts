@@ -1,5 +1,5 @@
 import { KEY_ACTIONS, type KeyAction } from './schema.js';
-import { FlowerError } from '../core/errors.js';
+import { FlowerError } from '../shared/errors.js';
 
 // Key bindings are part of the config: checked with the rest of it, in every process (the server
 // and every CLI command too, not only the cockpit), so a config is valid or invalid everywhere alike.

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { FlowerError } from '../core/errors.js';
+import { FlowerError } from '../shared/errors.js';
 
 // Reading a config file safely: only a regular file, only so many bytes, JSON with comments (JSONC),
 // no duplicate keys. Everything here fails with one line naming the file (and the line when the text

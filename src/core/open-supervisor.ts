@@ -8,7 +8,7 @@ import { StateStore } from './store/state-store.js';
 import { readTrace, TraceWriter } from './store/trace.js';
 import { Supervisor, type SizeHint, type SupervisorOptions } from './supervisor.js';
 import type { TraceActor } from './store/trace.js';
-import { describeError } from './errors.js';
+import { describeError } from '../shared/errors.js';
 
 /**
  * A supervisor with its memory: state (restore) and the trace, under `<git common dir>/flower/`.

@@ -4,7 +4,7 @@
  * without the UI noticing.
  */
 
-import type { MergeView } from './merge/merge-coordinator.js';
+import type { MergeView } from './merge/merge-view.js';
 import type { QueueState } from './merge/merge-queue.js';
 import type { BriefCommand, BriefView } from './briefs/brief-ops.js';
 import type { AgentStatus, WaitTarget } from './status/agent-status.js';

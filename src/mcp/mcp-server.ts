@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { describeError } from '../core/errors.js';
-import { flowerVersion } from '../server/flower-version.js';
+import { describeError } from '../shared/errors.js';
+import { flowerVersion } from '../protocol/flower-version.js';
 import { TOOLS } from './mcp-tools.js';
 
 export type Requester = (cmd: never) => Promise<unknown>;

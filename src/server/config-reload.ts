@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { configCandidates, loadConfig, type FlowerConfig } from '../config/config.js';
-import { describeError } from '../core/errors.js';
+import { describeError } from '../shared/errors.js';
 import type { Supervisor } from '../core/supervisor.js';
 
 // The server follows its config file: saved changes apply without a restart (the next merge uses the

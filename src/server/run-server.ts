@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { loadConfig, type FlowerConfig } from '../config/config.js';
-import { describeError, isFlowerError, type FlowerError } from '../core/errors.js';
+import { describeError, isFlowerError, type FlowerError } from '../shared/errors.js';
 import { locateRepo } from '../core/git/repo.js';
 import { killProcessTreeNow, processTreeOf } from '../core/agents/process-tree.js';
 import { stoppedSince, writeStopMarker } from '../core/deliberate-stop.js';
@@ -11,15 +11,15 @@ import { UnattendedStop, unattendedStopMs } from './unattended-stop.js';
 import { openSupervisor } from '../core/open-supervisor.js';
 import { shellQuote } from '../core/status/claude-hooks.js';
 import { ensurePrivateDir, socketDir } from '../core/private-dir.js';
-import { flowerVersion } from './flower-version.js';
+import { flowerVersion } from '../protocol/flower-version.js';
 import { FlowerServer } from './server.js';
 import { IdleCompaction } from './idle-compaction.js';
 import { ConfigReload } from './config-reload.js';
 import { startWatchdog } from './watchdog.js';
 import { pidsWithTag, SERVER_TAG } from '../core/agents/process-tag.js';
-import { serverLocation, type ServerFailedMessage, type ServerReadyMessage } from './server-process.js';
-import { sizeHintFor } from '../ui/size-hint.js';
-import { startupMark } from '../cli/startup-trace.js';
+import { serverLocation, type ServerFailedMessage, type ServerReadyMessage } from '../protocol/server-location.js';
+import { sizeHintFor } from '../layout/size-hint.js';
+import { startupMark } from '../shared/startup-trace.js';
 
 // The server side of `flower-tui server run`: supervisor, ptys, emulators, git, state. Its own module so
 // the cockpit and the CLI commands (which only connect) never load any of it, and this never loads Ink.

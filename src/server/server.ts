@@ -3,14 +3,14 @@ import net from 'node:net';
 import { rootCommits } from '../core/git/root-commits.js';
 import type { Supervisor } from '../core/supervisor.js';
 import type { TerminalScreen } from '../core/agents/terminal-screen.js';
-import { FlowerError, describeError, isFlowerError } from '../core/errors.js';
+import { FlowerError, describeError, isFlowerError } from '../shared/errors.js';
 import type { SupervisorEvent } from '../core/types.js';
 import type { TraceActor } from '../core/store/trace.js';
 import { writeStopMarker } from '../core/deliberate-stop.js';
 import { stateDir } from '../core/private-dir.js';
-import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from './frames.js';
+import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from '../protocol/frames.js';
 import { OutputPacer } from './output-pacer.js';
-import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from './protocol.js';
+import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from '../protocol/messages.js';
 
 /** Past this much unsent output a client is lagging: live output to it stops, and it is resynced from snapshots once drained. */
 const LAG_BYTES = 4 * 1024 * 1024;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isAlive } from '../core/agents/process-tree.js';
-import { FlowerError } from '../core/errors.js';
-import type { ServerLocation } from './server-process.js';
+import { FlowerError } from '../shared/errors.js';
+import type { ServerLocation } from '../protocol/server-location.js';
 
 /**
  * Stop a server this version cannot talk to (another protocol: typically one started before an

@@ -1,5 +1,5 @@
 import type { StatusState } from '../core/status/agent-status.js';
-import { formatUptime } from '../cli/format-status.js';
+import { formatUptime } from '../shared/format-duration.js';
 
 /**
  * How long an agent has been in its state, as its header shows it, and when that text next changes.

@@ -19,9 +19,10 @@ import { cleanDemos, runningDemo } from '../../src/cli/demo-sessions.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import { readTrace } from '../../src/core/store/trace.js';
 import type { Snapshot } from '../../src/core/types.js';
-import { RemoteBackend } from '../../src/server/remote-backend.js';
-import { connectOrStartServer, serverLocation } from '../../src/server/server-process.js';
-import type { ServerInfo } from '../../src/server/protocol.js';
+import { RemoteBackend } from '../../src/client/remote-backend.js';
+import { connectOrStartServer } from '../../src/client/server-process.js';
+import { serverLocation } from '../../src/protocol/server-location.js';
+import type { ServerInfo } from '../../src/protocol/messages.js';
 
 const T = { timeout: 180_000 };
 const WAIT = { timeoutMs: 40_000 };

@@ -15,8 +15,9 @@ import { isProcessAlive } from '../helpers/processes.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import type { AgentInfo, Snapshot } from '../../src/core/types.js';
 import type { TraceEntry } from '../../src/core/store/trace.js';
-import { RemoteBackend } from '../../src/server/remote-backend.js';
-import { connectOrStartServer, serverLocation, type ServerLocation } from '../../src/server/server-process.js';
+import { RemoteBackend } from '../../src/client/remote-backend.js';
+import { connectOrStartServer } from '../../src/client/server-process.js';
+import { serverLocation, type ServerLocation } from '../../src/protocol/server-location.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');

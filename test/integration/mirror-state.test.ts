@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { makeRepo } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { locateRepo } from '../../src/core/git/repo.js';
-import { RemoteBackend } from '../../src/server/remote-backend.js';
-import { connectOrStartServer, serverLocation } from '../../src/server/server-process.js';
+import { RemoteBackend } from '../../src/client/remote-backend.js';
+import { connectOrStartServer } from '../../src/client/server-process.js';
+import { serverLocation } from '../../src/protocol/server-location.js';
 import { AttachSession } from '../../src/ui/attach-session.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

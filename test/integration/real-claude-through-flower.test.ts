@@ -21,7 +21,7 @@ import { StateStore } from '../../src/core/store/state-store.js';
 import { readTrace, TraceWriter } from '../../src/core/store/trace.js';
 import { ensurePrivateDir, stateDir } from '../../src/core/private-dir.js';
 import { App } from '../../src/ui/components/App.js';
-import { computeLayout } from '../../src/ui/layout.js';
+import { computeLayout } from '../../src/layout/layout.js';
 import { buildKeymap } from '../../src/ui/keymap.js';
 import { initialUiState, lanesOf } from '../../src/ui/ui-state.js';
 

@@ -15,11 +15,12 @@ import { waitUntil } from '../helpers/wait-until.js';
 import { isProcessAlive, killLeftovers } from '../helpers/processes.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import type { AgentInfo, Snapshot } from '../../src/core/types.js';
-import type { FlowerClient } from '../../src/server/client.js';
-import { RemoteBackend } from '../../src/server/remote-backend.js';
-import { connectOrStartServer, type ServerLocation } from '../../src/server/server-process.js';
-import { serverLocation } from '../../src/server/server-process.js';
-import type { ServerInfo } from '../../src/server/protocol.js';
+import type { FlowerClient } from '../../src/client/client.js';
+import { RemoteBackend } from '../../src/client/remote-backend.js';
+import { connectOrStartServer } from '../../src/client/server-process.js';
+import { type ServerLocation } from '../../src/protocol/server-location.js';
+import { serverLocation } from '../../src/protocol/server-location.js';
+import type { ServerInfo } from '../../src/protocol/messages.js';
 import type { FlowerState } from '../../src/core/store/state-store.js';
 import { readTrace, type TraceEntry } from '../../src/core/store/trace.js';
 

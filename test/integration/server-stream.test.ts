@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { makeRepo } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { locateRepo } from '../../src/core/git/repo.js';
-import { RemoteBackend } from '../../src/server/remote-backend.js';
-import { connectOrStartServer, serverLocation } from '../../src/server/server-process.js';
-import type { ServerMessage } from '../../src/server/protocol.js';
+import { RemoteBackend } from '../../src/client/remote-backend.js';
+import { connectOrStartServer } from '../../src/client/server-process.js';
+import { serverLocation } from '../../src/protocol/server-location.js';
+import type { ServerMessage } from '../../src/protocol/messages.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');

@@ -10,7 +10,7 @@ import { makeRepo } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import { ensurePrivateDir } from '../../src/core/private-dir.js';
-import { serverLocation } from '../../src/server/server-process.js';
+import { serverLocation } from '../../src/protocol/server-location.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');

@@ -13,11 +13,12 @@ import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import { agentIsLive, type AgentInfo, type Snapshot } from '../../src/core/types.js';
-import { FlowerClient } from '../../src/server/client.js';
-import { encodeControl, FrameDecoder } from '../../src/server/frames.js';
-import { RemoteBackend } from '../../src/server/remote-backend.js';
-import { connectOrStartServer, connectToServer, serverLocation, type ServerLocation } from '../../src/server/server-process.js';
-import { PROTOCOL_VERSION, type ServerInfo } from '../../src/server/protocol.js';
+import { FlowerClient } from '../../src/client/client.js';
+import { encodeControl, FrameDecoder } from '../../src/protocol/frames.js';
+import { RemoteBackend } from '../../src/client/remote-backend.js';
+import { connectOrStartServer, connectToServer } from '../../src/client/server-process.js';
+import { serverLocation, type ServerLocation } from '../../src/protocol/server-location.js';
+import { PROTOCOL_VERSION, type ServerInfo } from '../../src/protocol/messages.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from '../../src/server/frames.js';
-import { PROTOCOL_VERSION } from '../../src/server/protocol.js';
-import { FlowerClient } from '../../src/server/client.js';
-import { RemoteBackend } from '../../src/server/remote-backend.js';
+import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from '../../src/protocol/frames.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
+import { FlowerClient } from '../../src/client/client.js';
+import { RemoteBackend } from '../../src/client/remote-backend.js';
 
 test('output that follows the last subscribe screen in the same socket read reaches the mirror', async () => {
   const sock = path.join(os.tmpdir(), `flower-subscribe-${process.pid}.sock`);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Supervisor } from '../../src/core/supervisor.js';
 import { loadConfig, parseConfig, type FlowerConfig } from '../../src/config/config.js';
 import { locateRepo } from '../../src/core/git/repo.js';
-import { FlowerError } from '../../src/core/errors.js';
+import { FlowerError } from '../../src/shared/errors.js';
 import { agentStateLabel, type AgentInfo, type AgentState, type Snapshot, type SupervisorEvent } from '../../src/core/types.js';
 import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';

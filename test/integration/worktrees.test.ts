@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { locateRepo, listWorktrees, readMainStatus } from '../../src/core/git/repo.js';
-import { FlowerError } from '../../src/core/errors.js';
+import { FlowerError } from '../../src/shared/errors.js';
 import { git, makeBareRepo, makeEmptyRepo, makeRepo, makeTempDir } from '../helpers/git-repo.js';
 
 const cleanups: (() => void)[] = [];

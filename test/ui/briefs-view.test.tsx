@@ -14,7 +14,7 @@ import { render as inkRender } from 'ink-testing-library';
 import { MainPane } from '../../src/ui/components/MainPane.js';
 import { renderApp } from './render-app.js';
 import { buildKeymap } from '../../src/ui/keymap.js';
-import { computeLayout } from '../../src/ui/layout.js';
+import { computeLayout } from '../../src/layout/layout.js';
 import { handleKey, type KeyContext } from '../../src/ui/input/grid-keys.js';
 import { tokenizeKeys } from '../../src/ui/input/key-tokens.js';
 import { initialUiState, lanesOf, type UiState } from '../../src/ui/ui-state.js';

@@ -7,7 +7,7 @@ import { render as testingRender } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import { App } from '../../src/ui/components/App.js';
 import { buildKeymap, type Keymap } from '../../src/ui/keymap.js';
-import { computeLayout, type Layout } from '../../src/ui/layout.js';
+import { computeLayout, type Layout } from '../../src/layout/layout.js';
 import { initialUiState, lanesOf, type UiState } from '../../src/ui/ui-state.js';
 import type { Snapshot } from '../../src/core/types.js';
 import { fakeSnapshot } from '../helpers/fake-snapshot.js';

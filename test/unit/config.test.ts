@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { agentsForWorktree, configCandidates, loadConfig, parseConfig, repoConfigFile } from '../../src/config/config.js';
-import { FlowerError } from '../../src/core/errors.js';
+import { FlowerError } from '../../src/shared/errors.js';
 
 let tmp: string;
 before(() => {

@@ -4,7 +4,7 @@ import { fakeSnapshot } from '../helpers/fake-snapshot.js';
 import { handleKey, type Effect, type KeyContext, type KeyResult } from '../../src/ui/input/grid-keys.js';
 import { tokenizeKeys, type Key } from '../../src/ui/input/key-tokens.js';
 import { buildKeymap, type Keymap } from '../../src/ui/keymap.js';
-import { computeLayout } from '../../src/ui/layout.js';
+import { computeLayout } from '../../src/layout/layout.js';
 import { initialUiState, lanesOf, reconcileFocus, MAIN_LANE, type SearchMatch, type UiState } from '../../src/ui/ui-state.js';
 import type { AgentState, Snapshot } from '../../src/core/types.js';
 

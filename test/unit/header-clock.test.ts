@@ -4,7 +4,7 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { HeaderClock, headerDuration, msUntilChange, type ClockDeps } from '../../src/ui/header-clock.js';
 import { App } from '../../src/ui/components/App.js';
-import { computeLayout } from '../../src/ui/layout.js';
+import { computeLayout } from '../../src/layout/layout.js';
 import { buildKeymap } from '../../src/ui/keymap.js';
 import { initialUiState, lanesOf } from '../../src/ui/ui-state.js';
 import { fakeSnapshot } from '../helpers/fake-snapshot.js';

@@ -4,7 +4,7 @@ import { fakeSnapshot } from '../helpers/fake-snapshot.js';
 import { handleKey, needsYou } from '../../src/ui/input/grid-keys.js';
 import { tokenizeKeys } from '../../src/ui/input/key-tokens.js';
 import { buildKeymap } from '../../src/ui/keymap.js';
-import { computeLayout } from '../../src/ui/layout.js';
+import { computeLayout } from '../../src/layout/layout.js';
 import { initialUiState, lanesOf, type UiState } from '../../src/ui/ui-state.js';
 import { renderApp } from '../ui/render-app.js';
 import type { Snapshot } from '../../src/core/types.js';

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ACTION_HELP, DEFAULT_KEYS, buildKeymap, keyLabel } from '../../src/ui/keymap.js';
 import { KEY_ACTIONS } from '../../src/config/schema.js';
-import { FlowerError } from '../../src/core/errors.js';
+import { FlowerError } from '../../src/shared/errors.js';
 
 function configError(fn: () => unknown): string {
   try {

@@ -27,7 +27,7 @@ import { FORM_FIELDS, newWorktreeForm } from '../../src/ui/input/worktree-form-k
 import { tokenizeKeys } from '../../src/ui/input/key-tokens.js';
 import { buildKeymap } from '../../src/ui/keymap.js';
 import { parseConfig } from '../../src/config/config.js';
-import { computeLayout } from '../../src/ui/layout.js';
+import { computeLayout } from '../../src/layout/layout.js';
 import { initialUiState, lanesOf, type Dialog, type UiState } from '../../src/ui/ui-state.js';
 import type { Snapshot } from '../../src/core/types.js';
 import { fakeSnapshot } from '../helpers/fake-snapshot.js';

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseColumns, computeLayout, layoutAgents, MAIN_HEIGHT, splitEven, visibleWindow, type Layout, type Rect } from '../../src/ui/layout.js';
+import { chooseColumns, computeLayout, layoutAgents, MAIN_HEIGHT, splitEven, visibleWindow, type Layout, type Rect } from '../../src/layout/layout.js';
 
 function lanes(n: number, agentsPerLane: number): { name: string; agents: string[] }[] {
   return Array.from({ length: n }, (_, i) => ({

@@ -1,7 +1,7 @@
-/** Hosts over ssh as data (src/server/ssh-transport.ts, src/config/hosts-schema.ts): the ssh command line, the quoting, the one-line failures. */
+/** Hosts over ssh as data (src/client/ssh-transport.ts, src/config/hosts-schema.ts): the ssh command line, the quoting, the one-line failures. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bridgeCommand, explainBridgeFailure, remoteWord } from '../../src/server/ssh-transport.js';
+import { bridgeCommand, explainBridgeFailure, remoteWord } from '../../src/client/ssh-transport.js';
 import { parseConfig } from '../../src/config/config.js';
 
 const host = { ssh: 'box', repo: '/srv/shop', command: 'flower-tui', sshArgs: [] as string[] };

@@ -19,7 +19,7 @@ import { sessionArgs } from '../../src/core/session-args.js';
 import { planRestore } from '../../src/core/restore-plan.js';
 import { parseSince } from '../../src/cli/commands/log-command.js';
 import { traceDetails } from '../../src/core/trace-details.js';
-import { FlowerError } from '../../src/core/errors.js';
+import { FlowerError } from '../../src/shared/errors.js';
 import type { Profile } from '../../src/config/schema.js';
 import type { AgentInfo, WorktreeInfo } from '../../src/core/types.js';
 

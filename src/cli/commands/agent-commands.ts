@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { nextStartRestore } from '../../core/deliberate-stop.js';
-import { FlowerError, isFlowerError } from '../../core/errors.js';
+import { FlowerError, isFlowerError } from '../../shared/errors.js';
 import type { AgentInfo, Snapshot } from '../../core/types.js';
-import type { ServerInfo } from '../../server/protocol.js';
+import type { ServerInfo } from '../../protocol/messages.js';
 import { formatStatus } from '../format-status.js';
 import { locate, print, withClient, type RepoArgs } from './common.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BRIEF_STATUSES, briefLine, parseBriefId } from '../../core/briefs/brief.js';
 import type { BriefDetail, BriefOp, BriefView } from '../../core/briefs/brief-ops.js';
-import { FlowerError } from '../../core/errors.js';
-import { editText } from '../editor.js';
+import { FlowerError } from '../../shared/errors.js';
+import { editText } from '../../shared/editor.js';
 import { print, withClient, type RepoArgs } from './common.js';
 import type { BriefAction } from './brief-yargs.js';
 

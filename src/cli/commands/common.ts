@@ -1,8 +1,9 @@
-import { cleanForTerminal } from '../../core/terminal-text.js';
-import { FlowerError } from '../../core/errors.js';
+import { cleanForTerminal } from '../../shared/terminal-text.js';
+import { FlowerError } from '../../shared/errors.js';
 import { locateRepo } from '../../core/git/repo.js';
-import type { FlowerClient } from '../../server/client.js';
-import { checkSameConfig, connectOrStartServer, connectToServer, serverLocation, type ServerLocation } from '../../server/server-process.js';
+import type { FlowerClient } from '../../client/client.js';
+import { checkSameConfig, connectOrStartServer, connectToServer } from '../../client/server-process.js';
+import { serverLocation, type ServerLocation } from '../../protocol/server-location.js';
 
 export interface RepoArgs {
   repo?: string;
@@ -39,7 +40,7 @@ export async function withClient<T>(args: RepoArgs, start: boolean, fn: (c: Flow
 
 /** The server of the configured host `args.host`, over ssh (the bridge starts it there when none runs). */
 async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerClient> {
-  const [{ loadConfig }, { connectOverSsh }, { flowerVersion }] = await Promise.all([import('../../config/config.js'), import('../../server/ssh-transport.js'), import('../../server/flower-version.js')]);
+  const [{ loadConfig }, { connectOverSsh }, { flowerVersion }] = await Promise.all([import('../../config/config.js'), import('../../client/ssh-transport.js'), import('../../protocol/flower-version.js')]);
   const cfg = loadConfig({ file: args.config, mainRoot: loc.repo.mainRoot, commonDir: loc.repo.commonDir });
   const name = args.host!;
   const host = Object.hasOwn(cfg.hosts, name) ? cfg.hosts[name] : undefined;

@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { configCandidates, findConfigFile, loadConfig, repoConfigFile } from '../../config/config.js';
 import { readConfigText } from '../../config/read-config-file.js';
-import { FlowerError, isFlowerError } from '../../core/errors.js';
+import { FlowerError, isFlowerError } from '../../shared/errors.js';
 import { locateRepo, type RepoLocation } from '../../core/git/repo.js';
 import { redactDeep } from '../../core/store/redact.js';
 import { print, type RepoArgs } from './common.js';
-import { runEditor } from '../editor.js';
+import { runEditor } from '../../shared/editor.js';
 
 // `flower-tui config init|edit|path|show|check`: the repository's own config lives in the git common
 // dir (`<common>/flower/config.json`), outside MAIN's tree, so configuring flower-tui never makes MAIN

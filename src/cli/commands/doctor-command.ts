@@ -8,7 +8,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { probeBwrap } from '../../core/sandbox/bwrap-probe.js';
 import { socketDir } from '../../core/private-dir.js';
 import { resolveCommand } from '../../core/agents/command-path.js';
-import { cleanForTerminal } from '../../core/terminal-text.js';
+import { cleanForTerminal } from '../../shared/terminal-text.js';
 
 export interface Check {
   name: string;

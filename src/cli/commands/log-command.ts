@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { FlowerError } from '../../core/errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import { stateDir } from '../../core/private-dir.js';
 import { FileTailer } from '../../core/tail/file-tailer.js';
 import { matchesFilter, parseTraceText, readTrace, TRACE_FILE, type TraceEntry, type TraceFilter } from '../../core/store/trace.js';
 import { detailSummary } from '../../ui/components/TraceView.js';
 import { locate, type RepoArgs } from './common.js';
-import { cleanForTerminal } from '../../core/terminal-text.js';
+import { cleanForTerminal } from '../../shared/terminal-text.js';
 
 /** "10m", "2h", "3d", or anything Date can parse. */
 export function parseSince(text: string, now = Date.now()): Date {

@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline/promises';
-import { FlowerError } from '../../core/errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import type { MergePreview } from '../../core/merge/merge-preview.js';
 import type { MergeResult } from '../../core/merge/merge-pipeline.js';
 import type { Snapshot } from '../../core/types.js';
-import type { ServerInfo } from '../../server/protocol.js';
+import type { ServerInfo } from '../../protocol/messages.js';
 import { print, withClient, type RepoArgs } from './common.js';
 import { exitFlushed } from '../exit-flushed.js';
 

@@ -1,10 +1,10 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { FlowerError } from '../../core/errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import { stepLabel, type QueueState } from '../../core/merge/merge-queue.js';
 import type { UpdateResult } from '../../core/merge/lane-update.js';
 import type { Snapshot } from '../../core/types.js';
-import type { ServerInfo } from '../../server/protocol.js';
+import type { ServerInfo } from '../../protocol/messages.js';
 import { print, withClient, type RepoArgs } from './common.js';
 
 type QueueReply = { queue: QueueState; lane?: string; position?: number };

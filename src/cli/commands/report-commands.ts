@@ -1,8 +1,8 @@
-import { FlowerError } from '../../core/errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import type { AgentInfo, ReportState } from '../../core/types.js';
 import { statusLabel, type WaitTarget } from '../../core/status/agent-status.js';
-import { FlowerClient } from '../../server/client.js';
-import { flowerVersion } from '../../server/flower-version.js';
+import { FlowerClient } from '../../client/client.js';
+import { flowerVersion } from '../../protocol/flower-version.js';
 import { print, withClient, type RepoArgs } from './common.js';
 
 /**

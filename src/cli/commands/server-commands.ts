@@ -1,11 +1,11 @@
 import { writeStopMarker } from '../../core/deliberate-stop.js';
-import { FlowerError, isFlowerError } from '../../core/errors.js';
+import { FlowerError, isFlowerError } from '../../shared/errors.js';
 import type { Snapshot } from '../../core/types.js';
 import { agentIsLive } from '../../core/types.js';
-import type { ServerInfo } from '../../server/protocol.js';
+import type { ServerInfo } from '../../protocol/messages.js';
 import net from 'node:net';
-import { connectOrStartServer, connectToServer } from '../../server/server-process.js';
-import { formatUptime } from '../format-status.js';
+import { connectOrStartServer, connectToServer } from '../../client/server-process.js';
+import { formatUptime } from '../../shared/format-duration.js';
 import { locate, print, type RepoArgs } from './common.js';
 
 export async function serverStatusCommand(args: RepoArgs): Promise<void> {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { FlowerError } from '../../core/errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import type { AddLaneResult, RemovalCheck } from '../../core/lanes/lane-manager.js';
 import type { Snapshot } from '../../core/types.js';
-import type { ServerInfo } from '../../server/protocol.js';
+import type { ServerInfo } from '../../protocol/messages.js';
 import { table } from '../format-status.js';
 import { print, withClient, type RepoArgs } from './common.js';
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import type { Profile } from '../../config/schema.js';
 import { agentStateLabel, type AgentInfo, type AgentState } from '../types.js';
-import { FlowerError } from '../errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import { agentEnv } from './agent-env.js';
 import { resolveCommand } from './command-path.js';
 import { killProcessTree, killProcessTreeNow } from './process-tree.js';

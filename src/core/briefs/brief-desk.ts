@@ -1,4 +1,4 @@
-import { FlowerError } from '../errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import type { TraceActor, TraceEntry } from '../store/trace.js';
 import type { AgentInfo, WorktreeInfo } from '../types.js';
 import { agentIsLive } from '../types.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import { checkName } from '../names.js';
-import { cleanForTerminal } from '../terminal-text.js';
+import { cleanForTerminal } from '../../shared/terminal-text.js';
 
 /**
  * The git operations behind lanes. Every call passes arguments as an array (simple-git → execFile):

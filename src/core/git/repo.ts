@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import { parseWorktreePorcelain } from './worktree-porcelain.js';
 import type { MainInfo, WorktreeInfo } from '../types.js';
 

@@ -6,7 +6,7 @@ import type { FlowerConfig } from '../../config/config.js';
 import type { AgentSpec } from '../../config/schema.js';
 import { agentsForWorktree, agentSpecProfile } from '../../config/config.js';
 import { REMOVED_PREFIX, commitsNotInMain, listRemoved, restoreRemoved, saveBeforeRemoval, stashesOf, type RemovedLane } from './lane-safety.js';
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import { addWorktree, branchExists, deleteBranch, removeWorktree, resolveCommit, uncommittedChanges, validateLaneName } from '../git/lane-git.js';
 import type { Supervisor } from '../supervisor.js';
 import type { TraceActor } from '../store/trace.js';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { simpleGit } from 'simple-git';
 
 const execFileP = promisify(execFile);
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 
 /**
  * What removing a lane could lose, and the safety net under every removal. Git always with argument

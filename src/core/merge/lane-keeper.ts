@@ -1,4 +1,4 @@
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import type { TraceActor } from '../store/trace.js';
 import type { WorktreeInfo } from '../types.js';
 import { updateLane, type UpdateResult } from './lane-update.js';

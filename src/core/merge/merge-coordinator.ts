@@ -1,22 +1,12 @@
 import type { FlowerConfig } from '../../config/config.js';
 import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import type { TraceActor, TraceEntry } from '../store/trace.js';
 import type { WorktreeInfo } from '../types.js';
 import { git } from './merge-git.js';
 import { previewMerge, type MergePreview } from './merge-preview.js';
 import { runMerge, type MergeProgress, type MergeResult } from './merge-pipeline.js';
-
-/** The merge everyone sees: its steps as they happen and the last lines of output. */
-export interface MergeView {
-  worktree: string;
-  running: boolean;
-  steps: { step: MergeProgress['step']; status: MergeProgress['status']; line?: string }[];
-  lines: string[];
-  result: MergeResult | null;
-  /** An ephemeral lane that was merged: the cockpit offers to remove it. */
-  offerRemoval: boolean;
-}
+import type { MergeView } from './merge-view.js';
 
 export interface MergeHost {
   mainRoot: string;

@@ -1,6 +1,6 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { execa } from 'execa';
-import { FlowerError } from '../errors.js';
+import { FlowerError } from '../../shared/errors.js';
 
 /** git for the merge pipeline: argument arrays only; errors become one line. */
 export function git(dir: string): SimpleGit {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { FlowerError } from '../errors.js';
+import { FlowerError } from '../../shared/errors.js';
 
 /**
  * One merge at a time, across processes (two cockpits, a CLI, an orchestrating agent): a lock in the

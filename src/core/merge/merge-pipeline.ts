@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import { acquireMergeLock } from './merge-lock.js';
 import { allChanges, gitStatus, headSha, revParse, trackedChanges } from './merge-git.js';
 import { previewMerge, type MergePreview } from './merge-preview.js';

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { FlowerError } from '../errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import { allChanges, commitsBetween, diffStat, mergeBase, predictConflicts, revParse, trackedChanges } from './merge-git.js';
 
 export interface FlaggedPaths {

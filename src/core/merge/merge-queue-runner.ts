@@ -1,4 +1,4 @@
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import type { TraceActor } from '../store/trace.js';
 import type { AgentInfo, WorktreeInfo } from '../types.js';
 import { agentIsLive } from '../types.js';

@@ -1,4 +1,4 @@
-import { FlowerError } from '../errors.js';
+import { FlowerError } from '../../shared/errors.js';
 
 /**
  * The merge queue as data: which lanes wait to land in MAIN, in what order, what the head is doing,

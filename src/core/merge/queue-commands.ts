@@ -1,4 +1,4 @@
-import { FlowerError } from '../errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import type { TraceActor } from '../store/trace.js';
 import type { SupervisorCommand } from '../types.js';
 import type { MergeQueueRunner } from './merge-queue-runner.js';

@@ -5,7 +5,7 @@ import type { MergeCoordinator } from './merge-coordinator.js';
 import type { MergeResult } from './merge-pipeline.js';
 import { MergeQueueRunner } from './merge-queue-runner.js';
 import { emptyQueue, pause, type QueueState } from './merge-queue.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../../shared/errors.js';
 import { recoverQueue } from './queue-recovery.js';
 import { autoUpdateLanes, type KeeperHost } from './lane-keeper.js';
 import type { LaneContext } from './lane-context.js';

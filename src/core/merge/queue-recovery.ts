@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FlowerConfig } from '../../config/config.js';
 import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../../shared/errors.js';
 import { acquireMergeLock } from './merge-lock.js';
 import { gitStatus, headSha, trackedChanges } from './merge-git.js';
 import { abortUpdate } from './lane-update.js';

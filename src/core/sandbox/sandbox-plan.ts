@@ -8,17 +8,25 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { SandboxConfig } from '../../config/sandbox-schema.js';
-import type { WorktreeInfo } from '../types.js';
 import { bwrapArgs, stripSecretEnv, type SandboxWorktree } from './bwrap-args.js';
 import { probeBwrap } from './bwrap-probe.js';
 import { rootSandboxIdentity } from './root-identity.js';
+
+/** What the plan reads of a worktree (a WorktreeInfo has it; the plan needs no more). */
+export interface PlannedWorktree {
+  name: string;
+  path: string;
+  branch: string | null;
+  isMain: boolean;
+  prunable: boolean;
+}
 
 export interface SandboxContext {
   config: SandboxConfig;
   mainRoot: string;
   commonDir: string;
   /** Every worktree git lists, MAIN included. */
-  worktrees: WorktreeInfo[];
+  worktrees: PlannedWorktree[];
   laneKind: (name: string) => 'served' | 'code-only' | null;
   /** Secret-named variables (lanes.secretPatterns) removed from code-only lanes' environments. */
   secretPatterns: string[];

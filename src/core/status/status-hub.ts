@@ -1,5 +1,5 @@
 import type { Agent } from '../agents/agent.js';
-import { FlowerError } from '../errors.js';
+import { FlowerError } from '../../shared/errors.js';
 import type { TraceEntry } from '../store/trace.js';
 import type { AgentInfo, ReportState } from '../types.js';
 import { statusLabel, statusMatches, type AgentStatus, type WaitTarget } from './agent-status.js';

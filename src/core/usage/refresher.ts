@@ -1,4 +1,4 @@
-import { FlowerError, describeError } from '../errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import type { Agent } from '../agents/agent.js';
 import type { TraceActor, TraceEntry } from '../store/trace.js';
 import { writeHandoff } from './handoff.js';

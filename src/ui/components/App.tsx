@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { Snapshot } from '../../core/types.js';
 import { agentIsLive } from '../../core/types.js';
 import type { Keymap } from '../keymap.js';
-import type { Layout } from '../layout.js';
+import type { Layout } from '../../layout/layout.js';
 import { MAIN_LANE, type UiState } from '../ui-state.js';
 import { DialogBox } from './DialogBox.js';
 import { LanePane } from './LanePane.js';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { BriefView } from '../../core/briefs/brief-ops.js';
-import type { Rect } from '../layout.js';
+import type { Rect } from '../../layout/layout.js';
 import type { Dialog } from '../ui-state.js';
 import { briefsInOrder } from '../input/briefs-keys.js';
 import { Positioned } from './Positioned.js';

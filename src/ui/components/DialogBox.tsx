@@ -2,7 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { Snapshot } from '../../core/types.js';
 import type { Keymap } from '../keymap.js';
-import type { Rect } from '../layout.js';
+import type { Rect } from '../../layout/layout.js';
 import type { Dialog } from '../ui-state.js';
 import { agentQuestion, helpLines } from './overlay.js';
 import { Positioned } from './Positioned.js';
@@ -10,7 +10,7 @@ import { Line } from './Line.js';
 import { TraceView } from './TraceView.js';
 import { BriefsView } from './BriefsView.js';
 import { DiffView, MergePreviewView, MergeProgressView } from './MergeViews.js';
-import { displayWidth, padToWidth } from '../../core/display-width.js';
+import { displayWidth, padToWidth } from '../../shared/display-width.js';
 
 
 export function DialogBox({ dialog, rect, snapshot, keymap, focusLane }: { dialog: Dialog; rect: Rect; snapshot: Snapshot; keymap: Keymap; focusLane?: string }) {

@@ -10,11 +10,11 @@ import { formatUsage } from '../../core/usage/usage-level.js';
 function usageColour(level: string): string {
   return level === 'rot' ? 'red' : level === 'warn' ? 'yellow' : level === 'ok' ? 'green' : 'gray';
 }
-import type { LanePane as LaneLayout } from '../layout.js';
+import type { LanePane as LaneLayout } from '../../layout/layout.js';
 import type { ScrollView } from '../ui-state.js';
 import { Positioned } from './Positioned.js';
 import { SANDBOX_MARK, statusColour, statusGlyph, theme } from './theme.js';
-import { chromeText } from '../../core/terminal-text.js';
+import { chromeText } from '../../shared/terminal-text.js';
 import { FittedText, type StyledSegment } from './FittedText.js';
 
 interface Props {

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import { chromeText } from '../../core/terminal-text.js';
+import { chromeText } from '../../shared/terminal-text.js';
 
 /**
  * One row of a dialog, padded to the box's inner width (so the dialog hides what is under it) and truncated.

@@ -1,10 +1,10 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { Snapshot } from '../../core/types.js';
-import type { Rect } from '../layout.js';
+import type { Rect } from '../../layout/layout.js';
 import { Positioned } from './Positioned.js';
 import { SANDBOX_MARK, theme } from './theme.js';
-import { chromeText } from '../../core/terminal-text.js';
+import { chromeText } from '../../shared/terminal-text.js';
 import { FittedText } from './FittedText.js';
 import { agentIsLive } from '../../core/types.js';
 import { queueLine } from '../../core/merge/merge-queue.js';

@@ -1,8 +1,8 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { MergeView } from '../../core/merge/merge-coordinator.js';
+import type { MergeView } from '../../core/merge/merge-view.js';
 import type { MergePreview } from '../../core/merge/merge-preview.js';
-import type { Rect } from '../layout.js';
+import type { Rect } from '../../layout/layout.js';
 import { Positioned } from './Positioned.js';
 import { Line } from './Line.js';
 import { mergeBlocker } from '../../core/merge/merge-blocker.js';

@@ -1,10 +1,10 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { Rect } from '../layout.js';
+import type { Rect } from '../../layout/layout.js';
 import { keyLabel, type Keymap } from '../keymap.js';
 import type { UiState } from '../ui-state.js';
 import { theme } from './theme.js';
-import { chromeText } from '../../core/terminal-text.js';
+import { chromeText } from '../../shared/terminal-text.js';
 
 /** The bottom row: a message (or the search prompt) on the left, the keys that matter now on the right. */
 export interface InboxSummary {

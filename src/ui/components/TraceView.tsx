@@ -1,10 +1,10 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { TraceEntry } from '../../core/store/trace.js';
-import type { Rect } from '../layout.js';
+import type { Rect } from '../../layout/layout.js';
 import type { Dialog } from '../ui-state.js';
 import { Positioned } from './Positioned.js';
-import { chromeText } from '../../core/terminal-text.js';
+import { chromeText } from '../../shared/terminal-text.js';
 
 type TraceDialog = Extract<Dialog, { kind: 'trace' }>;
 

@@ -1,4 +1,4 @@
-import { displayWidth } from '../../core/display-width.js';
+import { displayWidth } from '../../shared/display-width.js';
 
 /**
  * One piece of a one-row text (a pane title, an agent header, MAIN's first line). Pieces keep their

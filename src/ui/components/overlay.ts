@@ -2,7 +2,7 @@ import stringWidth from 'string-width';
 import type { Snapshot } from '../../core/types.js';
 import { KEY_ACTIONS, type KeyAction } from '../../config/schema.js';
 import { ACTION_HELP, keyLabel, type Keymap } from '../keymap.js';
-import type { Rect } from '../layout.js';
+import type { Rect } from '../../layout/layout.js';
 import type { Dialog } from '../ui-state.js';
 
 /** Lines of the help overlay: every binding (as configured), then the fixed keys. */

@@ -1,5 +1,5 @@
 import type { XTerm } from '../../core/agents/terminal-screen.js';
-import type { Rect } from '../layout.js';
+import type { Rect } from '../../layout/layout.js';
 import { ATTR_INVERSE, CellGrid } from './cell-grid.js';
 import { frameDiff } from './frame-diff.js';
 import { highlight, readTerminal } from './read-terminal.js';

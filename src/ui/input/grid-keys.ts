@@ -2,7 +2,7 @@ import type { Snapshot } from '../../core/types.js';
 import type { CockpitCommand, LaneCommand } from '../../core/backend.js';
 import { handleWorktreeFormKey, newWorktreeForm } from './worktree-form-keys.js';
 import { agentIsLive } from '../../core/types.js';
-import type { Layout, Rect } from '../layout.js';
+import type { Layout, Rect } from '../../layout/layout.js';
 import type { Keymap } from '../keymap.js';
 import { MAIN_LANE, lanesOf, type SearchMatch, type UiState } from '../ui-state.js';
 import type { Key } from './key-tokens.js';

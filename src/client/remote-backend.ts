@@ -3,7 +3,7 @@ import type { AgentHistory, AgentView, BackendEvent, CockpitBackend, CockpitComm
 import type { AgentInfo, Snapshot, SupervisorEvent } from '../core/types.js';
 import { agentIsLive } from '../core/types.js';
 import type { FlowerClient } from './client.js';
-import type { ServerMessage } from './protocol.js';
+import type { ServerMessage } from '../protocol/messages.js';
 import { readTrace, type TraceEntry, type TraceFilter } from '../core/store/trace.js';
 import { stateDir } from '../core/private-dir.js';
 

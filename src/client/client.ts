@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { FlowerError } from '../core/errors.js';
-import { encodeControl, FrameDecoder, FRAME_CONTROL } from './frames.js';
-import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from './protocol.js';
+import { FlowerError } from '../shared/errors.js';
+import { encodeControl, FrameDecoder, FRAME_CONTROL } from '../protocol/frames.js';
+import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from '../protocol/messages.js';
 
 /**
  * One connection to a server. Emits 'message' (ServerMessage), 'output' (agent, Buffer, seq) and

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import type { HostConfig } from '../config/hosts-schema.js';
-import { FlowerError, isFlowerError } from '../core/errors.js';
+import { FlowerError, isFlowerError } from '../shared/errors.js';
 import { FlowerClient } from './client.js';
 
 /** A word for the remote shell: single-quoted, and "~/x" as "$HOME"/'x' so the home still expands. */

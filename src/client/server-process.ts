@@ -2,12 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FlowerError, type FlowerErrorCode } from '../core/errors.js';
+import { FlowerError, type FlowerErrorCode } from '../shared/errors.js';
 import type { RepoLocation } from '../core/git/repo.js';
 import { FlowerClient } from './client.js';
-import { ensurePrivateDir, socketPathFor, stateDir } from '../core/private-dir.js';
-import { flowerVersion } from './flower-version.js';
-import { startupMark } from '../cli/startup-trace.js';
+import { ensurePrivateDir } from '../core/private-dir.js';
+import { serverLocation, type ServerFailedMessage, type ServerLocation, type ServerReadyMessage } from '../protocol/server-location.js';
+import { flowerVersion } from '../protocol/flower-version.js';
+import { startupMark } from '../shared/startup-trace.js';
 
 // The client side of the per-repository server: find it, connect to it, start it when none runs.
 // The server side (`server run`) is run-server.ts: nothing here loads the supervisor, git or ptys,
@@ -27,31 +28,6 @@ const START_TIMEOUT_MS = 15_000;
 const BACKSTOP_POLL_MS = 250;
 
 export { flowerVersion };
-
-/** What `server run` sends its starter over the IPC channel once its socket accepts connections. */
-export interface ServerReadyMessage {
-  t: 'flower-server-listening';
-  socket: string;
-}
-
-/** What `server run` sends its starter when it cannot start for a user's reason (an invalid config). */
-export interface ServerFailedMessage {
-  t: 'flower-server-failed';
-  code: FlowerErrorCode;
-  message: string;
-}
-
-export interface ServerLocation {
-  repo: RepoLocation;
-  socket: string;
-  stateDir: string;
-  log: string;
-}
-
-export function serverLocation(repo: RepoLocation): ServerLocation {
-  const dir = stateDir(repo.commonDir);
-  return { repo, socket: socketPathFor(repo.commonDir, repo.mainRoot), stateDir: dir, log: path.join(dir, 'server.log') };
-}
 
 function isNoServer(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
