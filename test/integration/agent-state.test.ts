@@ -113,7 +113,7 @@ describe('agent state: report and wait', () => {
     assert.equal(asked.status, 0, asked.stderr);
     const answered = cli(repo, ['send', id, 'echo answered > answered.txt', '--timeout', '10']);
     assert.equal(answered.status, 0, `the answer is typed: ${answered.stderr}`);
-    return waitUntil(() => existsSync(path.join(lane, 'answered.txt')), { timeoutMs: 10_000, what: 'the answer ran' });
+    await waitUntil(() => existsSync(path.join(lane, 'answered.txt')), { timeoutMs: 10_000, what: 'the answer ran' });
   });
 
   test("send's Enter submits in a TUI that takes quick keys for a paste (as Codex's composer does)", async () => {

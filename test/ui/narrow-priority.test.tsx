@@ -19,7 +19,7 @@ describe('80 columns: text by priority', () => {
     const snap = fakeSnapshot();
     const a = snap.agents.find((x) => x.id === 'feature-auth/claude')!;
     a.status = { ...a.status, state: 'working', reason: 'reading src/lib/router.ts' };
-    a.usage = { ...a.usage, source: 'transcript', tokens: 180_000, window: 200_000, percent: 90, level: 'rot' };
+    a.usage = { ...a.usage, source: 'claude', tokens: 180_000, window: 200_000, percent: 90, level: 'rot' };
     snap.briefs = [{ id: 7, title: 'Fix the login redirect', status: 'dispatched', lane: 'feature-auth', agent: 'feature-auth/claude', unclaimed: true } as never];
     const r = renderApp({ cols: 80, rows: 24, snapshot: snap, ui: { focusLane: 'design', focusAgent: 'design/codex' } });
     const h = header(r, 0);
