@@ -50,7 +50,7 @@ try {
     .option('repo', { type: 'string', describe: 'repository (default: the one containing the current directory)' })
     .option('config', { type: 'string', describe: 'config file (default: flower.config.json in MAIN, then ~/.config/flower-tui/config.json)' })
     .option('debug', { type: 'boolean', describe: 'show stack traces on errors' })
-    .option('host', { type: 'string', describe: 'the commands that talk to a server (status, spawn, send, kill, log, worktree, brief, …): that of this configured host (hosts.NAME), over ssh' })
+    .option('host', { type: 'string', describe: 'the commands that talk to a server (status, spawn, send, kill, worktree, brief, …): that of this configured host (hosts.NAME), over ssh' })
     .command(
       '$0',
       'open the cockpit (starts the repository\'s server if none runs)',
@@ -114,7 +114,7 @@ try {
         .positional('action', { choices: ['add', 'rm', 'ls', 'setup', 'removed', 'restore'] as const, demandOption: true, describe: 'add: create a lane; rm: remove one (its work is kept under refs/flower/removed/); ls: list; setup: retry a failed setup; removed: lanes removed so far; restore: bring one back (NAME or NAME@TIME)' })
         .positional('name', { type: 'string', describe: 'lane name (the branch is prefix + name)' })
         .option('lane', { choices: ['standing', 'ephemeral'] as const, describe: 'add: standing lanes persist; ephemeral ones are removed with their branch after the merge' })
-        .option('base', { type: 'string', describe: 'add: branch from this ref (default: MAIN\'s HEAD)' })
+        .option('base', { type: 'string', describe: 'add: branch from this ref (default: MAIN\'s HEAD); with --host, resolved here and pushed to the host\'s clone first' })
         .option('served', { type: 'boolean', describe: 'add: a served lane: .env overrides and its own port' })
         .option('code-only', { type: 'boolean', describe: 'add: a code-only lane: secrets emptied from copied .env files' })
         .option('agents', { type: 'string', describe: 'add: profiles to start, comma-separated (e.g. claude,shell)' })

@@ -101,6 +101,30 @@ describe('hosts over ssh', { skip }, () => {
     assert.equal(localStatus.status, 3, 'no local server was started');
   });
 
+  test('worktree add --host starts the lane from MAIN\'s commit here, brought over in a flower-tui ref', () => {
+    // A commit the host's clone has never seen.
+    writeFileSync(path.join(local.mainRoot, 'only-here.txt'), 'made after the clone\n');
+    execFileSync('git', ['-C', local.mainRoot, 'add', 'only-here.txt']);
+    execFileSync('git', ['-C', local.mainRoot, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'after the clone']);
+    const tip = execFileSync('git', ['-C', local.mainRoot, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const onHost = (args: string[]) => execFileSync('git', ['-c', 'safe.directory=*', '-C', remoteMain, ...args], { encoding: 'utf8' }).trim();
+    const hostHead = onHost(['rev-parse', 'HEAD']);
+    assert.notEqual(hostHead, tip, 'sanity: the host is behind');
+
+    const made = JSON.parse(ok(['worktree', 'add', 'from-tip', '--json'])) as { path: string; branch: string };
+    assert.equal(execFileSync('git', ['-c', 'safe.directory=*', '-C', made.path, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(), tip, 'the lane starts at MAIN\'s commit here');
+    assert.equal(onHost(['rev-parse', 'HEAD']), hostHead, 'the host\'s checked-out branch is untouched');
+    assert.equal(onHost(['status', '--porcelain']), '', 'and its working tree too');
+    assert.equal(onHost(['for-each-ref', 'refs/flower/']), '', 'the hand-over ref is gone once the lane has its branch');
+
+    // A base that does not exist here is refused here, before anything reaches the host.
+    const bad = flower(['worktree', 'add', 'from-nowhere', '--base', 'no-such-branch']);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /^flower-tui: no such commit or branch: no-such-branch\n$/);
+    // The host's MAIN lacks that commit, so its server counts it as unmerged there.
+    ok(['worktree', 'rm', 'from-tip', '--force']);
+  });
+
   test('a bad host is one line naming it, with a distinct exit; the others keep working', () => {
     const cases: [string, number, RegExp][] = [
       ['mystery', 2, /^flower-tui: no host "mystery" in the config \(hosts: box, gone, nowhere, bare, stranger\)\n$/],

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bridgeCommand, explainBridgeFailure, remoteWord } from '../../src/client/ssh-transport.js';
 import { parseConfig } from '../../src/config/config.js';
+import { gitOverSsh, laneBaseRef } from '../../src/client/host-push.js';
 
 const host = { ssh: 'box', repo: '/srv/shop', command: 'flower-tui', sshArgs: [] as string[] };
 
@@ -36,5 +37,12 @@ describe('hosts over ssh', () => {
     bad({ 'a b': { ssh: 'box', repo: '/srv/shop' } });
     const ok = parseConfig({ hosts: { box: { ssh: 'user@box', repo: '~/shop' } } }, 'test.json', {});
     assert.deepEqual(ok.hosts.box, { ssh: 'user@box', repo: '~/shop', command: 'flower-tui', sshArgs: [] });
+  });
+
+  test('git reaches the host with the bridge\'s ssh options, each one word for the local shell', () => {
+    const g = gitOverSsh({ ...host, ssh: 'user@box', repo: '~/shop', sshArgs: ['-F', '/tmp/my config', '-o', "ProxyCommand=nc %h 22 # it's"] });
+    assert.equal(g.url, 'user@box:~/shop');
+    assert.equal(g.env.GIT_SSH_COMMAND, "ssh -o BatchMode=yes -F '/tmp/my config' -o 'ProxyCommand=nc %h 22 # it'\\''s'");
+    assert.equal(laneBaseRef('feature-x'), 'refs/flower/base/feature-x');
   });
 });

@@ -2,6 +2,7 @@ import { cleanForTerminal } from '../../shared/terminal-text.js';
 import { FlowerError } from '../../shared/errors.js';
 import { locateRepo } from '../../core/git/repo.js';
 import type { FlowerClient } from '../../client/client.js';
+import type { HostConfig } from '../../config/hosts-schema.js';
 import { checkSameConfig, connectOrStartServer, connectToServer } from '../../client/server-process.js';
 import { serverLocation, type ServerLocation } from '../../protocol/server-location.js';
 
@@ -38,9 +39,9 @@ export async function withClient<T>(args: RepoArgs, start: boolean, fn: (c: Flow
   }
 }
 
-/** The server of the configured host `args.host`, over ssh (the bridge starts it there when none runs). */
-async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerClient> {
-  const [{ loadConfig }, { connectOverSsh }, { flowerVersion }] = await Promise.all([import('../../config/config.js'), import('../../client/ssh-transport.js'), import('../../protocol/flower-version.js')]);
+/** The configured host `args.host`, or a one-line usage error naming the ones there are. */
+export async function hostConfigOf(loc: ServerLocation, args: RepoArgs): Promise<HostConfig> {
+  const { loadConfig } = await import('../../config/config.js');
   const cfg = loadConfig({ file: args.config, mainRoot: loc.repo.mainRoot, commonDir: loc.repo.commonDir });
   const name = args.host!;
   const host = Object.hasOwn(cfg.hosts, name) ? cfg.hosts[name] : undefined;
@@ -48,6 +49,14 @@ async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerCl
     const known = Object.keys(cfg.hosts);
     throw new FlowerError('bad-usage', `no host "${name}" in the config (${known.length ? `hosts: ${known.join(', ')}` : 'add it under "hosts": {"NAME": {"ssh": "user@box", "repo": "/path/of/the/clone"}}'})`);
   }
+  return host;
+}
+
+/** The server of the configured host `args.host`, over ssh (the bridge starts it there when none runs). */
+async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerClient> {
+  const [{ connectOverSsh }, { flowerVersion }] = await Promise.all([import('../../client/ssh-transport.js'), import('../../protocol/flower-version.js')]);
+  const name = args.host!;
+  const host = await hostConfigOf(loc, args);
   const client = await connectOverSsh(name, host, { role: 'cli', version: flowerVersion() });
   // A host serving another project would take lanes and briefs meant for this one: refuse it.
   const { rootCommits, sameProject } = await import('../../core/git/root-commits.js');

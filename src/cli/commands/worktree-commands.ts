@@ -4,7 +4,9 @@ import type { AddLaneResult, RemovalCheck } from '../../core/lanes/lane-manager.
 import type { Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../protocol/messages.js';
 import { table } from '../format-status.js';
-import { print, withClient, type RepoArgs } from './common.js';
+import { checkName } from '../../core/names.js';
+import type { ServerLocation } from '../../protocol/server-location.js';
+import { hostConfigOf, print, withClient, type RepoArgs } from './common.js';
 
 export async function worktreeAddCommand(
   args: RepoArgs & { name: string; lane?: 'standing' | 'ephemeral'; base?: string; served?: boolean; codeOnly?: boolean; agents?: string; promptFile?: string },
@@ -19,16 +21,18 @@ export async function worktreeAddCommand(
     }
   }
   const agents = args.agents === undefined ? undefined : args.agents.split(',').map((s) => s.trim()).filter(Boolean);
-  await withClient(args, true, async (c) => {
+  await withClient(args, true, async (c, loc) => {
+    // On a host, the lane starts from this repository's commit, brought there first.
+    const onHost = args.host === undefined ? null : await bringBaseToHost(loc, args);
     const r = (await c.request({
       type: 'addWorktree',
       name: args.name,
       lane: args.lane,
-      base: args.base,
+      base: onHost ? onHost.ref : args.base,
       kind: args.served ? 'served' : args.codeOnly ? 'code-only' : undefined,
       agents,
       prompt,
-    })) as unknown as AddLaneResult;
+    }).finally(() => onHost?.drop())) as unknown as AddLaneResult;
     const lines = [`created ${r.worktree}: branch ${r.branch} at ${r.path}${r.port ? `, port ${r.port}` : ''}`];
     if (r.provision.copied.length) lines.push(`  copied ${r.provision.copied.join(', ')}`);
     if (r.provision.overridden.length) lines.push(`  set ${r.provision.overridden.join(', ')} for this lane`);
@@ -40,6 +44,20 @@ export async function worktreeAddCommand(
       throw new FlowerError('spawn-failed', `setup failed in ${r.worktree}: the worktree is kept with its output; retry with: flower-tui worktree setup ${r.worktree}`);
     }
   });
+}
+
+/**
+ * Push MAIN's current commit here (or --base, resolved here) to a flower-tui ref in the host's clone,
+ * for the host's server to make the lane from; `drop` removes the ref once the lane has its branch.
+ */
+async function bringBaseToHost(loc: ServerLocation, args: RepoArgs & { name: string; base?: string }): Promise<{ ref: string; drop: () => Promise<void> }> {
+  checkName('worktree', args.name); // before it becomes part of a ref on the host
+  const [{ resolveCommit }, { pushToHost, dropHostRef, laneBaseRef }] = await Promise.all([import('../../core/git/lane-git.js'), import('../../client/host-push.js')]);
+  const host = await hostConfigOf(loc, args);
+  const sha = await resolveCommit(loc.repo.mainRoot, args.base ?? 'HEAD');
+  const ref = laneBaseRef(args.name);
+  await pushToHost(args.host!, host, loc.repo.mainRoot, sha, ref);
+  return { ref, drop: () => dropHostRef(host, loc.repo.mainRoot, ref) };
 }
 
 export async function worktreeRmCommand(args: RepoArgs & { name: string; force?: boolean }): Promise<void> {

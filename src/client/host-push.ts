@@ -1,0 +1,62 @@
+/**
+ * Bringing this repository's commits to a host's clone, over the same ssh as the bridge: a lane made
+ * on a host must start from MAIN's current commit here, which the clone there may not have yet.
+ * The push goes into a flower-tui ref (refs/flower/…), never into a branch: the host's checked-out
+ * branch, and whatever its own operator has there, are not touched. Only committed history travels
+ * (no working-tree file, so no .env, ever leaves this host).
+ */
+import { execFile } from 'node:child_process';
+import type { HostConfig } from '../config/hosts-schema.js';
+import { FlowerError } from '../shared/errors.js';
+
+/** A word for the shell that runs GIT_SSH_COMMAND here. */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How git reaches `host` (pure: tested as data): the bridge's ssh options, and the clone as a git URL. */
+export function gitOverSsh(host: HostConfig): { url: string; env: { GIT_SSH_COMMAND: string } } {
+  const ssh = ['ssh', '-o', 'BatchMode=yes', ...host.sshArgs].map(shellWord).join(' ');
+  // scp-like "dest:path": git on the host expands a leading "~/" itself.
+  return { url: `${host.ssh}:${host.repo}`, env: { GIT_SSH_COMMAND: ssh } };
+}
+
+/** The ref a lane's base is pushed to before the host makes the lane from it. */
+export function laneBaseRef(lane: string): string {
+  return `refs/flower/base/${lane}`;
+}
+
+function git(cwd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('git', ['-C', cwd, ...args], { env, timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, _out, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      resolve({ code, stderr: String(stderr) });
+    });
+  });
+}
+
+/** The last line git said that is worth showing (its "fatal:" / "error:" line, without the prefix). */
+function gitComplaint(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const said = lines.filter((l) => /^(fatal|error|remote): /.test(l)).pop() ?? lines.pop() ?? 'no output';
+  return said.replace(/^(fatal|error|remote): /, '');
+}
+
+/**
+ * Push commit `sha` of the repository at `localRepo` to `ref` in `name`'s clone. One-line
+ * `host-unreachable` error when that fails. `ref` must be under refs/flower/.
+ */
+export async function pushToHost(name: string, host: HostConfig, localRepo: string, sha: string, ref: string, timeoutMs = 120_000): Promise<void> {
+  if (!ref.startsWith('refs/flower/')) throw new Error(`pushToHost: ${ref} is not a flower-tui ref`);
+  const { url, env } = gitOverSsh(host);
+  // --force: the ref is ours and only ever names the next lane's base; --no-verify: the user's
+  // pre-push hooks guard their own pushes to their remotes, not this hand-over.
+  const r = await git(localRepo, ['push', '--quiet', '--force', '--no-verify', url, `${sha}:${ref}`], { ...process.env, ...env }, timeoutMs);
+  if (r.code !== 0) throw new FlowerError('host-unreachable', `${name}: could not bring ${sha.slice(0, 7)} to ${host.repo} (${gitComplaint(r.stderr)})`);
+}
+
+/** Remove `ref` from `name`'s clone again, best effort (a leftover ref costs nothing but tidiness). */
+export async function dropHostRef(host: HostConfig, localRepo: string, ref: string): Promise<void> {
+  const { url, env } = gitOverSsh(host);
+  await git(localRepo, ['push', '--quiet', '--no-verify', url, `:${ref}`], { ...process.env, ...env }, 30_000);
+}
