@@ -38,7 +38,7 @@ const debug = argv.includes('--debug');
 /** Set while `--get-yargs-completions` is being answered. */
 let completing: Promise<void> | null = null;
 /** The commands that go through a server connection (commands/common.ts withClient), so take --host. */
-const HOST_COMMANDS = new Set(['status', 'spawn', 'send', 'kill', 'respawn', 'refresh', 'wait', 'worktree', 'merge', 'brief', 'queue', 'ready', 'update']);
+const HOST_COMMANDS = new Set(['log', 'status', 'spawn', 'send', 'kill', 'respawn', 'refresh', 'wait', 'worktree', 'merge', 'brief', 'queue', 'ready', 'update']);
 const json = (y: Argv) => y.option('json', { type: 'boolean', describe: 'machine-readable output' });
 
 try {
@@ -50,7 +50,7 @@ try {
     .option('repo', { type: 'string', describe: 'repository (default: the one containing the current directory)' })
     .option('config', { type: 'string', describe: 'config file (default: flower.config.json in MAIN, then ~/.config/flower-tui/config.json)' })
     .option('debug', { type: 'boolean', describe: 'show stack traces on errors' })
-    .option('host', { type: 'string', describe: 'the commands that talk to a server (status, spawn, send, kill, worktree, brief, …): that of this configured host (hosts.NAME), over ssh' })
+    .option('host', { type: 'string', describe: 'the commands that talk to a server (status, spawn, send, kill, worktree, brief, log, …): that of this configured host (hosts.NAME), over ssh' })
     .command(
       '$0',
       'open the cockpit (starts the repository\'s server if none runs)',
@@ -106,7 +106,8 @@ try {
           .option('worktree', { type: 'string', describe: 'only this worktree and its agents' })
           .option('action', { type: 'string', describe: 'only this action (spawn, kill, send, restore, …)' })
           .option('since', { type: 'string', describe: 'only entries since: 30m, 2h, 1d, or a date' })
-          .option('limit', { alias: 'n', type: 'number', describe: 'only the last N entries' }),
+          .option('limit', { alias: 'n', type: 'number', describe: 'only the last N entries' })
+          .option('until-stdin-ends', { type: 'boolean', hidden: true, describe: 'with --follow: also end when stdin closes (what --host runs over ssh)' }),
       async (a) => (await import('./commands/log-command.js')).logCommand(a),
     )
     .command('worktree <action> [name]', 'lanes: add | rm | ls | setup (see flower-tui worktree --help)', (y) =>

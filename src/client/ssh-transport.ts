@@ -20,8 +20,16 @@ export function remoteWord(s: string): string {
 
 /** The ssh command line that bridges to `host`'s server (pure: tested as data). */
 export function bridgeCommand(host: HostConfig): { file: string; args: string[] } {
-  // The command is the user's words (e.g. "npx flower-tui"); only the path is ours to quote.
-  const remote = `${host.command} server bridge --repo ${remoteWord(host.repo)}`;
+  return flowerOnHost(host, ['server', 'bridge']);
+}
+
+/**
+ * The ssh command line that runs `flower-tui ARGS --repo REPO` on `host` (pure). The command is the
+ * user's words (e.g. "npx flower-tui"); the arguments and the path are ours, so quoted.
+ */
+export function flowerOnHost(host: HostConfig, args: string[]): { file: string; args: string[] } {
+  const word = (a: string) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : remoteWord(a));
+  const remote = [host.command, ...args.map(word), '--repo', remoteWord(host.repo)].join(' ');
   return {
     file: 'ssh',
     args: [

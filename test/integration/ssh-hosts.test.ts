@@ -6,7 +6,7 @@
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
@@ -96,6 +96,22 @@ describe('hosts over ssh', { skip }, () => {
 
     ok(['kill', 'far-lane/sh']);
     await waitUntil(() => !isProcessAlive(pid), { timeoutMs: 10_000, what: 'the remote agent to end' });
+    // Its trace is the host's: log --host reads it there.
+    const traced = ok(['log', '--agent', 'far-lane/sh', '--json']).trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
+    assert.deepEqual([traced[0], traced.includes('send'), traced.includes('kill')], ['spawn', true, true], traced.join(' '));
+    assert.equal(flower(['log', '--agent', 'far-lane/sh'], { host: null }).stdout, '', 'nothing of it here');
+    const badSince = flower(['log', '--since', 'someday']);
+    assert.equal(badSince.status, 2);
+    assert.match(badSince.stderr, /^flower-tui: box: --since: cannot read "someday"/);
+    // A follow over ssh ends on the host too when it ends here.
+    const follow = spawn(process.execPath, [BIN, 'log', '--follow', '--host', 'box', '--repo', local.mainRoot, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let followed = '';
+    follow.stdout.on('data', (d: Buffer) => (followed += d.toString()));
+    await waitUntil(() => followed.includes('far-lane/sh'), { timeoutMs: 20_000, what: 'the followed trace' });
+    const followers = () => spawnSync('pgrep', ['-f', 'until-stdin-ends']).stdout.toString().trim();
+    assert.notEqual(followers(), '', 'sanity: the follow runs on the host');
+    follow.kill('SIGINT');
+    await waitUntil(() => followers() === '', { timeoutMs: 10_000, what: 'the follow on the host to end' });
     // The local repository has no server: nothing ran here.
     const localStatus = flower(['status'], { host: null });
     assert.equal(localStatus.status, 3, 'no local server was started');
@@ -140,9 +156,9 @@ describe('hosts over ssh', { skip }, () => {
       assert.equal(r.stderr.trim().split('\n').length, 1, `${host}: one line`);
     }
     assert.equal(flower(['status']).status, 0, 'box still answers');
-    // A command that cannot reach a host says so instead of acting here (log reads this repository's trace).
-    const log = flower(['log']);
-    assert.equal(log.status, 2);
-    assert.match(log.stderr, /^flower-tui: --host is not supported by flower-tui log yet \(it is by: status, spawn, .*\)\n$/);
+    // A command that cannot reach a host says so instead of acting here.
+    const doctor = flower(['doctor']);
+    assert.equal(doctor.status, 2);
+    assert.match(doctor.stderr, /^flower-tui: --host is not supported by flower-tui doctor yet \(it is by: log, status, spawn, .*\)\n$/);
   });
 });

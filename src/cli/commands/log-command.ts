@@ -4,7 +4,7 @@ import { stateDir } from '../../core/private-dir.js';
 import { FileTailer } from '../../core/tail/file-tailer.js';
 import { matchesFilter, parseTraceText, readTrace, TRACE_FILE, type TraceEntry, type TraceFilter } from '../../core/store/trace.js';
 import { detailSummary } from '../../ui/components/TraceView.js';
-import { locate, type RepoArgs } from './common.js';
+import { hostConfigOf, locate, type RepoArgs } from './common.js';
 import { cleanForTerminal } from '../../shared/terminal-text.js';
 
 /** "10m", "2h", "3d", or anything Date can parse. */
@@ -51,8 +51,11 @@ export function printTrace(dir: string, filter: TraceFilter, print: (e: TraceEnt
   return tailer;
 }
 
+type LogArgs = RepoArgs & { follow?: boolean; agent?: string; worktree?: string; since?: string; action?: string; limit?: number; untilStdinEnds?: boolean };
+
 /** `flower-tui log`: the trace, oldest first (as a log reads), optionally following new entries. */
-export async function logCommand(args: RepoArgs & { follow?: boolean; agent?: string; worktree?: string; since?: string; action?: string; limit?: number }): Promise<void> {
+export async function logCommand(args: LogArgs): Promise<void> {
+  if (args.host !== undefined) return logOnHost(args);
   const loc = await locate(args);
   const dir = stateDir(loc.repo.commonDir);
   const filter: TraceFilter = { agent: args.agent, worktree: args.worktree, action: args.action, since: args.since ? parseSince(args.since) : undefined };
@@ -63,6 +66,42 @@ export async function logCommand(args: RepoArgs & { follow?: boolean; agent?: st
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
     process.stdout.once('error', () => resolve()); // piped into `head`: the reader went away
+    // Run by another host over ssh: that ssh session ending closes our stdin, and nothing else
+    // would end a quiet follow (no entry to write, so no broken pipe to notice).
+    if (args.untilStdinEnds) process.stdin.once('end', resolve).once('close', resolve).resume();
   });
   tailer.stop();
+}
+
+/**
+ * The trace of the configured host's repository: `flower-tui log` run there over ssh, its lines
+ * passed through as they come (each host keeps its own trace, beside its own agents).
+ */
+async function logOnHost(args: LogArgs): Promise<void> {
+  const [{ spawn }, { flowerOnHost, explainBridgeFailure }] = await Promise.all([import('node:child_process'), import('../../client/ssh-transport.js')]);
+  const name = args.host!;
+  const host = await hostConfigOf(await locate(args), args);
+  const forwarded = [
+    'log',
+    ...(args.json ? ['--json'] : []),
+    ...(args.follow ? ['--follow', '--until-stdin-ends'] : []),
+    ...(['agent', 'worktree', 'action', 'since'] as const).flatMap((k) => (args[k] === undefined ? [] : [`--${k}`, String(args[k])])),
+    ...(args.limit === undefined ? [] : ['--limit', String(args.limit)]),
+  ];
+  const cmd = flowerOnHost(host, forwarded);
+  // stdin stays an open pipe we never write: it is how the remote follow learns we are gone.
+  const child = spawn(cmd.file, cmd.args, { stdio: ['pipe', 'inherit', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => void (stderr.length < 8192 && (stderr += d)));
+  const stop = () => child.kill('SIGTERM');
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('exit', (c) => resolve(c));
+    child.once('error', () => resolve(null));
+  });
+  process.off('SIGINT', stop).off('SIGTERM', stop);
+  if (code === 0 || (code === null && args.follow)) return;
+  const line = explainBridgeFailure(name, host, code, stderr);
+  // Its own usage errors (a bad --since) stay usage errors; the rest is the host's problem.
+  throw new FlowerError(code === 2 ? 'bad-usage' : 'host-unreachable', line);
 }
