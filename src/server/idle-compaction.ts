@@ -5,12 +5,27 @@
  * `afterBytes` were printed and then nothing for `quietMs`, one full GC runs (in the background where
  * V8 can). Needs `gc` exposed (the server is started with --expose-gc); without it, does nothing.
  */
+/** The one timer it needs (a test passes its own clock; the server, Node's). */
+export interface QuietTimer {
+  refresh(): void;
+  cancel(): void;
+}
+export type StartQuietTimer = (fn: () => void, ms: number) => QuietTimer;
+
+const nodeTimer: StartQuietTimer = (fn, ms) => {
+  const t = setTimeout(fn, ms).unref();
+  return { refresh: () => void t.refresh(), cancel: () => clearTimeout(t) };
+};
+
 export class IdleCompaction {
   private bytes = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: QuietTimer | null = null;
   private readonly gc: ((opts?: unknown) => void) | null;
 
-  constructor(private readonly opts: { afterBytes: number; quietMs: number } = { afterBytes: 4 * 1024 * 1024, quietMs: 2000 }) {
+  constructor(
+    private readonly opts: { afterBytes: number; quietMs: number } = { afterBytes: 4 * 1024 * 1024, quietMs: 2000 },
+    private readonly startTimer: StartQuietTimer = nodeTimer,
+  ) {
     const g = (globalThis as { gc?: (opts?: unknown) => void }).gc;
     this.gc = typeof g === 'function' ? g : null;
   }
@@ -22,10 +37,7 @@ export class IdleCompaction {
     if (this.bytes < this.opts.afterBytes) return;
     // Re-armed by every chunk: the GC waits for the quiet after the burst, not during it.
     if (this.timer) this.timer.refresh();
-    else {
-      this.timer = setTimeout(() => this.compact(), this.opts.quietMs);
-      this.timer.unref();
-    }
+    else this.timer = this.startTimer(() => this.compact(), this.opts.quietMs);
   }
 
   private compact(): void {
@@ -39,7 +51,7 @@ export class IdleCompaction {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
   }
 }
