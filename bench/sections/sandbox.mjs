@@ -6,8 +6,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as pty from '@lydell/node-pty';
+import { TMP } from '../lib/cleanup.mjs';
+import { log } from '../lib/format.mjs';
+import { ROOT, opt } from '../lib/options.mjs';
+import { result } from '../lib/results.mjs';
 
-export async function sectionSandbox({ ROOT, TMP, quick, result, log }) {
+export async function sectionSandbox() {
   const { planSandbox } = await import(path.join(ROOT, 'dist', 'core', 'sandbox', 'sandbox-plan.js'));
   const { wrapCommand } = await import(path.join(ROOT, 'dist', 'core', 'sandbox', 'bwrap-args.js'));
   const { SANDBOX_DEFAULT } = await import(path.join(ROOT, 'dist', 'config', 'sandbox-schema.js'));
@@ -38,7 +42,7 @@ export async function sectionSandbox({ ROOT, TMP, quick, result, log }) {
       const p = pty.spawn(cmd.file, cmd.args, { name: 'xterm-256color', cols: 80, rows: 24, cwd: lanes[0].path, env: process.env });
       p.onExit(() => resolve(performance.now() - t0));
     });
-  const n = quick ? 10 : 40;
+  const n = opt.quick ? 10 : 40;
   const plain = [];
   const boxed = [];
   for (let i = 0; i < n; i++) {

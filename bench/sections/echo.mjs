@@ -1,0 +1,60 @@
+// bench section "echo": keystroke echo latency while attached, against tmux and a bare pty.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FlowerRun } from '../lib/flower.mjs';
+import { fmt, log, median, quantile } from '../lib/format.mjs';
+import { SIZE } from '../lib/options.mjs';
+import { Outer } from '../lib/outer.mjs';
+import { result, rows } from '../lib/results.mjs';
+import { TmuxRun, tmuxEnv } from '../lib/tmux.mjs';
+
+async function echoLoop(o, n) {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const lat = [];
+  for (let i = 0; i < n; i++) {
+    const ch = letters[i % letters.length];
+    const wait = o.waitText(ch, 5000);
+    const t0 = performance.now();
+    o.write(ch);
+    lat.push((await wait) - t0);
+    await sleep(5 + Math.random() * 10);
+  }
+  return lat;
+}
+export async function sectionEcho() {
+  log('\n## keystroke echo (attached)');
+  const echoCmd = `stty raw -echo; printf 'echo-ready\\r\\n'; exec cat`;
+  // raw pty: nobody in between
+  const ro = new Outer('/bin/sh', ['-c', echoCmd], { env: tmuxEnv() });
+  await ro.waitText('echo-ready');
+  await sleep(200);
+  const raw = await echoLoop(ro, SIZE.echoKeys);
+  await ro.close();
+  // tmux
+  const tr = new TmuxRun({ panes: [echoCmd] });
+  const to = tr.attach();
+  await to.waitText('echo-ready');
+  await sleep(300);
+  const tm = await echoLoop(to, SIZE.echoKeys);
+  await tr.stop();
+  // flower-tui, attached with Enter
+  const run = new FlowerRun({ worktrees: ['lane'], screen: true, config: { profiles: { e: { command: '/bin/sh', args: ['-c', echoCmd] } }, worktrees: { lane: { agents: [{ profile: 'e', name: 'echo' }] } } } });
+  const o = run.startTui();
+  await o.waitScreen((s) => s.includes('echo-ready') && /▸ echo/.test(s), 20_000, 'the echo agent');
+  await sleep(1800);
+  o.write('\r');
+  await o.waitScreen((s) => !s.includes('MAIN'), 5000, 'attached');
+  await sleep(500);
+  o.screenOn = false;
+  const fl = await echoLoop(o, SIZE.echoKeys);
+  o.screenOn = true;
+  o.write('\x11');
+  await o.waitScreen((s) => s.includes('MAIN'), 5000, 'detached');
+  await run.stop();
+  const p50 = median(fl);
+  const tp50 = median(tm);
+  result('echo', `echo p50 (${fl.length} keys)`, p50, tp50, { unit: ' ms', digits: 3, target: '≤ tmux p50 + 0.3 ms', met: p50 <= tp50 + 0.3 });
+  result('echo', 'echo p99', quantile(fl, 0.99), quantile(tm, 0.99), { unit: ' ms', digits: 3 });
+  log(`    raw pty (no multiplexer): p50 ${fmt(median(raw), 3)} ms, p99 ${fmt(quantile(raw, 0.99), 3)} ms`);
+  rows[rows.length - 2].extra = { rawP50: median(raw), rawP99: quantile(raw, 0.99) };
+}
