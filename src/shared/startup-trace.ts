@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs';
 // Opt-in startup timing: FLOWER_TRACE_STARTUP=FILE appends one line per step, in ms since this process
 // began (performance.now() counts from process start) and the CPU time used so far, which is what
 // matters on a busy machine. Costs nothing when unset. Used to find where the
-// time to the first frame goes (see bench/run.mjs, section startup).
+// time to the first frame goes (see bench/sections/startup.mjs).
 const file = process.env.FLOWER_TRACE_STARTUP;
 
 export function startupMark(step: string): void {
