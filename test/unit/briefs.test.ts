@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { briefTrailers, isUnclaimed, parseBriefId, refuseTransition, type Brief } from '../../src/core/briefs/brief.js';
 import { briefPacket } from '../../src/core/briefs/brief-packet.js';
 import { linksToAdd } from '../../src/core/briefs/brief-links.js';
-import { ephemeralLaneName } from '../../src/core/briefs/brief-desk.js';
+import { ephemeralLaneName } from '../../src/core/briefs/brief-rules.js';
 
 function brief(over: Partial<Brief> = {}): Brief {
   const now = new Date(0).toISOString();

@@ -1,49 +1,22 @@
 import { EventEmitter } from 'node:events';
-import { statSync } from 'node:fs';
 import type { Profile } from '../../config/schema.js';
-import { agentStateLabel, type AgentInfo, type AgentState } from '../types.js';
-import { FlowerError } from '../../shared/errors.js';
+import type { AgentInfo, AgentState } from '../types.js';
 import { agentEnv } from './agent-env.js';
-import { resolveCommand } from './command-path.js';
+import { initialAgentInfo, type AgentSpawnSpec } from './agent-spec.js';
 import { killProcessTree, killProcessTreeNow } from './process-tree.js';
-import { nextProcessTag, PROCESS_TAG_VAR } from './process-tag.js';
+import { nextProcessTag } from './process-tag.js';
+import { statusForProcessState, signalName } from './process-state.js';
 import { spawnPty, type Pty } from './pty-backend.js';
+import { respawnSeparator } from './respawn-separator.js';
+import { sendText } from './send-text.js';
+import { planStart } from './start-plan.js';
 import { TerminalScreen } from './terminal-screen.js';
-import { applyObservation, initialStatus, type StatusObservation } from '../status/agent-status.js';
+import { applyObservation, type StatusObservation } from '../status/agent-status.js';
 import { completeUtf8Length } from './utf8-boundary.js';
 import { redactArgs } from '../store/redact.js';
-import { wrapCommand } from '../sandbox/bwrap-args.js';
-import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
 import type { AgentHistory, AgentView } from '../backend.js';
 
-export interface AgentSpawnSpec {
-  id: string;
-  name: string;
-  worktree: string;
-  profileName: string;
-  profile: Profile;
-  /** Extra args after the profile's own (session args included). */
-  extraArgs: string[];
-  sessionId: string | null;
-  /** Variables of flower-tui's own for this agent (e.g. where its session hook writes). */
-  extraEnv?: Record<string, string>;
-  cwd: string;
-  cols: number;
-  rows: number;
-  scrollback: number;
-  killGraceMs: number;
-  baseEnv: NodeJS.ProcessEnv;
-  /**
-   * How this process is sandboxed, decided at every start (lanes come and go between respawns).
-   * None: unsandboxed (flower-tui's own tests of the pty layer).
-   */
-  sandbox?: () => SandboxDecision;
-  /**
-   * Its hooks report its state (Claude Code's SessionStart says when its input is ready): text sent
-   * to it waits for that report, not only for a quiet screen (a TUI can pause before drawing its input).
-   */
-  readyWhen?: (info: AgentInfo) => boolean;
-}
+export type { AgentSpawnSpec } from './agent-spec.js';
 
 /** Past this many unparsed bytes the pty is paused: the program waits, instead of our memory. */
 const PAUSE_BACKLOG = 1024 * 1024;
@@ -82,29 +55,7 @@ export class Agent extends EventEmitter implements AgentView {
       if (this.repliesEnabled) this.pty?.write(data);
     });
     this.argv = [...spec.profile.args, ...spec.extraArgs];
-    this.info_ = {
-      id: spec.id,
-      name: spec.name,
-      worktree: spec.worktree,
-      profile: spec.profileName,
-      command: spec.profile.command,
-      args: redactArgs(this.argv),
-      cwd: spec.cwd,
-      state: { kind: 'starting' },
-      pid: null,
-      // The emulator has the last word on sizes (xterm's minimum is 2 columns): pty and info follow it.
-      cols: this.screen.cols,
-      rows: this.screen.rows,
-      startedAt: Date.now(),
-      respawns: 0,
-      sessionId: spec.sessionId,
-      usage: { source: spec.profile.usage?.source ?? 'none', tokens: null, window: null, percent: null, level: 'unknown', compacted: false, file: null, updatedAt: null },
-      activity: 'unknown',
-      status: initialStatus(),
-      refreshCount: 0,
-      sandbox: 'none',
-      sandboxReason: null,
-    };
+    this.info_ = initialAgentInfo(spec, this.argv, this.screen);
   }
 
   get info(): AgentInfo {
@@ -117,12 +68,7 @@ export class Agent extends EventEmitter implements AgentView {
 
   private setState(state: AgentState, patch: Partial<AgentInfo> = {}): void {
     const before = this.info_.status;
-    let status = before;
-    if (state.kind === 'starting') status = applyObservation(before, { state: 'starting', source: 'process' }) ?? before;
-    else if (state.kind === 'running') {
-      // Signs of life say nothing about what it is doing, and never override what a hook said.
-      if (before.state === 'starting' && before.hookAt === null) status = applyObservation(before, { state: 'running', source: 'process' }) ?? before;
-    } else status = applyObservation(before, processStatus(state)) ?? before;
+    const status = statusForProcessState(before, state);
     this.info_ = { ...this.info_, ...patch, state, status };
     if (status !== before) this.emit('status', this.info_, before);
     this.emit('change', this.info_);
@@ -147,36 +93,16 @@ export class Agent extends EventEmitter implements AgentView {
     if (this.pty) return;
     this.killRequested = false;
     const tag = nextProcessTag();
-    let env: Record<string, string> = this.env;
-    if (!isDirectory(this.spec.cwd)) {
-      const reason = `no such directory: ${this.spec.cwd}`;
-      this.feed(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mThe worktree was removed; remove this agent or recreate the worktree.\x1b[0m\r\n`);
-      this.setState({ kind: 'failed', reason }, { pid: null });
+    const plan = planStart({ cwd: this.spec.cwd, command: this.spec.profile.command, profileName: this.spec.profileName, argv: this.argv, env: this.env, profileEnv: this.spec.profile.env, sandbox: this.spec.sandbox, tag });
+    if (plan.kind === 'failed') {
+      this.feed(plan.note);
+      this.setState({ kind: 'failed', reason: plan.reason }, plan.patch);
       return;
     }
-    const decision = this.spec.sandbox?.() ?? null;
-    if (decision?.kind === 'refused') {
-      // sandbox.mode "required" and no working bubblewrap: nothing runs unprotected.
-      this.feed(`\x1b[31m${decision.reason}\x1b[0m\r\n\x1b[2mOr set sandbox.mode to "auto" in your flower-tui config to run unsandboxed.\x1b[0m\r\n`);
-      this.setState({ kind: 'failed', reason: decision.reason }, { pid: null, sandbox: 'none', sandboxReason: decision.reason });
-      return;
-    }
-    // The tag goes in after the sandbox's filter: kill and the watchdog find the processes by it.
-    env = { ...(decision ? decision.env(env, this.spec.profile.env) : env), [PROCESS_TAG_VAR]: tag };
-    const file = resolveCommand(this.spec.profile.command, env.PATH, this.spec.cwd);
-    if (!file) {
-      const reason = `command not found: ${this.spec.profile.command}`;
-      // Say it in the pane too: the header is one truncated line, the pane has room for what to do.
-      this.feed(`\x1b[31m${reason}\x1b[0m\r\n\x1b[2mInstall it, or fix profile "${this.spec.profileName}" in your flower-tui config.\x1b[0m\r\n`);
-      this.setState({ kind: 'failed', reason }, { pid: null });
-      return;
-    }
-    // The sandbox wraps the program itself (bwrap … -- file args): an argument vector, no shell.
-    const run = decision?.kind === 'bwrap' ? wrapCommand(decision.bwrap, decision.args, file, this.argv) : { file, args: this.argv };
-    const sandbox = { sandbox: decision?.kind === 'bwrap' ? ('bwrap' as const) : ('none' as const), sandboxReason: decision?.kind === 'none' ? decision.reason : null };
+    const { sandbox } = plan;
     let p: Pty;
     try {
-      p = spawnPty(run.file, run.args, { cwd: this.spec.cwd, env, cols: this.info_.cols, rows: this.info_.rows });
+      p = spawnPty(plan.file, plan.args, { cwd: this.spec.cwd, env: plan.env, cols: this.info_.cols, rows: this.info_.rows });
     } catch (e) {
       this.setState({ kind: 'failed', reason: (e as Error).message.split('\n')[0] ?? 'spawn failed' }, { pid: null });
       return;
@@ -284,41 +210,8 @@ export class Agent extends EventEmitter implements AgentView {
    * drawn its input box): keys sent earlier would be lost. Multi-line text goes as one bracketed
    * paste when the program asked for bracketed paste, so it is not submitted line by line.
    */
-  async sendText(text: string, opts: { enter: boolean; timeoutMs?: number }): Promise<void> {
-    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-    const QUIET_MS = 400;
-    const ENTER_WAIT_MS = 1500;
-    for (;;) {
-      const s = this.info_.state;
-      if (s.kind !== 'starting' && s.kind !== 'running') {
-        throw new FlowerError('agent-not-running', `${this.info_.id} is not running (${agentStateLabel(s)})`);
-      }
-      const hookSaysReady = !this.spec.readyWhen || this.spec.readyWhen(this.info_);
-      // A TUI that says it is ready by hook still draws its input box after the hook: a longer quiet.
-      const quiet = this.spec.readyWhen ? 1000 : QUIET_MS;
-      // A prompt the agent said it shows (a permission dialog, its input box) or a dialog seen on its
-      // screen counts as drawn once it has been up that long, even if the TUI keeps redrawing a spinner.
-      const st = this.info_.status;
-      const atPrompt = st.state === 'needs-you' || (st.state === 'idle' && st.source === 'hook');
-      const settled = atPrompt && Date.now() - Date.parse(st.since) >= quiet;
-      if (s.kind === 'running' && hookSaysReady && (settled || Date.now() - this.lastOutputAt >= quiet)) break;
-      if (Date.now() > deadline) throw new FlowerError('agent-not-running', `${this.info_.id} did not become ready in time`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const body = text.replace(/\r?\n/g, '\r');
-    const paste = text.includes('\n') && this.screen.term.modes.bracketedPasteMode;
-    const typedAt = Date.now();
-    this.write(paste ? `\x1b[200~${body}\x1b[201~` : body);
-    if (opts.enter) {
-      // TUIs treat a CR that comes with the text as part of it: Claude Code one in the same read as a
-      // paste, Codex one within its paste-burst window (quick keys are a paste, shown only once the
-      // burst is over; an Enter during it is a newline). So Enter goes once the agent has drawn the
-      // text (its output after the write), at most ENTER_WAIT_MS later, then after a short gap.
-      const deadline = typedAt + ENTER_WAIT_MS;
-      while (this.lastOutputAt <= typedAt && Date.now() < deadline && this.pty) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, paste ? 150 : 30));
-      this.write('\r');
-    }
+  sendText(text: string, opts: { enter: boolean; timeoutMs?: number }): Promise<void> {
+    return sendText(this, { readyWhen: this.spec.readyWhen, bracketedPaste: () => this.screen.term.modes.bracketedPasteMode }, text, opts);
   }
 
   resize(cols: number, rows: number): void {
@@ -381,14 +274,7 @@ export class Agent extends EventEmitter implements AgentView {
       this.argv = [...this.spec.profile.args, ...next.extraArgs];
       this.info_ = { ...this.info_, args: redactArgs(this.argv), sessionId: next.sessionId };
     }
-    // Keep the old output above a separator: what the agent said before may be exactly what the
-    // operator needs. Undo what the old program left behind without moving the cursor, since both
-    // resets home it: DECSTBM (CSI r) always does, and leaving the alternate screen (?1049l)
-    // restores the cursor saved on entry, which is row 1 when there was no entry. So each is
-    // wrapped in save/restore (DECSC/DECRC; the saved cursor is per buffer).
-    const keepCursor = (seq: string): string => `\x1b7${seq}\x1b8`;
-    const leaveAltScreen = '\x1b7\x1b[?1049l';
-    this.feed(`\x1b[0m${keepCursor('\x1b[r')}${leaveAltScreen}${keepCursor('\x1b[r')}\r\n\x1b[2m── respawned ${new Date().toLocaleTimeString()} ──\x1b[0m\r\n`);
+    this.feed(respawnSeparator(new Date().toLocaleTimeString()));
     this.info_ = { ...this.info_, respawns: this.info_.respawns + 1 };
     this.start();
   }
@@ -397,29 +283,5 @@ export class Agent extends EventEmitter implements AgentView {
     this.killNow();
     this.screen.dispose();
     this.removeAllListeners();
-  }
-}
-
-function processStatus(state: AgentState): StatusObservation {
-  switch (state.kind) {
-    case 'exited':
-      return { state: 'exited', reason: state.signal ?? String(state.code), source: 'process' };
-    case 'failed':
-      return { state: 'failed', reason: state.reason, source: 'process' };
-    default:
-      return { state: state.kind === 'killed' ? 'killed' : 'running', source: 'process' };
-  }
-}
-
-function signalName(n: number): string {
-  const names: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
-  return names[n] ?? `signal ${n}`;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }

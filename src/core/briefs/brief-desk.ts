@@ -1,13 +1,14 @@
 import { FlowerError } from '../../shared/errors.js';
-import type { TraceActor, TraceEntry } from '../store/trace.js';
+import type { TraceEntry } from '../store/trace.js';
 import type { AgentInfo, WorktreeInfo } from '../types.js';
-import { agentIsLive } from '../types.js';
 import { FLOWER, OPERATOR, isUnclaimed, parseBriefId, refuseTransition, type Brief, type BriefStatus } from './brief.js';
 import { briefPacket } from './brief-packet.js';
 import type { BriefCommand, BriefDetail, BriefResult, BriefView } from './brief-ops.js';
 import type { BriefStore } from './brief-store.js';
 import { linksToAdd } from './brief-links.js';
 import { laneCommits } from './brief-git.js';
+import { checkTitle, ephemeralLaneName, newBrief, traceActor } from './brief-rules.js';
+import { freeAgentsFor, pickAgent, requireLane, type TargetView } from './brief-targets.js';
 
 /** What the desk needs of the supervisor: a narrow view, never the supervisor itself. */
 export interface BriefHost {
@@ -30,16 +31,6 @@ export interface BriefHost {
 
 /** Briefs that hold an agent: it is on them, nothing else goes to it. */
 const ACTIVE: readonly BriefStatus[] = ['dispatched', 'claimed'];
-
-function traceActor(by: string): TraceActor {
-  return by === OPERATOR ? 'operator' : by === FLOWER ? 'policy' : 'cli';
-}
-
-/** A lane name from a title: `brief-12-move-design-off-main`. */
-export function ephemeralLaneName(id: number, title: string): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
-  return slug ? `brief-${id}-${slug}` : `brief-${id}`;
-}
 
 /**
  * The briefs of one repository: their store, their transitions, dispatch (by hand and automatic),
@@ -122,30 +113,11 @@ export class BriefDesk {
   private add(cmd: Extract<BriefCommand, { op: 'add' }>, by: string): Brief {
     const title = checkTitle(cmd.title);
     if (cmd.lane && cmd.ephemeral) throw new FlowerError('bad-usage', 'either --lane or --ephemeral, not both');
-    if (cmd.lane) this.requireLane(cmd.lane);
+    if (cmd.lane) requireLane(this.host.worktrees(), cmd.lane);
     if (cmd.profile && !this.host.profileExists(cmd.profile)) throw new FlowerError('bad-usage', `no profile "${cmd.profile}"`);
     if (cmd.auto && cmd.ephemeral) throw new FlowerError('bad-usage', '--auto goes to standing lanes\' idle agents; an --ephemeral brief is dispatched with brief dispatch');
     const now = new Date().toISOString();
-    const b = this.store.insert((id) => ({
-      id,
-      title,
-      spec: cmd.spec ?? '',
-      status: 'planned',
-      reason: null,
-      lane: cmd.lane ?? null,
-      agent: null,
-      ephemeral: cmd.ephemeral === true ? ephemeralLaneName(id, title) : cmd.ephemeral ?? null,
-      served: cmd.served ?? false,
-      profile: cmd.profile ?? null,
-      auto: cmd.auto ?? false,
-      createdAt: now,
-      updatedAt: now,
-      dispatchedAt: null,
-      claimedAt: null,
-      packet: null,
-      links: [],
-      notes: [],
-    }));
+    const b = this.store.insert((id) => newBrief(id, title, cmd, now));
     this.trace(b, by, 'brief.add', { title, specChars: b.spec.length, lane: b.lane, ephemeral: b.ephemeral, auto: b.auto, profile: b.profile });
     this.host.changed();
     return b;
@@ -166,7 +138,7 @@ export class BriefDesk {
       if (!started) throw new FlowerError('spawn-failed', `lane ${lane.worktree} was created but no agent started in it (see its setup): dispatch again with --lane ${lane.worktree}`);
       agent = started;
     } else {
-      agent = this.pickAgent(cmd.agent, cmd.lane ?? b.lane);
+      agent = pickAgent(this.targets(), cmd.agent, cmd.lane ?? b.lane);
     }
     const wt = this.host.worktrees().find((w) => w.name === agent.worktree);
     const packet = this.packetFor(b, agent.worktree, agent.id, wt?.branch ?? null);
@@ -188,24 +160,6 @@ export class BriefDesk {
   private packetFor(b: Brief, lane: string | null, agent: string, branch?: string | null): string {
     const br = branch !== undefined ? branch : this.host.worktrees().find((w) => w.name === lane)?.branch ?? null;
     return briefPacket(b, { lane: lane ?? '(its lane)', branch: br, agent });
-  }
-
-  /** The agent to dispatch to: the one named, else the lane's first live agent. */
-  private pickAgent(agentId: string | undefined, lane: string | null): AgentInfo {
-    const agents = this.host.agents().filter((a) => a.worktree !== 'MAIN' && a.name !== 'setup' && agentIsLive(a.state));
-    if (agentId) {
-      const a = agents.find((x) => x.id === agentId) ?? this.host.agents().find((x) => x.id === agentId);
-      if (!a) throw new FlowerError('unknown-agent', `no agent "${agentId}" (see flower-tui status)`);
-      if (a.worktree === 'MAIN') throw new FlowerError('main-read-only', 'MAIN takes no briefs: dispatch to a lane');
-      if (!agentIsLive(a.state)) throw new FlowerError('agent-not-running', `${a.id} is not running`);
-      if (lane && a.worktree !== lane) throw new FlowerError('bad-usage', `${a.id} is not in lane ${lane}`);
-      return a;
-    }
-    if (!lane) throw new FlowerError('bad-usage', 'where to? pass --lane LANE, --agent AGENT or --ephemeral [NAME]');
-    this.requireLane(lane);
-    const inLane = agents.filter((a) => a.worktree === lane);
-    if (!inLane.length) throw new FlowerError('bad-usage', `lane ${lane} has no running agent: start one (flower-tui spawn ${lane} PROFILE) or dispatch with --ephemeral`);
-    return inLane.find((a) => !this.briefOf(a.id)) ?? inLane[0]!;
   }
 
   private claim(id: number | undefined, agentId: string | undefined, by: string): Brief {
@@ -264,6 +218,10 @@ export class BriefDesk {
     return this.store.all().find((b) => b.agent === agentId && ACTIVE.includes(b.status));
   }
 
+  private targets(): TargetView {
+    return { agents: this.host.agents(), worktrees: this.host.worktrees(), briefOf: (id) => this.briefOf(id) };
+  }
+
   private detail(b: Brief): BriefDetail {
     return { brief: this.view(b), trace: this.host.readTrace(`#${b.id}`) };
   }
@@ -272,13 +230,6 @@ export class BriefDesk {
     const b = Number.isInteger(id) ? this.store.get(id) : undefined;
     if (!b) throw new FlowerError('bad-usage', `no brief #${id} (see flower-tui brief ls)`);
     return b;
-  }
-
-  private requireLane(name: string): WorktreeInfo {
-    const w = this.host.worktrees().find((x) => x.name === name || x.branch === name);
-    if (!w) throw new FlowerError('unknown-worktree', `no lane "${name}" (see flower-tui worktree ls)`);
-    if (w.isMain) throw new FlowerError('main-read-only', 'MAIN takes no briefs: dispatch to a lane');
-    return w;
   }
 
   private trace(b: Brief, by: string, action: string, details: Record<string, unknown>): void {
@@ -344,11 +295,7 @@ export class BriefDesk {
     try {
       const waiting = this.store.all().filter((b) => b.auto && b.status === 'planned').sort((a, b) => a.id - b.id);
       for (const b of waiting) {
-        const free = this.host
-          .agents()
-          .filter((a) => a.worktree !== 'MAIN' && a.name !== 'setup' && agentIsLive(a.state) && this.host.laneKind(a.worktree) === 'standing')
-          .filter((a) => !b.lane || a.worktree === b.lane)
-          .filter((a) => !this.briefOf(a.id) && this.host.isIdle(a));
+        const free = freeAgentsFor(b, this.targets(), (name) => this.host.laneKind(name), (a) => this.host.isIdle(a));
         const agent = free[0];
         if (!agent) continue;
         await this.dispatch(b, { type: 'brief', op: 'dispatch', id: b.id, agent: agent.id }, FLOWER).catch((e) => {
@@ -359,14 +306,6 @@ export class BriefDesk {
       this.autoBusy = false;
     }
   }
-}
-
-function checkTitle(raw: string): string {
-  const title = raw.trim();
-  if (!title) throw new FlowerError('bad-usage', 'a brief needs a title');
-  if (/[\x00-\x1f\x7f]/.test(title)) throw new FlowerError('bad-usage', 'a title is one line of text (no control characters)');
-  if (title.length > 200) throw new FlowerError('bad-usage', 'a title is at most 200 characters (put the rest in the spec)');
-  return title;
 }
 
 export { parseBriefId };
