@@ -2,7 +2,7 @@ import { FlowerError, describeError } from '../../shared/errors.js';
 import type { TraceActor } from '../store/trace.js';
 import type { WorktreeInfo } from '../types.js';
 import { updateLane, type UpdateResult } from './lane-update.js';
-import { busyAgents } from './merge-queue-runner.js';
+import { busyAgents } from './lane-readiness.js';
 import type { LaneContext } from './lane-context.js';
 
 /**

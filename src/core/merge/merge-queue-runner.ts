@@ -1,13 +1,14 @@
 import { FlowerError, describeError } from '../../shared/errors.js';
 import type { TraceActor } from '../store/trace.js';
-import type { AgentInfo, WorktreeInfo } from '../types.js';
+import type { WorktreeInfo } from '../types.js';
 import { agentIsLive } from '../types.js';
-import { agentIsIdle } from '../briefs/brief-host.js';
 import type { MergeProgress, MergeResult } from './merge-pipeline.js';
 import { headSha, trackedChanges } from './merge-git.js';
 import { conflictMessage, updateLane } from './lane-update.js';
 import * as Q from './merge-queue.js';
 import type { LaneContext } from './lane-context.js';
+import { dirtyMainReason, waitReason } from './lane-readiness.js';
+import { WakeableSleep } from './wakeable-sleep.js';
 
 /** What the runner needs of the supervisor: plain callbacks, so the queue never sees the supervisor. */
 export interface QueueHost extends LaneContext {
@@ -29,11 +30,6 @@ export interface QueueHost extends LaneContext {
 /** While the head waits for idle agents (or another merge), how often it looks again, besides being poked. */
 const WAIT_RECHECK_MS = 1000;
 
-/** An agent in the middle of a turn: anything live that is not idle between turns. */
-export function busyAgents(agents: AgentInfo[], lane: string): AgentInfo[] {
-  return agents.filter((a) => a.worktree === lane && agentIsLive(a.state) && !(a.name === 'setup' && a.profile === 'setup') && !agentIsIdle(a));
-}
-
 /**
  * Drives the queue: one lane at a time, each brought up to date with the latest MAIN in its own
  * worktree (only when clean), gated on that exact commit and merged through the existing pipeline.
@@ -43,7 +39,7 @@ export function busyAgents(agents: AgentInfo[], lane: string): AgentInfo[] {
 export class MergeQueueRunner {
   private q: Q.QueueState;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly sleeper = new WakeableSleep();
   private closed = false;
   /** Set once start() (recovery after a restart) has run: nothing runs before it. */
   private started = false;
@@ -148,7 +144,7 @@ export class MergeQueueRunner {
 
   /** Something changed (an agent's state, the queue): a waiting head looks again. */
   poke(): void {
-    this.wake?.();
+    this.sleeper.wakeNow();
   }
 
   markStarted(): void {
@@ -197,20 +193,6 @@ export class MergeQueueRunner {
     if (outcome !== 'merged') this.host.notify(`queue: ${lane} taken out (${outcome}): ${reason}`, 'error');
   }
 
-  private wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
-    });
-  }
-
   /** Back to "queued" (paused or taken out meanwhile): the next run starts over from waiting. */
   private yieldHead(lane: string): void {
     if (Q.position(this.q, lane) !== -1) this.step(lane, 'queued');
@@ -223,17 +205,16 @@ export class MergeQueueRunner {
     // 1. Not mid-turn: every agent of the lane idle, and no other merge running.
     for (;;) {
       if (!this.isHead(lane)) return this.yieldHead(lane);
-      const busy = busyAgents(this.host.agents(), lane);
-      const detail = busy.length ? `${busy.map((a) => `${a.id} ${a.status.state}`).join(', ')}` : this.host.mergeRunning() ? 'another merge is running' : null;
+      const detail = waitReason(this.host.agents(), lane, this.host.mergeRunning());
       if (!detail) break;
       if (this.q.entries[0]!.step !== 'waiting' || this.q.entries[0]!.detail !== detail) this.step(lane, 'waiting', { detail });
-      await this.wait(WAIT_RECHECK_MS);
+      await this.sleeper.sleep(WAIT_RECHECK_MS);
     }
     // MAIN edited directly stops the whole queue, not one lane after the other.
     const dirtyMain = await trackedChanges(this.host.mainRoot);
     if (dirtyMain.length) {
       this.step(lane, 'queued');
-      this.set(Q.pause(this.q, `MAIN has uncommitted changes (${dirtyMain.map((l) => l.slice(3)).slice(0, 3).join(', ')})`));
+      this.set(Q.pause(this.q, dirtyMainReason(dirtyMain)));
       this.trace('policy', 'pause', 'queue', 'ok', { reason: 'MAIN has uncommitted changes' });
       this.host.notify('queue paused: MAIN has uncommitted changes — resolve them, then flower-tui queue resume', 'error');
       return;
@@ -272,7 +253,7 @@ export class MergeQueueRunner {
     if (r.outcome === 'locked') {
       // Another process merges (a CLI of another server): try again shortly, keeping the place.
       this.step(lane, 'queued', { detail: r.message });
-      await this.wait(WAIT_RECHECK_MS * 2);
+      await this.sleeper.sleep(WAIT_RECHECK_MS * 2);
       return;
     }
     if (r.outcome === 'merged') {
