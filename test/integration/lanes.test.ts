@@ -3,7 +3,7 @@
  * repositories, through the repository's real server, with setup commands run in real ptys. Every
  * test stops its server in cleanup (`server stop`), so no server or agent outlives the suite.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import type { TraceEntry } from '../../src/core/store/trace.js';
 import { RemoteBackend } from '../../src/client/remote-backend.js';
 import { connectOrStartServer } from '../../src/client/server-process.js';
 import { serverLocation, type ServerLocation } from '../../src/protocol/server-location.js';
+import { cleanupsAfterAll } from '../helpers/cleanups.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
@@ -26,16 +27,7 @@ const ECHO = path.join(ROOT, 'test', 'fixtures', 'echo-agent.mjs');
 /** Values in MAIN's .env that must never reach a code-only lane, the trace or the server log. */
 const SECRET = { API_KEY: 'sk-live-4f9d2c7e1b', DB_PASSWORD: 'hunter2-xyzzy', STRIPE_SECRET: 'whsec_8a7b6c5d' };
 
-const cleanups: (() => void | Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) {
-    try {
-      await c();
-    } catch {
-      /* keep cleaning */
-    }
-  }
-});
+const cleanups = cleanupsAfterAll();
 
 interface CliResult {
   status: number | null;

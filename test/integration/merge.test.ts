@@ -5,7 +5,7 @@
  * Every case checks MAIN afterwards — HEAD, index, working tree (a hash of every file, untracked
  * ones included) and no merge left in progress — and that the lane's branch lost no commit.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,20 +20,12 @@ import { readMainStatus, locateRepo } from '../../src/core/git/repo.js';
 import { readTrace, TraceWriter, type TraceEntry } from '../../src/core/store/trace.js';
 import { Supervisor } from '../../src/core/supervisor.js';
 import { parseConfig } from '../../src/config/config.js';
+import { cleanupsAfterAll } from '../helpers/cleanups.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
 
-const cleanups: (() => void | Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) {
-    try {
-      await c();
-    } catch {
-      /* keep cleaning */
-    }
-  }
-});
+const cleanups = cleanupsAfterAll();
 
 // ---- harness -------------------------------------------------------------------------------
 

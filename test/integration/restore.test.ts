@@ -4,7 +4,7 @@
  * resumed conversation (`--resume <id>`) is visible on its screen. Every test stops its servers, and
  * the after hook stops (or kills) whatever is left.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { serverLocation } from '../../src/protocol/server-location.js';
 import type { ServerInfo } from '../../src/protocol/messages.js';
 import type { FlowerState } from '../../src/core/store/state-store.js';
 import { readTrace, type TraceEntry } from '../../src/core/store/trace.js';
+import { cleanupsAfterAll } from '../helpers/cleanups.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
@@ -37,15 +38,7 @@ const WAIT = { timeoutMs: 30_000 };
 
 const serverPids = new Set<number>();
 const agentPids = new Set<number>();
-const cleanups: (() => void | Promise<void>)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) {
-    try {
-      await c();
-    } catch {
-      /* keep cleaning */
-    }
-  }
+const cleanups = cleanupsAfterAll(() => {
   killLeftovers(serverPids);
   killLeftovers(agentPids);
 });
