@@ -2,7 +2,7 @@
 // agents from test/fixtures run by this very node binary. Every supervisor is shut down in a
 // finally, and every pid ever seen is SIGKILLed in after() as a last resort, so a failing test
 // cannot leak processes into the next one.
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { agentStateLabel, type AgentInfo, type AgentState, type Snapshot, type S
 import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { isProcessAlive, killLeftovers, processAndDescendants, sessionOf } from '../helpers/processes.js';
+import { supervisorCleanup } from '../helpers/supervisor-harness.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const NODE = process.execPath;
@@ -46,16 +47,7 @@ function testConfig(extra: Record<string, unknown> = {}): FlowerConfig {
 
 // ---- harness -------------------------------------------------------------------------------
 
-const seenPids = new Set<number>();
-const liveSupervisors = new Set<Supervisor>();
-const cleanups: (() => void)[] = [];
-
-after(async () => {
-  for (const s of liveSupervisors) await s.shutdown().catch(() => {});
-  const leaked = killLeftovers(seenPids);
-  for (const c of cleanups) c();
-  if (leaked.length) console.error(`supervisor.test: SIGKILLed leftover pids ${leaked.join(', ')}`);
-});
+const { seenPids, liveSupervisors, cleanups } = supervisorCleanup<Supervisor>('supervisor.test');
 
 interface Harness {
   sup: Supervisor;

@@ -7,7 +7,7 @@
  * Every supervisor is shut down in a finally; every pid ever seen is SIGKILLed in after() as a last
  * resort. Waits are condition polls with generous timeouts (a loaded 2-core machine).
  */
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -24,7 +24,7 @@ import { findClaudeTranscript } from '../../src/core/usage/transcript-locator.js
 import type { AgentInfo, SupervisorEvent } from '../../src/core/types.js';
 import { makeRepo, makeTempDir, git, type TestRepo } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import { killLeftovers } from '../helpers/processes.js';
+import { supervisorCleanup } from '../helpers/supervisor-harness.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const NODE = process.execPath;
@@ -39,16 +39,7 @@ for (const k of ['NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'NODE_CHANNEL_FD', 'CLAUDE
 
 // ---- harness -------------------------------------------------------------------------------
 
-const seenPids = new Set<number>();
-const liveSupervisors = new Set<Supervisor>();
-const cleanups: (() => void)[] = [];
-
-after(async () => {
-  for (const s of liveSupervisors) await s.shutdown().catch(() => {});
-  const leaked = killLeftovers(seenPids);
-  for (const c of cleanups) c();
-  if (leaked.length) console.error(`usage.test: SIGKILLed leftover pids ${leaked.join(', ')}`);
-});
+const { seenPids, liveSupervisors, cleanups } = supervisorCleanup<Supervisor>('usage.test');
 
 interface Ctx {
   repo: TestRepo;
