@@ -106,10 +106,11 @@ describe('agentsFromTrace', () => {
   });
 
   test('a spawn addressed by worktree path rebuilds with the worktree name', () => {
-    const info: AgentInfo = {
-      id: 'feat/echo', name: 'echo', worktree: 'feat', profile: 'echo', command: 'node', args: [], cwd: '/tmp/repo-feat',
+    // Only what a spawn's trace details are made of (the rest of an AgentInfo does not reach them).
+    const info = {
+      id: 'feat/echo', name: 'echo', worktree: 'feat', profile: 'echo', command: 'node', args: [] as string[], cwd: '/tmp/repo-feat',
       state: { kind: 'running' }, pid: 10, cols: 80, rows: 24, startedAt: 0, respawns: 0, sessionId: null,
-    };
+    } as AgentInfo;
     const details = traceDetails({ type: 'spawn', worktree: '/tmp/repo-feat', profile: 'echo' }, info);
     const [r] = agentsFromTrace([{ ts: '2026-01-01T00:00:00.000Z', actor: 'cli', action: 'spawn', target: info.id, details, outcome: 'ok' }]);
     assert.equal(r!.worktree, 'feat');
