@@ -2,7 +2,7 @@ import type { BriefView } from '../../core/briefs/brief-ops.js';
 import type { Dialog, UiState } from '../ui-state.js';
 import { MAIN_LANE } from '../ui-state.js';
 import type { Key } from './key-tokens.js';
-import type { Effect, KeyContext, KeyResult } from './grid-keys.js';
+import type { Effect, KeyContext, KeyResult } from './key-result.js';
 
 type BriefsDialog = Extract<Dialog, { kind: 'briefs' }>;
 

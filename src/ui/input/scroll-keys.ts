@@ -1,6 +1,6 @@
 import type { UiState, ScrollView } from '../ui-state.js';
 import type { Key } from './key-tokens.js';
-import type { KeyContext, KeyResult } from './grid-keys.js';
+import type { KeyContext, KeyResult } from './key-result.js';
 
 /**
  * Scroll mode: a frozen view into an agent's scrollback (the agent keeps running and its output keeps

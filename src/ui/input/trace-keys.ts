@@ -1,6 +1,6 @@
 import type { Dialog, UiState } from '../ui-state.js';
 import type { Key } from './key-tokens.js';
-import type { KeyContext, KeyResult } from './grid-keys.js';
+import type { KeyContext, KeyResult } from './key-result.js';
 
 type TraceDialog = Extract<Dialog, { kind: 'trace' }>;
 

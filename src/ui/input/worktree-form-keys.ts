@@ -1,6 +1,6 @@
 import type { Dialog, UiState } from '../ui-state.js';
 import type { Key } from './key-tokens.js';
-import type { KeyResult } from './grid-keys.js';
+import type { KeyResult } from './key-result.js';
 
 type Form = Extract<Dialog, { kind: 'new-worktree' }>;
 
