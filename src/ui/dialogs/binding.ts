@@ -22,6 +22,8 @@ export interface Binding<S> {
   help?: string | ((s: S) => string);
   /** Only while this holds (the key is not offered, nor taken, otherwise). */
   when?: (s: S) => boolean;
+  /** Why the key does nothing now, or null: the hint says the reason in place of the help. */
+  refused?: (s: S) => string | null;
   run(ui: UiState, s: S, key: Key, ctx: KeyContext): KeyResult;
 }
 
@@ -40,18 +42,18 @@ export function bindingFor<S>(bindings: readonly Binding<S>[], s: S, key: Key): 
 /** Runs the binding that takes the key, else the fallback. */
 export function runBindings<S>(bindings: readonly Binding<S>[], ui: UiState, s: S, key: Key, ctx: KeyContext, fallback?: Fallback<S>): KeyResult {
   const b = bindingFor(bindings, s, key);
-  if (b) return b.run(ui, s, key, ctx);
+  if (b) return b.refused?.(s) ? none(ui) : b.run(ui, s, key, ctx);
   return fallback ? fallback(ui, s, key, ctx) : none(ui);
 }
 
 /** A key as a dialog's hint writes it: "Esc" (short), else as the help does. */
 export const hintKey = (k: string): string => (k === 'escape' ? 'Esc' : keyLabel(k));
 
-/** The hint line: every binding offered now that has help, "keys help", joined by " · ". */
+/** The hint line: every binding offered now that has help, "keys help" (or why it is refused), joined by " · ". */
 export function hintOf<S>(bindings: readonly Binding<S>[], s: S): string {
   return bindings
     .filter((b) => b.help && (b.when?.(s) ?? true))
-    .map((b) => `${b.label ?? b.keys.map(hintKey).join(' / ')} ${typeof b.help === 'function' ? b.help(s) : b.help}`)
+    .map((b) => b.refused?.(s) ?? `${b.label ?? b.keys.map(hintKey).join(' / ')} ${typeof b.help === 'function' ? b.help(s) : b.help}`)
     .join(' · ');
 }
 

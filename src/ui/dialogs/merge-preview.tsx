@@ -12,17 +12,27 @@ import { ViewFrame as Frame } from './frame.js';
 type Preview = Extract<Dialog, { kind: 'merge-preview' }>;
 
 const blocked = (d: Preview): boolean => mergeBlocker(d.preview) !== null;
+const clean = (d: Preview): boolean => d.preview.dirtyWorktree.length === 0;
 const merge = (commitMessage?: string): Binding<Preview>['run'] => (ui, d) => ({
   ui: { ...closed(ui), dialog: { kind: 'merge' } },
   effects: [{ type: 'lane', cmd: commitMessage ? { type: 'merge', worktree: d.preview.worktree, commitMessage } : { type: 'merge', worktree: d.preview.worktree } }],
 });
 
 export const MERGE_PREVIEW_KEYS: Binding<Preview>[] = [
-  { keys: ['y', 'enter'], help: 'merge (gate → merge → health, rollback on failure)', when: (d) => !blocked(d) && d.preview.dirtyWorktree.length === 0, run: merge() },
+  {
+    keys: ['y', 'enter'],
+    help: 'merge (gate → merge → health, rollback on failure)',
+    when: (d) => blocked(d) || clean(d),
+    refused: (d) => {
+      const why = mergeBlocker(d.preview);
+      return why ? `Cannot merge: ${why}` : null;
+    },
+    run: merge(),
+  },
   {
     keys: ['c'],
     help: 'commit those changes, then merge (gate → merge → health)',
-    when: (d) => !blocked(d) && d.preview.dirtyWorktree.length > 0,
+    when: (d) => !blocked(d) && !clean(d),
     run: (ui, d, key, ctx) => merge(`Commit ${d.preview.worktree}'s changes before merging (flower-tui)`)(ui, d, key, ctx),
   },
   { keys: ['escape'], also: ['n', 'q'], help: (d) => (blocked(d) ? 'close' : 'cancel'), run: (ui) => none(closed(ui)) },
@@ -31,8 +41,6 @@ export const MERGE_PREVIEW_KEYS: Binding<Preview>[] = [
 /** `m`: everything the merge would bring and everything that would stop it, before anything runs. */
 export function MergePreviewView({ p, rect }: { p: MergePreview; rect: Rect }) {
   const w = Math.max(1, rect.width - 4);
-  const blocker = mergeBlocker(p);
-  const hint = hintOf(MERGE_PREVIEW_KEYS, { kind: 'merge-preview', preview: p });
   const stat = p.stat.trim().split('\n').pop()?.trim() ?? '';
   return (
     <Frame rect={rect}>
@@ -69,7 +77,7 @@ export function MergePreviewView({ p, rect }: { p: MergePreview; rect: Rect }) {
       ) : null}
       <Box flexGrow={1} />
       <Line width={w} color="gray">
-        {blocker ? `Cannot merge: ${blocker} · ${hint}` : hint}
+        {hintOf(MERGE_PREVIEW_KEYS, { kind: 'merge-preview', preview: p })}
       </Line>
     </Frame>
   );

@@ -8,13 +8,13 @@ import { startScroll, handleScrollKey } from './scroll-keys.js';
 import { newWorktreeForm } from './worktree-form-keys.js';
 import { openBriefs } from './briefs-keys.js';
 import { dialogModule } from '../dialogs/index.js';
+import { AGENT_ACTIONS, MAIN_REFUSAL, REFUSED_IN_MAIN } from './main-refusals.js';
 
 // The key results' types live in key-result.ts, focus in focus.ts, the mouse in mouse.ts and each
 // dialog's keys in its module (src/ui/dialogs/); re-exported here for the reducers' callers.
 export type { Effect, KeyContext, KeyResult } from './key-result.js';
 export { focus, focusLane, needsYou } from './focus.js';
 
-const MAIN_REFUSAL = 'MAIN is read-only: nothing typed here reaches a process (it only receives merges)';
 
 /** Keys while a dialog is open: the dialog's own module takes them. */
 function handleDialogKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
@@ -36,6 +36,8 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
   }
   const action = ctx.keymap.lookup.get(key.name);
   const agent = focusedAgent(ui, ctx.snapshot);
+  const mainRefusal = ui.focusLane === MAIN_LANE && action ? (REFUSED_IN_MAIN[action] ?? null) : null;
+  if (mainRefusal && !AGENT_ACTIONS.has(action!)) return info(ui, mainRefusal);
   switch (action) {
     case 'next':
       return none(cycle(ui, ctx.snapshot, 1));
@@ -58,40 +60,34 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return info(r, `${next.id} needs you${next.status.reason ? `: ${next.status.reason}` : ''}${waiting.length > 1 ? ` (${waiting.indexOf(next) + 1}/${waiting.length})` : ''}`);
     }
     case 'refresh':
-      if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      if (!agent) return info(ui, mainRefusal ?? 'No agent focused');
       return { ui: { ...ui, message: { text: `refreshing ${agent.id}…`, level: 'info' } }, effects: [{ type: 'command', cmd: { type: 'refresh', agent: agent.id } }] };
     case 'merge':
-      if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to merge it into MAIN');
       if (ctx.snapshot.merge?.running) return none({ ...ui, dialog: { kind: 'merge' } });
       return { ui: { ...ui, message: { text: `preparing the merge preview of ${ui.focusLane}…`, level: 'info' } }, effects: [{ type: 'mergePreview', worktree: ui.focusLane }] };
     case 'ready': {
-      if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to mark it ready for the merge queue');
       const at = (ctx.snapshot.queue?.entries ?? []).findIndex((e) => e.lane === ui.focusLane);
       if (at !== -1) return info(ui, `${ui.focusLane} is already in the merge queue (position ${at + 1}); ${ctx.keymap.bindings.queueUp[0]} / ${ctx.keymap.bindings.queueDown[0]} move it`);
       return { ui: { ...ui, message: { text: `marking ${ui.focusLane} ready…`, level: 'info' } }, effects: [{ type: 'lane', cmd: { type: 'queue', op: 'ready', lane: ui.focusLane } }] };
     }
     case 'queueUp':
     case 'queueDown': {
-      if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a queued worktree to move it in the merge queue');
       if (!(ctx.snapshot.queue?.entries ?? []).some((e) => e.lane === ui.focusLane)) return info(ui, `${ui.focusLane} is not in the merge queue (${ctx.keymap.bindings.ready[0]} marks it ready)`);
       return { ui, effects: [{ type: 'lane', cmd: { type: 'queue', op: 'move', lane: ui.focusLane, to: action === 'queueUp' ? 'up' : 'down' } }] };
     }
     case 'update': {
-      if (ui.focusLane === MAIN_LANE) return info(ui, 'MAIN is not updated: it receives merges — focus a worktree');
       const wt = ctx.snapshot.worktrees.find((w) => w.name === ui.focusLane);
       if (wt?.lane?.behind === 0) return info(ui, `${ui.focusLane} is up to date with MAIN`);
       if (wt?.lane?.dirty) return info(ui, `${ui.focusLane} has ${wt.lane.dirty} uncommitted change${wt.lane.dirty === 1 ? '' : 's'}: commit them, then update`);
       return { ui: { ...ui, message: { text: `updating ${ui.focusLane} onto MAIN…`, level: 'info' } }, effects: [{ type: 'lane', cmd: { type: 'updateLane', worktree: ui.focusLane } }] };
     }
     case 'diff':
-      if (ui.focusLane === MAIN_LANE) return info(ui, 'focus a worktree to see its diff against MAIN');
       return { ui, effects: [{ type: 'diff', worktree: ui.focusLane }] };
     case 'newWorktree':
       return none({ ...ui, dialog: newWorktreeForm(ctx.laneDefaults) });
     case 'briefs':
       return none({ ...ui, dialog: openBriefs() });
     case 'removeWorktree':
-      if (ui.focusLane === MAIN_LANE) return info(ui, 'MAIN can never be removed');
       return { ui: { ...ui, message: { text: `checking what removing ${ui.focusLane} would lose…`, level: 'info' } }, effects: [{ type: 'checkRemoval', worktree: ui.focusLane }] };
     case 'trace':
       return { ui: { ...ui, dialog: { kind: 'trace', entries: [], offset: 0, text: '', editing: false, scope: 'all', lane: ui.focusLane, agent: ui.focusAgent } }, effects: [{ type: 'loadTrace' }] };
@@ -111,18 +107,16 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return none({ ...ui, dialog: { kind: 'confirm-stop', running } });
     }
     case 'attach':
-      if (ui.focusLane === MAIN_LANE) return info(ui, MAIN_REFUSAL);
       if (!agent) return none({ ...ui, dialog: { kind: 'pick-profile', worktree: ui.focusLane, selected: 0 } });
       if (!agentIsLive(agent.state)) return info(ui, `${agent.id} is not running — press ${ctx.keymap.bindings.respawn[0]} to respawn it`);
       return { ui: { ...ui, message: null }, effects: [{ type: 'attach', agent: agent.id }] };
     case 'newAgent':
-      if (ui.focusLane === MAIN_LANE) return info(ui, 'MAIN is read-only: agents run in worktrees, MAIN only receives merges');
       return none({ ...ui, dialog: { kind: 'pick-profile', worktree: ui.focusLane, selected: 0 } });
     case 'kill':
-      if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      if (!agent) return info(ui, mainRefusal ?? 'No agent focused');
       return none({ ...ui, dialog: agentIsLive(agent.state) ? { kind: 'confirm-kill', agent: agent.id } : { kind: 'confirm-remove', agent: agent.id } });
     case 'respawn':
-      if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      if (!agent) return info(ui, mainRefusal ?? 'No agent focused');
       // A lane's setup run is retried as a whole (then the lane's agents start), not merely restarted.
       if (agent.profile === 'setup' && agent.name === 'setup' && !agentIsLive(agent.state)) {
         return { ui: { ...ui, message: { text: `retrying setup of ${agent.worktree}…`, level: 'info' } }, effects: [{ type: 'lane', cmd: { type: 'retrySetup', name: agent.worktree } }] };
@@ -130,7 +124,7 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       if (agentIsLive(agent.state)) return none({ ...ui, dialog: { kind: 'confirm-respawn', agent: agent.id } });
       return { ui: { ...ui, message: null }, effects: [{ type: 'command', cmd: { type: 'respawn', agent: agent.id } }] };
     case 'scroll':
-      if (!agent) return info(ui, ui.focusLane === MAIN_LANE ? MAIN_REFUSAL : 'No agent focused');
+      if (!agent) return info(ui, mainRefusal ?? 'No agent focused');
       return none(startScroll(ui, agent.id, ctx, key.name === 'pageup' ? 'page' : 'none'));
     default:
       if (ui.focusLane === MAIN_LANE) return info(ui, MAIN_REFUSAL);
