@@ -1,22 +1,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeSnapshot } from '../helpers/fake-snapshot.js';
-import { handleKey, type Effect, type KeyContext, type KeyResult } from '../../src/ui/input/grid-keys.js';
-import { tokenizeKeys, type Key } from '../../src/ui/input/key-tokens.js';
+import { keyHarness, type KeyHarness, TAB, SHIFT_TAB, UP, DOWN, RIGHT, LEFT, ESC, PGUP, PGDN, click, wheelUp, wheelDown } from '../helpers/key-harness.js';
+import { handleKey } from '../../src/ui/input/grid-keys.js';
+import { tokenizeKeys } from '../../src/ui/input/key-tokens.js';
 import { buildKeymap, type Keymap } from '../../src/ui/keymap.js';
 import { computeLayout } from '../../src/layout/layout.js';
-import { initialUiState, lanesOf, reconcileFocus, MAIN_LANE, type SearchMatch, type UiState } from '../../src/ui/ui-state.js';
-import type { AgentState, Snapshot } from '../../src/core/types.js';
+import { initialUiState, lanesOf, reconcileFocus, type SearchMatch, type UiState } from '../../src/ui/ui-state.js';
+import type { AgentState } from '../../src/core/types.js';
 
-interface Harness {
-  snapshot: Snapshot;
-  ui: UiState;
-  effects: Effect[];
-  /** Feed raw input (tokenized like the TUI does), recomputing the layout for the current focus each key. */
-  press(input: string): KeyResult;
-  key(k: Key): KeyResult;
-  ctx(): KeyContext;
-}
+type Harness = KeyHarness;
 
 interface HarnessOpts {
   lanes?: Record<string, string[]>;
@@ -36,54 +29,21 @@ function harness(o: HarnessOpts = {}): Harness {
     assert.ok(a, id);
     a.state = state;
   }
-  const keymap = o.keymap ?? buildKeymap();
   const buffer = o.buffer ?? { length: 200, rows: 20 };
-  const h: Harness = {
+  return keyHarness({
     snapshot,
-    ui: { ...initialUiState(), ...o.ui },
-    effects: [],
-    ctx() {
-      const layout = computeLayout({ cols: o.cols ?? 80, rows: o.rows ?? 24, lanes: lanesOf(snapshot), focusLane: h.ui.focusLane, focusAgent: h.ui.focusAgent });
-      return {
-        snapshot,
-        layout,
-        keymap,
-        bufferSize: (agent) => (snapshot.agents.some((a) => a.id === agent) ? buffer : null),
-        search: (_agent, query) => (query ? (o.searchResults ?? []) : []),
-      };
+    ui: o.ui,
+    cols: o.cols ?? 80,
+    rows: o.rows ?? 24,
+    keymap: o.keymap,
+    context: {
+      bufferSize: (agent) => (snapshot.agents.some((a) => a.id === agent) ? buffer : null),
+      search: (_agent, query) => (query ? (o.searchResults ?? []) : []),
     },
-    key(k) {
-      const r = handleKey(h.ui, k, h.ctx());
-      h.ui = r.ui;
-      h.effects.push(...r.effects);
-      return r;
-    },
-    press(input) {
-      let last: KeyResult = { ui: h.ui, effects: [] };
-      const effects: Effect[] = [];
-      for (const k of tokenizeKeys(input)) {
-        last = h.key(k);
-        effects.push(...last.effects);
-      }
-      return { ui: last.ui, effects };
-    },
-  };
-  return h;
+  });
 }
 
 const focusOf = (ui: UiState) => `${ui.focusLane}:${ui.focusAgent}`;
-const TAB = '\t';
-const SHIFT_TAB = '\x1b[Z';
-const UP = '\x1b[A';
-const DOWN = '\x1b[B';
-const RIGHT = '\x1b[C';
-const LEFT = '\x1b[D';
-const ESC = '\x1b';
-const PGUP = '\x1b[5~';
-const PGDN = '\x1b[6~';
-const click = (x: number, y: number) => `\x1b[<0;${x + 1};${y + 1}M`;
-const wheelUp = (x: number, y: number) => `\x1b[<64;${x + 1};${y + 1}M`;
-const wheelDown = (x: number, y: number) => `\x1b[<65;${x + 1};${y + 1}M`;
 
 describe('focus: Tab / Shift-Tab', () => {
   test('Tab cycles MAIN → every lane agent in order → wraps to MAIN', () => {

@@ -22,15 +22,13 @@ import {
 } from '../../src/core/lanes/provision.js';
 import { SETUP_STEP_OSC, setupScript } from '../../src/core/lanes/setup-script.js';
 import { LANES_DEFAULT } from '../../src/config/schema.js';
-import { handleKey, type Effect, type KeyContext, type KeyResult } from '../../src/ui/input/grid-keys.js';
+import type { KeyContext } from '../../src/ui/input/grid-keys.js';
 import { FORM_FIELDS, newWorktreeForm } from '../../src/ui/input/worktree-form-keys.js';
-import { tokenizeKeys } from '../../src/ui/input/key-tokens.js';
-import { buildKeymap } from '../../src/ui/keymap.js';
 import { parseConfig } from '../../src/config/config.js';
-import { computeLayout } from '../../src/layout/layout.js';
-import { initialUiState, lanesOf, type Dialog, type UiState } from '../../src/ui/ui-state.js';
+import type { Dialog, UiState } from '../../src/ui/ui-state.js';
 import type { Snapshot } from '../../src/core/types.js';
 import { fakeSnapshot } from '../helpers/fake-snapshot.js';
+import { keyHarness, TAB, SHIFT_TAB, ENTER, ESC, BACKSPACE, LEFT, RIGHT, UP, DOWN, paste } from '../helpers/key-harness.js';
 
 const tmpDirs: string[] = [];
 after(() => {
@@ -339,45 +337,17 @@ describe('setupScript, run by /bin/sh', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-/** Keys through the grid's handler, tokenized like the TUI does. */
+/** Keys through the grid's handler (test/helpers/key-harness.ts), with the new-worktree form at hand. */
 function harness(snapshot: Snapshot = fakeSnapshot(), ui: Partial<UiState> = {}, laneDefaults?: KeyContext['laneDefaults']) {
-  const keymap = buildKeymap();
-  const h = {
-    ui: { ...initialUiState(), ...ui } as UiState,
-    effects: [] as Effect[],
-    ctx(): KeyContext {
-      const layout = computeLayout({ cols: 100, rows: 30, lanes: lanesOf(snapshot), focusLane: h.ui.focusLane, focusAgent: h.ui.focusAgent });
-      return { snapshot, layout, keymap, mode: 'remote', bufferSize: () => ({ length: 100, rows: 20 }), search: () => [], laneDefaults };
-    },
-    press(input: string): KeyResult {
-      const effects: Effect[] = [];
-      for (const k of tokenizeKeys(input)) {
-        const r = handleKey(h.ui, k, h.ctx());
-        h.ui = r.ui;
-        effects.push(...r.effects);
-      }
-      h.effects.push(...effects);
-      return { ui: h.ui, effects };
-    },
+  const h = keyHarness({ snapshot, ui, cols: 100, rows: 30, context: { mode: 'remote', bufferSize: () => ({ length: 100, rows: 20 }), search: () => [], laneDefaults } });
+  return Object.assign(h, {
     form() {
       const d = h.ui.dialog;
       assert.ok(d && d.kind === 'new-worktree', `the new-worktree form is open (dialog: ${d?.kind ?? 'none'})`);
       return d;
     },
-  };
-  return h;
+  });
 }
-
-const TAB = '\t';
-const SHIFT_TAB = '\x1b[Z';
-const ENTER = '\r';
-const ESC = '\x1b';
-const BACKSPACE = '\x7f';
-const LEFT = '\x1b[D';
-const RIGHT = '\x1b[C';
-const UP = '\x1b[A';
-const DOWN = '\x1b[B';
-const paste = (t: string) => `\x1b[200~${t}\x1b[201~`;
 
 describe('new-worktree form (w)', () => {
   test('w opens an empty form on the name field', () => {
