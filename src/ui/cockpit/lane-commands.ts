@@ -1,0 +1,65 @@
+import type { LaneCommand } from '../../core/backend.js';
+import { describeError } from '../../shared/errors.js';
+import { reconcileFocus } from '../ui-state.js';
+import type { CockpitState } from './cockpit-state.js';
+
+/** The one line an answered lane command leaves in the status bar, or null for none. */
+function outcomeOf(cmd: LaneCommand, r: unknown): { text: string; level: 'info' | 'error' } | null {
+  if (cmd.type === 'removeWorktree') return { text: `removed ${cmd.name}`, level: 'info' };
+  if (cmd.type === 'brief') {
+    const b = (r as { brief?: { id: number; title: string; agent: string | null; status: string } } | null)?.brief;
+    if (!b) return null;
+    return { text: cmd.op === 'add' ? `added #${b.id} ${b.title} — spec: flower-tui brief edit ${b.id}` : cmd.op === 'dispatch' ? `dispatched #${b.id} to ${b.agent}` : `#${b.id} ${b.status}`, level: 'info' };
+  }
+  if (cmd.type === 'merge') {
+    const m = r as { outcome: string; message: string } | null;
+    return m ? { text: m.message, level: m.outcome === 'merged' ? 'info' : 'error' } : null;
+  }
+  if (cmd.type === 'queue' && (cmd.op === 'ready' || cmd.op === 'move')) {
+    const q = r as { lane?: string; position?: number } | null;
+    if (!q?.lane) return null;
+    return { text: cmd.op === 'ready' ? `${q.lane} is ready: position ${q.position} in the merge queue` : `${q.lane} is now at position ${q.position} in the merge queue`, level: 'info' };
+  }
+  if (cmd.type === 'updateLane') {
+    const u = r as { message?: string } | null;
+    return u?.message ? { text: u.message, level: 'info' } : null;
+  }
+  return null;
+}
+
+/** Worktree commands take a while (git, setup): the UI stays live and reports the outcome. */
+export class LaneCommands {
+  /** A lane being created: focus it as soon as its pane appears, so its setup output is in view. */
+  private pendingFocus: string | null = null;
+
+  constructor(private readonly s: CockpitState) {}
+
+  async run(cmd: LaneCommand): Promise<void> {
+    const s = this.s;
+    if (cmd.type === 'addWorktree') this.pendingFocus = cmd.name;
+    try {
+      const r = await s.backend.laneCommand(cmd);
+      if (cmd.type === 'addWorktree') {
+        const failed = typeof r === 'object' && (r as { setup?: string } | null)?.setup === 'failed';
+        s.setMessage(failed ? `${cmd.name}: setup failed — its output is in the pane; r on the setup agent retries` : `created ${cmd.name}`, failed ? 'error' : 'info');
+        if (!failed) s.ui = { ...s.ui, focusLane: cmd.name, focusAgent: null };
+        s.ui = reconcileFocus(s.ui, s.snapshot);
+      } else {
+        const said = outcomeOf(cmd, r);
+        if (said) s.setMessage(said.text, said.level);
+      }
+      s.update();
+    } catch (err) {
+      s.setMessage(describeError(err), 'error');
+    }
+  }
+
+  /** A new snapshot: the lane being created is focused once it is there. */
+  focusPending(): void {
+    const s = this.s;
+    if (this.pendingFocus && s.snapshot.worktrees.some((w) => w.name === this.pendingFocus)) {
+      s.ui = { ...s.ui, focusLane: this.pendingFocus, focusAgent: null };
+      this.pendingFocus = null;
+    }
+  }
+}
