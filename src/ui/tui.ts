@@ -10,9 +10,7 @@ import { dialogRect } from './components/overlay.js';
 import { AttachSession } from './attach-session.js';
 import { editText } from '../shared/editor.js';
 import { Compositor } from './compositor/compositor.js';
-import { handleKey } from './input/grid-keys.js';
-import type { Effect } from './input/key-result.js';
-import { tokenizeKeys, type Key } from './input/key-tokens.js';
+import { tokenizeKeys } from './input/key-tokens.js';
 import type { Keymap } from './keymap.js';
 import { computeLayout, type Layout } from '../layout/layout.js';
 import { lanesOf } from './ui-state.js';
@@ -30,7 +28,7 @@ import { onBackendEvent, type EventHost } from './cockpit/backend-events.js';
 import { runEffects, type EffectHost } from './cockpit/effect-runner.js';
 import { attentionBytes } from './cockpit/notifications.js';
 import { withEditedSpec } from './cockpit/dialog-opening.js';
-import { keyContextOf } from './cockpit/key-context.js';
+import { runKeys, type KeyHost } from './cockpit/key-runner.js';
 import { shownDurations } from './cockpit/header-durations.js';
 
 export { TERMINAL_RESTORE };
@@ -74,6 +72,7 @@ export class Tui {
   private readonly restore: RestoreOffer;
   private readonly events: EventHost;
   private readonly effects: EffectHost;
+  private readonly keys: KeyHost;
   /** Set when leaving: "detached" (agents keep running) or "stopped". */
   outcome: 'detached' | 'stopped' = 'stopped';
   private finished = false;
@@ -120,6 +119,7 @@ export class Tui {
       attach: (agent) => this.startAttach(agent),
       editSpec: (title, spec) => this.editSpec(title, spec),
     };
+    this.keys = { state: this.s, history: this.history, focus: this.focus, effects: this.effects, keymap: o.keymap, layout: () => this.layout, finished: () => this.finished };
   }
 
   private size(): { cols: number; rows: number } {
@@ -217,35 +217,8 @@ export class Tui {
       if (data === 'q' || data === '\x03') runEffects(this.effects, [{ type: 'quit' }]);
       return;
     }
-    this.runKeys(tokenizeKeys(data));
+    runKeys(this.keys, tokenizeKeys(data));
   };
-
-  private runKeys(keys: Key[]): void {
-    if (this.history.hold(keys)) return;
-    const s = this.s;
-    const effects: Effect[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      const r = handleKey(s.ui, keys[i]!, keyContextOf(s, this.layout, this.o.keymap, this.history));
-      const starts = r.ui.scroll && r.ui.scroll.agent !== s.ui.scroll?.agent ? r.ui.scroll.agent : null;
-      if (starts && this.history.mustFetch(starts)) {
-        // Scroll mode needs the scrollback, which only the server has: fetch it, then run this key
-        // (and any typed meanwhile) against it.
-        void this.history.fetch(starts, keys.slice(i), {
-          failed: (text) => (s.ui = { ...s.ui, message: { text, level: 'error' } }),
-          finished: () => this.finished,
-          run: (held) => this.runKeys(held),
-        });
-        break;
-      }
-      s.ui = r.ui;
-      effects.push(...r.effects);
-      // A later key in this chunk entering scroll mode again must fetch a fresh history.
-      this.history.dropStale(s.ui);
-    }
-    this.update();
-    this.focus.saveSoon();
-    runEffects(this.effects, effects);
-  }
 
   /**
    * ctrl-e on a new brief's spec: the terminal is lent to $VISUAL/$EDITOR (grid drawing paused,
