@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { BriefView } from '../../core/briefs/brief-ops.js';
 import type { Rect } from '../../layout/layout.js';
 import type { Dialog } from '../ui-state.js';
-import { briefsInOrder } from '../input/briefs-keys.js';
+import { briefsInOrder } from '../dialogs/briefs-list.js';
 import { Positioned } from './Positioned.js';
 import { Line } from './Line.js';
 
@@ -20,20 +20,15 @@ const STATUS_COLOUR: Record<string, string> = {
   failed: 'red',
 };
 
-/** The bottom line: the key hints, or the field being typed. */
-function footer(d: BriefsDialog): string {
-  // The spec itself is on the right, with its cursor: the bottom line keeps to the keys, which fit 80 columns.
-  if (d.spec) return `the spec: type or paste · ctrl-e $EDITOR · Enter adds · Esc back`;
-  if (d.adding !== null) return `new brief title: ${d.adding}▏ (Enter: next, the spec · Esc cancels)`;
-  return '↑↓ select · Enter trace · D dispatch · a add · Esc close';
-}
-
 export function briefStatusWord(b: BriefView): string {
   return b.unclaimed ? 'unclaimed' : b.status;
 }
 
-/** `b`: the briefs by status on the left; the selected brief's spec, links, notes (and, after Enter, its trace) on the right. */
-export function BriefsView({ dialog, briefs, focusLane, rect }: { dialog: BriefsDialog; briefs: BriefView[]; focusLane: string; rect: Rect }) {
+/**
+ * `b`: the briefs by status on the left; the selected brief's spec, links, notes (and, after Enter, its
+ * trace) on the right; `footer`: the key hints or the field being typed (dialogs/briefs.tsx).
+ */
+export function BriefsView({ dialog, briefs, focusLane, rect, footer }: { dialog: BriefsDialog; briefs: BriefView[]; focusLane: string; rect: Rect; footer: string }) {
   const inner = Math.max(1, rect.width - 4);
   // Inside the border: the title, the list/detail rows, the hint.
   const rows = Math.max(1, rect.height - 4);
@@ -98,7 +93,7 @@ export function BriefsView({ dialog, briefs, focusLane, rect }: { dialog: Briefs
         </Box>
       </Box>
       <Line width={inner} color={dialog.adding !== null || dialog.spec ? 'yellow' : 'gray'}>
-        {footer(dialog)}
+        {footer}
       </Line>
     </Positioned>
   );

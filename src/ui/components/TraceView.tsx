@@ -28,8 +28,8 @@ export function detailSummary(e: TraceEntry): string {
   return parts.join(' ');
 }
 
-/** The trace, newest first: time, actor, action, target, outcome, details. */
-export function TraceView({ dialog, rect }: { dialog: TraceDialog; rect: Rect }) {
+/** The trace, newest first: time, actor, action, target, outcome, details; `hint`: its keys (dialogs/trace.tsx). */
+export function TraceView({ dialog, rect, hint }: { dialog: TraceDialog; rect: Rect; hint: string }) {
   const inner = Math.max(1, rect.width - 4);
   const rows = Math.max(1, rect.height - 5);
   const shown = dialog.entries.slice(dialog.offset, dialog.offset + rows);
@@ -76,7 +76,7 @@ export function TraceView({ dialog, rect }: { dialog: TraceDialog; rect: Rect })
               <Text inverse> </Text> Enter done
             </Text>
           ) : (
-            '↑↓ PgUp PgDn g G scroll · / filter · w worktree · a agent · r reload · Esc close'
+            hint
           )}
         </Text>
       </Box>

@@ -6,7 +6,7 @@ import { cycle, focus, focusLane, focusedAgent, move, needsYou } from './focus.j
 import { handleMouse } from './mouse.js';
 import { startScroll, handleScrollKey } from './scroll-keys.js';
 import { newWorktreeForm } from './worktree-form-keys.js';
-import { openBriefs } from './briefs-keys.js';
+import { openBriefs } from '../dialogs/briefs-list.js';
 import { dialogModule } from '../dialogs/index.js';
 import { AGENT_ACTIONS, MAIN_REFUSAL, REFUSED_IN_MAIN } from './main-refusals.js';
 
