@@ -23,7 +23,7 @@ import {
 import { SETUP_STEP_OSC, setupScript } from '../../src/core/lanes/setup-script.js';
 import { LANES_DEFAULT } from '../../src/config/schema.js';
 import type { KeyContext } from '../../src/ui/input/grid-keys.js';
-import { FORM_FIELDS, newWorktreeForm } from '../../src/ui/input/worktree-form-keys.js';
+import { FORM_FIELDS, newWorktreeForm } from '../../src/ui/dialogs/new-worktree-form.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { Dialog, UiState } from '../../src/ui/ui-state.js';
 import type { Snapshot } from '../../src/core/types.js';

@@ -1,26 +1,67 @@
 import React from 'react';
-import type { Dialog } from '../ui-state.js';
+import type { UiState } from '../ui-state.js';
 import { Line } from '../components/Line.js';
-import { handleWorktreeFormKey } from '../input/worktree-form-keys.js';
-import { hintOf, runBindings, type Binding, type DialogModule } from './binding.js';
+import { none, type KeyResult } from '../input/key-result.js';
+import { closed, hintOf, runBindings, type Binding, type DialogModule, type Fallback } from './binding.js';
+import { FORM_FIELDS, NAME_RE, type Form } from './new-worktree-form.js';
 import { DialogFrame, Hint, innerWidth } from './frame.js';
 
-type Form = Extract<Dialog, { kind: 'new-worktree' }>;
+/** The form changed (a change clears its error). */
+const set = (ui: UiState, f: Form, patch: Partial<Form>): KeyResult => ({ ui: { ...ui, dialog: { ...f, ...patch, error: null } }, effects: [] });
+const fieldOf = (f: Form) => FORM_FIELDS[f.field]!;
+const textField = (f: Form): 'name' | 'base' | 'agents' | null => {
+  const field = fieldOf(f);
+  return field === 'name' || field === 'base' || field === 'agents' ? field : null;
+};
+const stepField = (step: number): Binding<Form>['run'] => (ui, f) => set(ui, f, { field: (f.field + step + FORM_FIELDS.length) % FORM_FIELDS.length });
 
-/** The form's own reducer (worktree-form-keys.ts) does the work; these say which keys it offers. */
-const form: Binding<Form>['run'] = (ui, f, key) => handleWorktreeFormKey(ui, f, key);
+/** Enter: create the lane, once its name is one. */
+function create(ui: UiState, f: Form): KeyResult {
+  if (!f.name) return none({ ...ui, dialog: { ...f, field: 0, error: 'a name is needed' } });
+  if (!NAME_RE.test(f.name)) return none({ ...ui, dialog: { ...f, field: 0, error: 'letters, digits, ".", "_" and "-" only' } });
+  const agents = f.agents.trim() ? f.agents.split(/[\s,]+/).filter(Boolean) : undefined;
+  return {
+    ui: { ...ui, dialog: null, message: { text: `creating ${f.name}…`, level: 'info' } },
+    effects: [{ type: 'lane', cmd: { type: 'addWorktree', name: f.name, lane: f.lane, kind: f.served ? 'served' : 'code-only', base: f.base.trim() || undefined, agents } }],
+  };
+}
+
+/** Space (or ←/→) flips a choice; in the agents field Space is typed. */
+const flip: Binding<Form>['run'] = (ui, f, key) => {
+  const field = fieldOf(f);
+  if (field === 'lane') return set(ui, f, { lane: f.lane === 'standing' ? 'ephemeral' : 'standing' });
+  if (field === 'served') return set(ui, f, { served: !f.served });
+  if (field === 'agents' && key.kind === 'key' && key.name === ' ') return set(ui, f, { agents: f.agents + ' ' });
+  return none(ui);
+};
 
 export const NEW_WORKTREE_KEYS: Binding<Form>[] = [
-  { keys: ['tab', 'shift-tab', 'up', 'down'], label: 'Tab/↑↓', help: 'field', run: form },
-  { keys: [' '], also: ['left', 'right'], label: 'Space', help: 'switch', run: form },
-  { keys: ['enter'], help: 'create', run: form },
-  { keys: ['escape'], help: 'cancel', run: form },
+  { keys: ['tab', 'down'], label: 'Tab/↑↓', help: 'field', run: stepField(1) },
+  { keys: ['shift-tab', 'up'], run: stepField(-1) },
+  { keys: [' '], also: ['left', 'right'], label: 'Space', help: 'switch', run: flip },
+  { keys: ['enter'], help: 'create', run: create },
+  { keys: ['escape'], also: ['ctrl-c'], help: 'cancel', run: (ui) => none(closed(ui)) },
+  {
+    keys: ['backspace'],
+    run(ui, f) {
+      const field = textField(f);
+      return field ? set(ui, f, { [field]: [...f[field]].slice(0, -1).join('') }) : none(ui);
+    },
+  },
 ];
+
+/** Typing and pasting go into the text fields (name, base, agents). */
+const typeIn: Fallback<Form> = (ui, f, key) => {
+  const field = textField(f);
+  if (!field || key.kind === 'mouse') return none(ui);
+  if (key.kind === 'paste') return set(ui, f, { [field]: f[field] + key.text.replace(/[\r\n]/g, '') });
+  if ([...key.name].length === 1 && key.name !== ' ') return set(ui, f, { [field]: f[field] + key.name });
+  return none(ui);
+};
 
 /** `w`: a new worktree (a lane): name, standing or ephemeral, served or code-only, base, agents. */
 export const newWorktreeDialog: DialogModule<Form> = {
-  // Everything else (typing, Backspace, a paste) goes to the text fields.
-  keys: (ui, d, key, ctx) => runBindings(NEW_WORKTREE_KEYS, ui, d, key, ctx, form),
+  keys: (ui, d, key, ctx) => runBindings(NEW_WORKTREE_KEYS, ui, d, key, ctx, typeIn),
   size: () => ({ width: 64, height: 12 }),
   render({ dialog, rect }) {
     const inner = innerWidth(rect);

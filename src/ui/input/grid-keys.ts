@@ -5,7 +5,7 @@ import { info, none, type KeyContext, type KeyResult } from './key-result.js';
 import { cycle, focus, focusLane, focusedAgent, move, needsYou } from './focus.js';
 import { handleMouse } from './mouse.js';
 import { startScroll, handleScrollKey } from './scroll-keys.js';
-import { newWorktreeForm } from './worktree-form-keys.js';
+import { newWorktreeForm } from '../dialogs/new-worktree-form.js';
 import { openBriefs } from '../dialogs/briefs-list.js';
 import { dialogModule } from '../dialogs/index.js';
 import { AGENT_ACTIONS, MAIN_REFUSAL, REFUSED_IN_MAIN } from './main-refusals.js';
