@@ -1,5 +1,5 @@
 import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand, LaneCommand } from './backend.js';
-import type { Supervisor } from './supervisor.js';
+import type { Supervisor } from './supervisor/supervisor.js';
 import { readTrace, type TraceEntry, type TraceFilter } from './store/trace.js';
 import { writeStopMarker } from './deliberate-stop.js';
 import { stateDir } from './private-dir.js';

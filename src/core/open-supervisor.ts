@@ -6,7 +6,7 @@ import type { RepoLocation } from './git/repo.js';
 import { agentsFromTrace } from './store/rebuild-state.js';
 import { StateStore } from './store/state-store.js';
 import { readTrace, TraceWriter } from './store/trace.js';
-import { Supervisor, type SizeHint, type SupervisorOptions } from './supervisor.js';
+import { Supervisor, type SizeHint, type SupervisorOptions } from './supervisor/supervisor.js';
 import type { TraceActor } from './store/trace.js';
 import { describeError } from '../shared/errors.js';
 

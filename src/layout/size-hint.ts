@@ -1,4 +1,4 @@
-import type { SizeHint } from '../core/supervisor.js';
+import type { SizeHint } from '../core/supervisor/supervisor.js';
 import { computeLayout } from './layout.js';
 
 /**

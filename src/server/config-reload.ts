@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { configCandidates, loadConfig, type FlowerConfig } from '../config/config.js';
 import { describeError } from '../shared/errors.js';
-import type { Supervisor } from '../core/supervisor.js';
+import type { Supervisor } from '../core/supervisor/supervisor.js';
 
 // The server follows its config file: saved changes apply without a restart (the next merge uses the
 // new gate), validated exactly as at start. An invalid new file is reported — MAIN's monitor, the

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { rootCommits } from '../core/git/root-commits.js';
-import type { Supervisor } from '../core/supervisor.js';
+import type { Supervisor } from '../core/supervisor/supervisor.js';
 import type { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { FlowerError, describeError, isFlowerError } from '../shared/errors.js';
 import type { SupervisorEvent } from '../core/types.js';

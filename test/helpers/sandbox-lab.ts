@@ -8,7 +8,7 @@ import { makeRepo, git, type TestRepo } from './git-repo.js';
 import { waitUntil } from './wait-until.js';
 import { parseConfig } from '../../src/config/config.js';
 import { locateRepo } from '../../src/core/git/repo.js';
-import { Supervisor } from '../../src/core/supervisor.js';
+import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import type { AgentInfo } from '../../src/core/types.js';
 
 export const MAIN_SECRET = 'sk-live-main-4f9d2c7e1b';

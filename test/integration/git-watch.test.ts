@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSy
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Supervisor } from '../../src/core/supervisor.js';
+import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import { parseConfig } from '../../src/config/config.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import { GitWatcher } from '../../src/core/git/git-watcher.js';

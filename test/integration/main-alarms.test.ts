@@ -11,7 +11,7 @@ import path from 'node:path';
 import { git, makeRepo } from '../helpers/git-repo.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import { readTrace, TraceWriter } from '../../src/core/store/trace.js';
-import { Supervisor } from '../../src/core/supervisor.js';
+import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { MergeResult } from '../../src/core/merge/merge-pipeline.js';
 

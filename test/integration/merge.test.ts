@@ -18,7 +18,7 @@ import { runMerge, type MergeProgress, type MergeResult, type MergeSettings } fr
 import { flagPaths, previewMerge } from '../../src/core/merge/merge-preview.js';
 import { readMainStatus, locateRepo } from '../../src/core/git/repo.js';
 import { readTrace, TraceWriter, type TraceEntry } from '../../src/core/store/trace.js';
-import { Supervisor } from '../../src/core/supervisor.js';
+import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import { parseConfig } from '../../src/config/config.js';
 import { cleanupsAfterAll } from '../helpers/cleanups.js';
 

@@ -16,7 +16,7 @@ import { realClaudeLane } from '../helpers/claude-home.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { parseConfig } from '../../src/config/config.js';
 import { locateRepo } from '../../src/core/git/repo.js';
-import { Supervisor } from '../../src/core/supervisor.js';
+import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import { StateStore } from '../../src/core/store/state-store.js';
 import { readTrace, TraceWriter } from '../../src/core/store/trace.js';
 import { ensurePrivateDir, stateDir } from '../../src/core/private-dir.js';

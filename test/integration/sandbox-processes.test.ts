@@ -14,7 +14,7 @@ import { agentEnv } from '../helpers/sandbox-lab.js';
 import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { parseConfig } from '../../src/config/config.js';
 import { locateRepo } from '../../src/core/git/repo.js';
-import { Supervisor } from '../../src/core/supervisor.js';
+import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import { processTreeOf } from '../../src/core/agents/process-tree.js';
 import { probeBwrap } from '../../src/core/sandbox/bwrap-probe.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Supervisor } from '../../src/core/supervisor.js';
+import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import { loadConfig, parseConfig, type FlowerConfig } from '../../src/config/config.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import { FlowerError } from '../../src/shared/errors.js';

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Supervisor } from '../../src/core/supervisor.js';
+import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import { parseConfig } from '../../src/config/config.js';
 import { locateRepo } from '../../src/core/git/repo.js';
 import { TraceWriter, readTrace, type TraceEntry } from '../../src/core/store/trace.js';

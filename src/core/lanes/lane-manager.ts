@@ -8,9 +8,9 @@ import { agentsForWorktree, agentSpecProfile } from '../../config/config.js';
 import { REMOVED_PREFIX, commitsNotInMain, listRemoved, restoreRemoved, saveBeforeRemoval, stashesOf, type RemovedLane } from './lane-safety.js';
 import { FlowerError, describeError } from '../../shared/errors.js';
 import { addWorktree, branchExists, deleteBranch, removeWorktree, resolveCommit, uncommittedChanges, validateLaneName } from '../git/lane-git.js';
-import type { Supervisor } from '../supervisor.js';
 import type { TraceActor } from '../store/trace.js';
 import type { AgentInfo, LaneSetup, WorktreeInfo } from '../types.js';
+import type { LaneHost } from './lane-host.js';
 import { allocatePort, copyList, provisionLane, type ProvisionResult } from './provision.js';
 import { SETUP_STEP_OSC, setupScript } from './setup-script.js';
 
@@ -62,7 +62,7 @@ export class LaneManager {
   private readonly pendingPrompts = new Map<string, string>();
 
   constructor(
-    private readonly sup: Supervisor,
+    private readonly sup: LaneHost,
     private readonly config: () => FlowerConfig,
   ) {}
 
@@ -192,7 +192,7 @@ export class LaneManager {
       this.setups.set(name, { ...now, state: 'done', exitCode: 0 });
       this.sup.record({ actor, action: 'worktree.setup', target: name, details: { steps: commands.length }, outcome: 'ok' });
       // The output served its purpose; the lane's agents take the space.
-      await this.sup.dispatch({ type: 'remove', agent: `${name}/${SETUP_AGENT}` }, 'server').catch(() => {});
+      await this.sup.removeAgent(`${name}/${SETUP_AGENT}`, 'server').catch(() => {});
       this.sup.changed();
       return 'done';
     }
@@ -206,7 +206,7 @@ export class LaneManager {
 
   /** Retry a failed setup, then start the lane's agents (what `add` would have done). */
   async retrySetup(name: string, actor: TraceActor): Promise<'none' | 'done' | 'failed'> {
-    await this.sup.dispatch({ type: 'remove', agent: `${name}/${SETUP_AGENT}` }, 'server').catch(() => {});
+    await this.sup.removeAgent(`${name}/${SETUP_AGENT}`, 'server').catch(() => {});
     const result = await this.runSetup(name, actor);
     if (result !== 'failed') {
       const rec = this.sup.stateWorktrees()[name];
@@ -229,11 +229,10 @@ export class LaneManager {
     const started: AgentInfo[] = [];
     for (const spec of specs) {
       const cmd = typeof spec === 'string' ? { profile: spec } : { profile: spec.profile, name: spec.name, args: spec.args };
-      const info = await this.sup.dispatch({ type: 'spawn', worktree: name, ...cmd }, actor);
-      if (info) started.push(info);
+      started.push(await this.sup.spawnAgent({ worktree: name, ...cmd }, actor));
     }
     if (prompt && prompt.trim() && started[0]) {
-      await this.sup.dispatch({ type: 'send', agent: started[0].id, text: prompt.replace(/\n+$/, ''), enter: true }, actor);
+      await this.sup.sendText(started[0].id, prompt.replace(/\n+$/, ''), actor);
     }
     return started;
   }
@@ -300,7 +299,7 @@ export class LaneManager {
       throw new FlowerError('would-lose-work', msg);
     }
     // Agents first, gracefully: they may be writing into the worktree.
-    for (const id of check.agents) await this.sup.dispatch({ type: 'remove', agent: id }, actor).catch(() => {});
+    for (const id of check.agents) await this.sup.removeAgent(id, actor).catch(() => {});
     const rec = this.sup.stateWorktrees()[wt.name];
     let branchDeleted = false;
     let saved: Awaited<ReturnType<typeof saveBeforeRemoval>> = null;

@@ -1,0 +1,398 @@
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { FlowerConfig } from '../../config/config.js';
+import type { Profile } from '../../config/schema.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
+import type { Agent } from '../agents/agent.js';
+import type { TerminalScreen } from '../agents/terminal-screen.js';
+import type { BriefDesk } from '../briefs/brief-desk.js';
+import type { RepoLocation } from '../git/repo.js';
+import type { LaneHost } from '../lanes/lane-host.js';
+import { LaneManager } from '../lanes/lane-manager.js';
+import type { MergeCoordinator } from '../merge/merge-coordinator.js';
+import type { MergeResult } from '../merge/merge-pipeline.js';
+import type { MergeQueue } from '../merge/queue-host.js';
+import { MainHeadWatch } from '../monitor/main-head-watch.js';
+import type { MainMonitor } from '../monitor/main-monitor.js';
+import { planSandbox, type SandboxDecision } from '../sandbox/sandbox-plan.js';
+import type { StatusHub } from '../status/status-hub.js';
+import { AgentArgsFile } from '../store/agent-args.js';
+import type { StateStore, WorktreeRecord } from '../store/state-store.js';
+import type { TraceActor, TraceEntry, TraceWriter } from '../store/trace.js';
+import type { AgentInfo, Notice, Snapshot, SupervisorCommand, WorktreeInfo } from '../types.js';
+import type { UsageMonitor } from '../usage/usage-monitor.js';
+import { AgentRegistry } from './agent-registry.js';
+import { startConfiguredAgents, type SizeHint } from './configured-agents.js';
+import { dispatchCommand, type CommandHost } from './execute.js';
+import { GitSync } from './git-sync.js';
+import { LaneRecords } from './lane-records.js';
+import { Restorer } from './restore.js';
+import { openServices, type Services } from './services.js';
+import { buildSnapshot } from './snapshot.js';
+
+export type { SizeHint } from './configured-agents.js';
+
+export interface SupervisorOptions {
+  repo: RepoLocation;
+  config: FlowerConfig;
+  /** Where agents are remembered across restarts (none: nothing is remembered). */
+  store?: StateStore;
+  /** The append-only record of every action (none: nothing is recorded). */
+  trace?: TraceWriter;
+  /** Environment agents inherit (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Git is re-read when its files change; this is the safety poll behind that (default: the config's
+   * monitor.gitPollMs). 0 disables every automatic refresh, watching included (tests refresh by command).
+   */
+  pollMs?: number;
+  /**
+   * How agents' hooks reach us (a server's socket, and the command line that runs `flower-tui`):
+   * without it only screen and transcript guesses say what agents are doing.
+   */
+  hooks?: { socket: string; command: string };
+}
+
+/**
+ * The one object that owns flower-tui's state: worktrees, agents (ptys + emulators) and MAIN's status.
+ * Commands in (plain data), events out. No UI imports: the TUI, the CLI and tests all drive it the same way.
+ * Each job is its own part (this folder); this class wires them and is what the server and tests hold.
+ */
+export class Supervisor extends EventEmitter implements LaneHost {
+  readonly repo: RepoLocation;
+  private config: FlowerConfig;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly store: StateStore | null;
+  private readonly trace: TraceWriter | null;
+  /** Agents' real args, for restore only (state and trace keep them redacted). */
+  private readonly argsFile: AgentArgsFile | null;
+  private readonly agents: AgentRegistry;
+  private readonly git: GitSync;
+  private readonly laneRecords: LaneRecords;
+  private readonly restorer: Restorer;
+  private readonly services: Services;
+  /** MAIN's HEAD moved by anything but our merge, and MAIN turning dirty: alarms, traced. */
+  private readonly headWatch: MainHeadWatch;
+  private readonly commands: CommandHost;
+  readonly lanes: LaneManager;
+  private snapshotQueued = false;
+  private closed = false;
+  /** While stopping everything, agents keep `running: true` in state: a restart restores them. */
+  private shuttingDown = false;
+  private notices: Notice[] = [];
+  private configIssue: string | null = null;
+  private monitorStarted = false;
+  private autoDispatchTimer: NodeJS.Timeout | null = null;
+
+  private constructor(opts: SupervisorOptions) {
+    super();
+    this.repo = opts.repo;
+    this.config = opts.config;
+    this.store = opts.store ?? null;
+    this.argsFile = this.store ? new AgentArgsFile(path.dirname(this.store.file)) : null;
+    this.trace = opts.trace ?? null;
+    const env = (this.env = opts.env ?? process.env);
+    const config = () => this.config;
+    const changed = () => this.queueSnapshot();
+    const record = (e: Omit<TraceEntry, 'ts'>) => this.record(e);
+    this.laneRecords = new LaneRecords(this.store);
+    this.lanes = new LaneManager(this, config);
+    this.headWatch = new MainHeadWatch(this.store ? path.join(this.repo.commonDir, 'flower') : null, record, this.repo.mainRoot);
+    this.services = openServices({
+      repo: this.repo, config, env, store: this.store, trace: this.trace, record, changed,
+      agents: () => this.agents,
+      worktrees: () => this.git.worktrees,
+      laneOf: (name) => this.laneRecords.laneOf(name),
+      notify: (text, level) => this.notify(text, level),
+      event: (e) => this.emit('event', e),
+      refreshGit: () => this.refreshGit(),
+      sandboxFor: (worktree, cwd) => this.sandboxFor(worktree, cwd),
+      send: async (agent, text, actor) => void (await this.dispatch({ type: 'send', agent, text, enter: true, timeoutMs: 60_000 }, actor)),
+      addLane: (o, actor) => this.lanes.add(o, actor),
+      removeLane: async (name) => void (await this.lanes.remove(name, false, 'policy')),
+      merged: (r) => this.afterMerge(r),
+    });
+    this.agents = new AgentRegistry({
+      config, env, record, changed, hooks: opts.hooks ?? null, store: this.store, argsFile: this.argsFile,
+      monitor: this.services.monitor,
+      status: this.services.status,
+      requireWorktree: (name) => this.requireWorktree(name),
+      sandboxFor: (worktree, cwd, hookDirs) => this.sandboxFor(worktree, cwd, hookDirs),
+      reserved: (id) => this.restorer.pending.some((p) => p.id === id),
+      stopping: () => this.shuttingDown,
+      emit: (event, ...args) => this.emit(event, ...args),
+    });
+    this.git = new GitSync({
+      repo: this.repo, config,
+      laneRecord: (name) => this.laneRecords.all()[name],
+      setupOf: (name) => this.lanes.setupOf(name),
+      hasLiveAgentIn: (w) => this.agents.all().some((a) => a.info.worktree === w && a.isLive),
+      observeMain: (head, main) => {
+        const moved = this.headWatch.observeHead(head, main.subject, this.services.merges.movingMain);
+        this.headWatch.observeDirty(main.changed);
+        return moved;
+      },
+      changed: (worktrees) => {
+        this.laneRecords.sync(worktrees);
+        this.queueSnapshot();
+        void this.services.briefs.lanesChanged();
+      },
+      error: (message) => this.emit('event', { type: 'error', message }),
+      stopping: () => this.shuttingDown,
+    });
+    this.restorer = new Restorer({
+      mainRoot: this.repo.mainRoot, config, store: this.store, argsFile: this.argsFile, agents: this.agents, record, changed,
+      worktrees: () => this.git.worktrees,
+      notify: (text, level) => this.notify(text, level),
+    });
+    this.commands = {
+      repo: this.repo, config, agents: this.agents, services: this.services, restorer: this.restorer, lanes: this.lanes, store: this.store, record, changed,
+      notify: (text, level) => this.notify(text, level),
+      refreshGit: () => this.refreshGit(),
+      afterMerge: (r) => this.afterMerge(r),
+      dismissMerge: () => {
+        if (!this.services.merges.view?.running) this.services.merges.view = null;
+      },
+    };
+  }
+
+  static async open(opts: SupervisorOptions): Promise<Supervisor> {
+    const s = new Supervisor(opts);
+    if (opts.pollMs !== 0) s.git.watch(opts.pollMs);
+    await s.refreshGit();
+    // A queue found mid-step (the server stopped during it) is re-validated before it runs on — in the
+    // background: re-running an interrupted merge's health check must not hold up the server's start.
+    void s.mergeQueue.start().catch((e) => s.notify(`merge queue: could not resume after the restart: ${describeError(e)}`, 'error'));
+    // Auto briefs wait for an idle agent of a standing lane: look every 2 s (nothing to do costs a filter).
+    s.autoDispatchTimer = setInterval(() => void s.briefs.autoDispatch(), 2000);
+    s.autoDispatchTimer.unref();
+    return s;
+  }
+
+  get monitor(): UsageMonitor { return this.services.monitor; }
+  get merges(): MergeCoordinator { return this.services.merges; }
+  get mainMonitor(): MainMonitor { return this.services.mainMonitor; }
+  get status(): StatusHub { return this.services.status; }
+  get briefs(): BriefDesk { return this.services.briefs; }
+  /** The merge queue and the lanes kept current (core/merge/queue-host.ts). */
+  get mergeQueue(): MergeQueue { return this.services.mergeQueue; }
+  /** How many times git was read (tests check that an idle supervisor reads nothing). */
+  get gitReads(): number { return this.git.gitReads; }
+
+  snapshot(): Snapshot {
+    return buildSnapshot({
+      repo: this.repo, config: this.config, worktrees: this.git.worktrees, main: this.git.main, agents: this.agents, lanes: this.lanes, services: this.services,
+      notices: this.notices, restorer: this.restorer, store: this.store, configIssue: this.configIssue,
+    });
+  }
+
+  /** The emulator of an agent, for in-process rendering. */
+  screen(agentId: string): TerminalScreen | undefined {
+    return this.agents.get(agentId)?.screen;
+  }
+
+  /** Passthrough (attach) needs direct access; everything else goes through dispatch(). */
+  agent(agentId: string): Agent | undefined {
+    return this.agents.get(agentId);
+  }
+
+  private queueSnapshot(): void {
+    if (this.snapshotQueued || this.closed) return;
+    this.snapshotQueued = true;
+    this.services?.mergeQueue.runner.poke(); // a head waiting for idle agents looks again
+    // Coalesce: a burst of changes (several agents starting) becomes one snapshot event.
+    queueMicrotask(() => {
+      this.snapshotQueued = false;
+      if (!this.closed) this.emit('event', { type: 'snapshot', snapshot: this.snapshot() });
+    });
+  }
+
+  /** A line every cockpit shows (and keeps in the snapshot for cockpits that attach later). */
+  notify(text: string, level: Notice['level'] = 'info'): void {
+    const notice: Notice = { ts: new Date().toISOString(), level, text };
+    this.notices = [...this.notices, notice].slice(-20);
+    this.emit('event', { type: 'notice', notice });
+    this.queueSnapshot();
+  }
+
+  /** Append to the trace; never lets a full disk or a permission error take an action down. */
+  record(entry: Omit<TraceEntry, 'ts'>): void {
+    try {
+      this.trace?.append(entry);
+    } catch (e) {
+      this.emit('event', { type: 'error', message: `trace: ${describeError(e)}` });
+    }
+  }
+
+  /**
+   * Execute a command on behalf of `actor`. Operator-visible actions are recorded in the trace with
+   * their outcome. User mistakes throw FlowerError with a one-line message.
+   */
+  dispatch(cmd: SupervisorCommand, actor: TraceActor = 'operator'): Promise<AgentInfo | void> {
+    return dispatchCommand(this.commands, cmd, actor) as Promise<AgentInfo | void>;
+  }
+
+  /** Lane commands with their results (what the CLI prints, what the TUI shows). */
+  laneCommand(cmd: SupervisorCommand, actor: TraceActor): Promise<unknown> {
+    return dispatchCommand(this.commands, cmd, actor);
+  }
+
+  /** Every merge that ends, from the queue or by hand: briefs link it; other lanes are kept current. */
+  private afterMerge(r: MergeResult): void {
+    this.briefs.merged(r.worktree, r.outcome, r.postMerge, r.message);
+    void this.mergeQueue.afterMerge(r);
+  }
+
+  /** The MAIN monitor's health loop and the optional ops process (a profile run in MAIN, read-only for us). */
+  async startMonitor(): Promise<void> {
+    this.monitorStarted = true;
+    this.mainMonitor.start();
+    const ops = this.config.monitor.ops;
+    if (ops) {
+      const profile = this.config.profiles[ops];
+      if (!profile) this.notify(`monitor.ops: no profile "${ops}"`, 'error');
+      else await this.spawnInternal('MAIN', 'ops', profile);
+    }
+  }
+
+  /** The id an operator's name for an agent means (see agent-target.ts); one-line error otherwise. */
+  resolveAgent(target: string): string {
+    return this.agents.resolve(target);
+  }
+
+  private requireWorktree(name: string): WorktreeInfo {
+    const worktrees = this.git.worktrees;
+    const w = worktrees.find((x) => x.name === name || x.path === name || x.branch === name);
+    if (!w) throw new FlowerError('unknown-worktree', `no worktree "${name}" (known: ${worktrees.map((x) => x.name).join(', ')})`);
+    return w;
+  }
+
+  spawn(worktreeName: string, profileName: string, opts: { name?: string; args?: string[]; cols?: number; rows?: number; resumeSessionId?: string | null } = {}): AgentInfo {
+    return this.agents.spawn(worktreeName, profileName, opts);
+  }
+
+  spawnInternal(worktreeName: string, name: string, profile: Profile): Promise<Agent> {
+    return this.agents.spawnInternal(worktreeName, name, profile);
+  }
+
+  /** LaneHost: the traced agent commands a lane's life runs. */
+  async spawnAgent(cmd: { worktree: string; profile: string; name?: string; args?: string[] }, actor: TraceActor): Promise<AgentInfo> {
+    return (await this.dispatch({ type: 'spawn', ...cmd }, actor)) as AgentInfo;
+  }
+
+  async sendText(agent: string, text: string, actor: TraceActor): Promise<void> {
+    await this.dispatch({ type: 'send', agent, text, enter: true }, actor);
+  }
+
+  async removeAgent(agent: string, actor: TraceActor): Promise<void> {
+    await this.dispatch({ type: 'remove', agent }, actor);
+  }
+
+  /**
+   * What to bring back from the state file, decided once at server start: done at once ("auto"),
+   * offered to the cockpit ("ask"), or dropped ("off"). Returns whether anything was remembered.
+   */
+  prepareRestore(deliberateStop: { by: string; at: number } | null = null): boolean {
+    return this.restorer.prepare(deliberateStop);
+  }
+
+  /** Start the agents the config lists for each worktree (see configured-agents.ts). */
+  startConfiguredAgents(sizeHint?: SizeHint): { started: AgentInfo[]; errors: string[] } {
+    return startConfiguredAgents(this.config, this.git.worktrees, this.agents, (e) => this.record(e), sizeHint);
+  }
+
+  /** Re-read worktrees and MAIN's status (see GitSync.refresh: never older than the call). */
+  refreshGit(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.git.refresh();
+  }
+
+  /** What state knows of each lane (kind, port, agents to start). */
+  stateWorktrees(): Record<string, WorktreeRecord> {
+    return this.laneRecords.all();
+  }
+
+  rememberLane(name: string, rec: WorktreeRecord): void {
+    this.laneRecords.remember(name, rec);
+  }
+
+  forgetLane(name: string): void {
+    this.mergeQueue.runner.laneRemoved(name);
+    this.laneRecords.forget(name);
+  }
+
+  /** Something in derived state changed (a lane's setup progress): tell every cockpit. */
+  changed(): void {
+    this.queueSnapshot();
+  }
+
+  /**
+   * The sandbox of one process flower-tui starts (agent, setup, gate in a lane; ops, health in MAIN),
+   * from the current config and worktrees: decided at each start, so a respawn sees new lanes.
+   */
+  sandboxFor(worktree: string, cwd: string, hookDirs: string[] = []): SandboxDecision {
+    return planSandbox(
+      {
+        config: this.config.sandbox,
+        mainRoot: this.repo.mainRoot,
+        commonDir: this.repo.commonDir,
+        worktrees: this.git.worktrees,
+        laneKind: (name) => this.laneRecords.all()[name]?.kind ?? null,
+        secretPatterns: this.config.lanes.secretPatterns,
+        envPath: this.env.PATH,
+      },
+      { worktree, cwd, hookDirs },
+    );
+  }
+
+  /** Stop every agent (whole process trees) and stop polling. Safe to call twice. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.autoDispatchTimer) clearInterval(this.autoDispatchTimer);
+    this.git.stop();
+    this.monitor.stop();
+    this.mainMonitor.stop();
+    this.mergeQueue.runner.close();
+    this.merges.cancel();
+    await this.agents.stopAll();
+    this.store?.flush();
+    this.closed = true;
+    this.git.close();
+    this.agents.disposeAll();
+  }
+
+  /** Synchronous SIGKILL of every agent tree, for process 'exit' handlers. */
+  killAllNow(): void {
+    for (const a of this.agents.all()) a.killNow();
+  }
+
+  liveAgents(): AgentInfo[] {
+    return this.agents.all().filter((a) => a.isLive).map((a) => a.info);
+  }
+
+  currentConfig(): FlowerConfig {
+    return this.config;
+  }
+
+  /** Why the config on disk is not the one in use (an invalid new file; set by the server's ConfigReload), or null. */
+  get configProblem(): string | null {
+    return this.configIssue;
+  }
+
+  setConfigProblem(problem: string | null): void {
+    if (problem === this.configIssue) return;
+    this.configIssue = problem;
+    this.queueSnapshot();
+  }
+
+  /** A new (validated) config: what reads it on use (merges, lanes, spawns) gets it at once; the timers restart. */
+  setConfig(config: FlowerConfig): void {
+    this.config = config;
+    this.git.schedulePoll(); // monitor.gitPollMs may have changed
+    if (this.monitorStarted && !this.closed && !this.shuttingDown) {
+      this.mainMonitor.stop(); // merge.health, monitor.healthEveryMs may have changed
+      this.mainMonitor.start();
+    }
+    this.queueSnapshot();
+  }
+}
