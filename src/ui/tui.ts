@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { render, type Instance } from 'ink';
 import type { BackendEvent, CockpitBackend } from '../core/backend.js';
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
-import { agentStateLabel, type Snapshot, type SupervisorEvent } from '../core/types.js';
+import { agentStateLabel, type SupervisorEvent } from '../core/types.js';
 import type { FlowerConfig } from '../config/config.js';
 import { App } from './components/App.js';
 import { dialogRect } from './components/overlay.js';
@@ -12,8 +12,7 @@ import { editText } from '../shared/editor.js';
 import { Compositor } from './compositor/compositor.js';
 import { tokenizeKeys } from './input/key-tokens.js';
 import type { Keymap } from './keymap.js';
-import { computeLayout, type Layout } from '../layout/layout.js';
-import { lanesOf } from './ui-state.js';
+import type { Layout } from '../layout/layout.js';
 import { VirtualStdout } from './virtual-stdout.js';
 import { HeaderClock } from './header-clock.js';
 import { CockpitState } from './cockpit/cockpit-state.js';
@@ -30,6 +29,7 @@ import { attentionBytes } from './cockpit/notifications.js';
 import { withEditedSpec } from './cockpit/dialog-opening.js';
 import { runKeys, type KeyHost } from './cockpit/key-runner.js';
 import { shownDurations } from './cockpit/header-durations.js';
+import { cockpitLayout } from './cockpit/cockpit-layout.js';
 
 export { TERMINAL_RESTORE };
 
@@ -41,12 +41,6 @@ export interface TuiOptions {
   stdout: NodeJS.WriteStream;
   /** A line shown in the status bar at start (e.g. which agents failed to start). */
   initialMessage?: { text: string; level: 'info' | 'error' };
-}
-
-/** MAIN's strip grows with the terminal (and with a dirty alarm to show): the ops loop needs to see it. */
-export function mainHeightFor(rows: number, snapshot: Snapshot): number {
-  const base = rows >= 40 ? 7 : rows >= 24 ? 5 : 3;
-  return snapshot.main.changes > 0 && rows >= 20 ? Math.max(base, 5) : base;
 }
 
 /**
@@ -168,8 +162,7 @@ export class Tui {
 
   private computeLayout(): Layout {
     const { cols, rows } = this.size();
-    const { snapshot, ui } = this.s;
-    return computeLayout({ cols, rows, lanes: lanesOf(snapshot), focusLane: ui.focusLane, focusAgent: ui.focusAgent, mainHeight: mainHeightFor(rows, snapshot), ops: snapshot.monitor.ops });
+    return cockpitLayout(cols, rows, this.s.snapshot, this.s.ui);
   }
 
   /** Re-derive everything visible from state: layout, pty sizes, compositor placements, chrome. */
