@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FlowerError } from '../shared/errors.js';
 import { encodeControl, FrameDecoder, FRAME_CONTROL } from '../protocol/frames.js';
-import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerReplyOf, type ServerRequest, type ServerResult } from '../protocol/messages.js';
 
 /**
  * One connection to a server. Emits 'message' (ServerMessage), 'output' (agent, Buffer, seq) and
@@ -102,8 +102,10 @@ export class FlowerClient extends EventEmitter {
     if (!this.socket.destroyed) this.socket.write(encodeControl(msg));
   }
 
-  request(req: ServerRequest): Promise<ServerResult> {
-    return this.requestAt(req).then((r) => r.result);
+  /** A request and its typed answer (the command table's reply for a command). */
+  request<R extends ServerRequest>(req: R): Promise<ServerReplyOf<R>> {
+    // The server answers each request with its own reply type (server.ts handleRequest).
+    return this.requestAt(req).then((r) => r.result as ServerReplyOf<R>);
   }
 
   /**

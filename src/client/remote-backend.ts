@@ -1,5 +1,5 @@
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
-import type { AgentHistory, AgentView, BackendEvent, CockpitBackend, CockpitCommand, LaneCommand } from '../core/backend.js';
+import type { AgentHistory, AgentView, BackendEvent, CockpitBackend, CockpitCommand, CockpitReply } from '../core/backend.js';
 import type { AgentInfo, Snapshot, SupervisorEvent } from '../core/types.js';
 import { agentIsLive } from '../core/types.js';
 import type { FlowerClient } from './client.js';
@@ -268,12 +268,7 @@ export class RemoteBackend implements CockpitBackend {
     return () => this.listeners.delete(fn);
   }
 
-  async dispatch(cmd: CockpitCommand): Promise<AgentInfo | void> {
-    const r = await this.client.request(cmd);
-    if (r && typeof r === 'object' && 'id' in r) return r as AgentInfo;
-  }
-
-  laneCommand(cmd: LaneCommand): Promise<unknown> {
+  dispatch<C extends CockpitCommand>(cmd: C): Promise<CockpitReply<C>> {
     return this.client.request(cmd);
   }
 

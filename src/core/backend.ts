@@ -1,7 +1,7 @@
 import type { TerminalScreen } from './agents/terminal-screen.js';
 import type { AgentInfo, Snapshot, SupervisorCommand, SupervisorEvent } from './types.js';
 import type { TraceEntry, TraceFilter } from './store/trace.js';
-import type { ResultCommand } from './result-commands.js';
+import type { ReplyOf } from './commands/table.js';
 
 /**
  * What a cockpit (the TUI) needs of one agent. In-process it is the Agent itself; attached to a
@@ -37,10 +37,16 @@ export interface AgentHistory {
 }
 
 /** Worktree (lane) commands, whose results the cockpit shows (a removal preview, an add report). */
-export type LaneCommand = ResultCommand;
+export type LaneCommand = Extract<
+  SupervisorCommand,
+  { type: 'addWorktree' | 'removeWorktree' | 'checkRemoval' | 'retrySetup' | 'removedLanes' | 'restoreLane' | 'mergePreview' | 'merge' | 'cancelMerge' | 'dismissMerge' | 'diff' | 'brief' | 'queue' | 'updateLane' }
+>;
 
 /** Commands beyond the supervisor's own that only make sense with a server. */
 export type CockpitCommand = SupervisorCommand | { type: 'stopServer' };
+
+/** What a cockpit gets back for a command, local or remote alike: the command's reply (core/commands/table.ts). */
+export type CockpitReply<C extends CockpitCommand> = C extends SupervisorCommand ? ReplyOf<C> : null;
 
 /** The supervisor as a cockpit sees it: local (same process) or remote (over the server socket). */
 export interface CockpitBackend {
@@ -48,11 +54,11 @@ export interface CockpitBackend {
   readonly kind: 'local' | 'remote';
   snapshot(): Snapshot;
   subscribe(fn: (e: SupervisorEvent | BackendEvent) => void): () => void;
-  dispatch(cmd: CockpitCommand): Promise<AgentInfo | void>;
+  /** Every command, one path: its reply arrives typed (ReplyOf in core/commands/table.ts). */
+  dispatch<C extends CockpitCommand>(cmd: C): Promise<CockpitReply<C>>;
   agent(id: string): AgentView | undefined;
   /** The agent the operator is looking at: a server sends its output at once, the rest in batches. */
   setFocus?(agent: string | null): void;
-  laneCommand(cmd: LaneCommand): Promise<unknown>;
   /** Leave: local stops every agent; remote just disconnects (agents keep running). */
   close(): Promise<void>;
   /** The trace, oldest first (the files are local to the repository, whichever process writes them). */

@@ -1,9 +1,10 @@
-import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand, LaneCommand } from './backend.js';
+import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand, CockpitReply } from './backend.js';
+import { replyOf } from './commands/table.js';
 import type { Supervisor } from './supervisor/supervisor.js';
 import { readTrace, type TraceEntry, type TraceFilter } from './store/trace.js';
 import { writeStopMarker } from './deliberate-stop.js';
 import { stateDir } from './private-dir.js';
-import type { AgentInfo, Snapshot, SupervisorEvent } from './types.js';
+import type { Snapshot, SupervisorEvent } from './types.js';
 
 /** The cockpit and the supervisor in one process: agents live and die with it (tests, --no-server). */
 export class LocalBackend implements CockpitBackend {
@@ -19,22 +20,21 @@ export class LocalBackend implements CockpitBackend {
     return () => this.supervisor.off('event', fn);
   }
 
-  async dispatch(cmd: CockpitCommand): Promise<AgentInfo | void> {
+  async dispatch<C extends CockpitCommand>(cmd: C): Promise<CockpitReply<C>> {
     if (cmd.type === 'stopServer') {
       const agents = this.supervisor.liveAgents().map((a) => a.id);
       this.supervisor.record({ actor: 'operator', action: 'stop', target: this.supervisor.repo.mainRoot, details: { agents, deliberate: true }, outcome: 'ok' });
       writeStopMarker(stateDir(this.supervisor.repo.commonDir), { at: Date.now(), by: 'Q in the cockpit', agents });
-      return this.close();
+      await this.close();
+      return null as CockpitReply<C>;
     }
-    return this.supervisor.dispatch(cmd);
+    // As a client of the server gets it, so the cockpit sees one shape whichever backend it has.
+    const c = cmd as Exclude<C, { type: 'stopServer' }>;
+    return replyOf(c, await this.supervisor.dispatch(c)) as CockpitReply<C>;
   }
 
   readTrace(filter: TraceFilter): TraceEntry[] {
     return readTrace(stateDir(this.supervisor.repo.commonDir), filter);
-  }
-
-  laneCommand(cmd: LaneCommand): Promise<unknown> {
-    return this.supervisor.laneCommand(cmd, 'operator');
   }
 
   agent(id: string): AgentView | undefined {

@@ -1,4 +1,5 @@
-import type { AgentInfo, Snapshot, SupervisorCommand, SupervisorEvent } from '../core/types.js';
+import type { ReplyOf } from '../core/commands/table.js';
+import type { Snapshot, SupervisorCommand, SupervisorEvent } from '../core/types.js';
 
 /**
  * The server protocol. Bump PROTOCOL_VERSION on any incompatible change: a client of another version
@@ -32,7 +33,19 @@ export type ServerRequest =
   | { type: 'history'; agent: string }
   | { type: 'stopServer' };
 
-export type ServerResult = AgentInfo | { cols: number; rows: number; data: string } | { snapshot: Snapshot; server: ServerInfo } | { delivered: true; agent: string } | Record<string, unknown> | null;
+export type StatusReply = { snapshot: Snapshot; server: ServerInfo };
+export type HistoryReply = { cols: number; rows: number; data: string };
+
+/** What the server answers to a request: a command's reply (core/commands/table.ts), or the server's own. */
+export type ServerReplyOf<R extends ServerRequest> = R extends SupervisorCommand
+  ? ReplyOf<R>
+  : R extends { type: 'status' }
+    ? StatusReply
+    : R extends { type: 'history' }
+      ? HistoryReply
+      : null;
+
+export type ServerResult = ServerReplyOf<ServerRequest>;
 
 export type ClientMessage =
   | { t: 'hello'; protocol: number; version: string; role: 'tui' | 'cli'; pid: number }

@@ -10,6 +10,7 @@ import { writeStopMarker } from '../core/deliberate-stop.js';
 import { stateDir } from '../core/private-dir.js';
 import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from '../protocol/frames.js';
 import { OutputPacer } from './output-pacer.js';
+import { replyOf } from '../core/commands/table.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from '../protocol/messages.js';
 
 /** Past this much unsent output a client is lagging: live output to it stops, and it is resynced from snapshots once drained. */
@@ -260,27 +261,9 @@ export class FlowerServer {
       }
         void this.stop();
         return null;
-      case 'send': {
-        const info = await this.supervisor.dispatch(req, actor);
-        return { delivered: true, agent: info ? info.id : req.agent };
-      }
-      case 'addWorktree':
-      case 'removeWorktree':
-      case 'checkRemoval':
-      case 'retrySetup':
-      case 'removedLanes':
-      case 'restoreLane':
-      case 'mergePreview':
-      case 'merge':
-      case 'cancelMerge':
-      case 'dismissMerge':
-      case 'diff':
-      case 'brief':
-      case 'queue':
-      case 'updateLane':
-        return ((await this.supervisor.laneCommand(req, actor)) ?? null) as ServerResult;
       default:
-        return (await this.supervisor.dispatch(req, actor)) ?? null;
+        // Every command of the vocabulary takes the one path, the command table (core/commands/).
+        return replyOf(req, await this.supervisor.dispatch(req, actor));
     }
   }
 

@@ -53,7 +53,7 @@ describe('MAIN alarms', () => {
 
     // flower-tui's own merge moves HEAD too: that is no alarm, and MAIN is ours again.
     commit(repo.worktreePaths.feat!, 'feature.txt', 'Add feature');
-    const r = (await sup.laneCommand({ type: 'merge', worktree: 'feat' }, 'operator')) as MergeResult;
+    const r = (await sup.dispatch({ type: 'merge', worktree: 'feat' }, 'operator')) as MergeResult;
     assert.equal(r.outcome, 'merged', r.message);
     assert.equal(sup.snapshot().main.headMoved ?? null, null, 'the merge cleared the alarm');
     assert.equal(readTrace(stateDir, { action: 'main.head-moved' }).length, 1, 'the merge raised none');

@@ -727,10 +727,10 @@ describe('merge: coordinator', () => {
     const sup = await Supervisor.open({ repo: await locateRepo(l.repo.mainRoot), config, trace: new TraceWriter(l.stateDir), pollMs: 0 });
     cleanups.push(() => sup.shutdown());
     const before = mainState(l.repo);
-    const running = sup.laneCommand({ type: 'merge', worktree: 'feat' }, 'operator') as Promise<MergeResult>;
+    const running = sup.dispatch({ type: 'merge', worktree: 'feat' }, 'operator') as Promise<MergeResult>;
     await waitUntil(() => sup.snapshot().merge?.steps.some((s) => s.step === 'gate' && s.status === 'running'), { what: 'the gate running in the merge view' });
     assert.equal(sup.snapshot().merge?.running, true);
-    assert.deepEqual(await sup.laneCommand({ type: 'cancelMerge' }, 'operator'), { cancelled: true });
+    assert.deepEqual(await sup.dispatch({ type: 'cancelMerge' }, 'operator'), { cancelled: true });
     const r = await running;
     assert.equal(r.outcome, 'cancelled', r.message);
     const view = sup.snapshot().merge!;
@@ -747,8 +747,8 @@ describe('merge: coordinator', () => {
     assert.equal(trace.at(-1)?.actor, 'operator');
     assert.deepEqual(trace.at(-1)?.details?.preMerge, null);
     // Nothing to cancel any more.
-    assert.deepEqual(await sup.laneCommand({ type: 'cancelMerge' }, 'operator'), { cancelled: false });
-    await sup.laneCommand({ type: 'dismissMerge' }, 'operator');
+    assert.deepEqual(await sup.dispatch({ type: 'cancelMerge' }, 'operator'), { cancelled: false });
+    await sup.dispatch({ type: 'dismissMerge' }, 'operator');
     assert.equal(sup.snapshot().merge, null, 'dismissed');
     await sup.shutdown();
   });

@@ -30,7 +30,7 @@ const EXIT: Record<MergeResult['outcome'], number> = { merged: 0, refused: 1, lo
 
 export async function mergeCommand(args: RepoArgs & { worktree: string; yes?: boolean; commit?: string }): Promise<void> {
   await withClient(args, true, async (c) => {
-    const preview = (await c.request({ type: 'mergePreview', worktree: args.worktree })) as unknown as MergePreview;
+    const preview = await c.request({ type: 'mergePreview', worktree: args.worktree });
     if (!args.json) process.stdout.write(formatPreview(preview) + '\n');
     // Nothing to merge is the answer, with or without --yes (not "pass --yes").
     if (preview.commits.length === 0 && preview.dirtyMain.length === 0 && !(args.commit && preview.dirtyWorktree.length)) {
@@ -53,7 +53,7 @@ export async function mergeCommand(args: RepoArgs & { worktree: string; yes?: bo
       shown = lines.length;
     });
     c.sendMessage({ t: 'subscribe' });
-    const result = (await c.request({ type: 'merge', worktree: args.worktree, commitMessage: args.commit })) as unknown as MergeResult;
+    const result = await c.request({ type: 'merge', worktree: args.worktree, commitMessage: args.commit });
     const { snapshot } = (await c.request({ type: 'status' })) as { snapshot: Snapshot; server: ServerInfo };
     for (const l of (snapshot.merge?.lines ?? []).slice(shown)) if (!args.json) process.stdout.write(`  ${l}\n`);
     if (result.outcome !== 'merged') {

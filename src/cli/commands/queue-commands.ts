@@ -2,12 +2,9 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { FlowerError } from '../../shared/errors.js';
 import { stepLabel, type QueueState } from '../../core/merge/merge-queue.js';
-import type { UpdateResult } from '../../core/merge/lane-update.js';
 import type { Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../protocol/messages.js';
 import { print, withClient, type RepoArgs } from './common.js';
-
-type QueueReply = { queue: QueueState; lane?: string; position?: number };
 
 /** The queue as text: one line per lane in order, the head's step, then lanes recently taken out. */
 export function formatQueue(q: QueueState, now = Date.now()): string {
@@ -51,7 +48,7 @@ export async function readyCommand(args: RepoArgs & { lane?: string }): Promise<
       if (!lane) throw new FlowerError('bad-usage', 'not inside a lane\'s worktree: name the lane (flower-tui ready LANE)');
     }
     const by = process.env.FLOWER_AGENT || undefined;
-    const r = (await c.request({ type: 'queue', op: 'ready', lane, ...(by ? { by } : {}) })) as unknown as QueueReply;
+    const r = await c.request({ type: 'queue', op: 'ready', lane, ...(by ? { by } : {}) });
     print(args, `${r.lane} is ready: position ${r.position} in the merge queue${r.queue.paused ? ' (the queue is paused)' : ''}`, r);
   });
 }
@@ -83,7 +80,7 @@ export async function queueCommand(args: RepoArgs & { action?: string; lane?: st
           throw new FlowerError('bad-usage', `unknown queue action "${action}" (ls, rm, move, up, down, pause, resume)`);
       }
     })();
-    const r = (await c.request(req)) as unknown as QueueReply;
+    const r = await c.request(req);
     const head =
       action === 'ls' ? '' : action === 'rm' ? `${r.lane} taken out of the queue\n` : action === 'pause' ? 'queue paused\n' : action === 'resume' ? 'queue resumed\n' : `${r.lane} is now at position ${r.position}\n`;
     print(args, head + formatQueue(r.queue), r);
@@ -92,7 +89,7 @@ export async function queueCommand(args: RepoArgs & { action?: string; lane?: st
 
 export async function updateCommand(args: RepoArgs & { lane: string }): Promise<void> {
   await withClient(args, true, async (c) => {
-    const r = (await c.request({ type: 'updateLane', worktree: args.lane })) as unknown as UpdateResult & { lane: string };
+    const r = await c.request({ type: 'updateLane', worktree: args.lane });
     print(args, r.message, r);
   });
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { FlowerError } from '../../shared/errors.js';
-import type { AddLaneResult, RemovalCheck } from '../../core/lanes/lane-manager.js';
 import type { Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../protocol/messages.js';
 import { table } from '../format-status.js';
@@ -24,7 +23,7 @@ export async function worktreeAddCommand(
   await withClient(args, true, async (c, loc) => {
     // On a host, the lane starts from this repository's commit, brought there first.
     const onHost = args.host === undefined ? null : await bringBaseToHost(loc, args);
-    const r = (await c.request({
+    const r = await c.request({
       type: 'addWorktree',
       name: args.name,
       lane: args.lane,
@@ -32,7 +31,7 @@ export async function worktreeAddCommand(
       kind: args.served ? 'served' : args.codeOnly ? 'code-only' : undefined,
       agents,
       prompt,
-    }).finally(() => onHost?.drop())) as unknown as AddLaneResult;
+    }).finally(() => onHost?.drop());
     const lines = [`created ${r.worktree}: branch ${r.branch} at ${r.path}${r.port ? `, port ${r.port}` : ''}`];
     if (r.provision.copied.length) lines.push(`  copied ${r.provision.copied.join(', ')}`);
     if (r.provision.overridden.length) lines.push(`  set ${r.provision.overridden.join(', ')} for this lane`);
@@ -62,7 +61,7 @@ async function bringBaseToHost(loc: ServerLocation, args: RepoArgs & { name: str
 
 export async function worktreeRmCommand(args: RepoArgs & { name: string; force?: boolean }): Promise<void> {
   await withClient(args, true, async (c) => {
-    const r = (await c.request({ type: 'removeWorktree', name: args.name, force: Boolean(args.force) })) as unknown as RemovalCheck & { branchDeleted: boolean; saved: string | null };
+    const r = await c.request({ type: 'removeWorktree', name: args.name, force: Boolean(args.force) });
     const lost = args.force && (r.unmerged.length || r.changes.length) ? ` (discarded ${r.unmerged.length} unmerged commit(s), ${r.changes.length} change(s))` : '';
     const kept = r.saved ? `\n  kept under ${r.saved} (flower-tui worktree restore ${r.worktree} brings it back)` : '';
     print(args, `removed ${r.worktree}${r.agents.length ? `, stopped ${r.agents.join(', ')}` : ''}${r.branchDeleted ? `, deleted branch ${r.branch}` : ''}${lost}${kept}`, r);
@@ -71,7 +70,7 @@ export async function worktreeRmCommand(args: RepoArgs & { name: string; force?:
 
 export async function worktreeSetupCommand(args: RepoArgs & { name: string }): Promise<void> {
   await withClient(args, true, async (c) => {
-    const r = (await c.request({ type: 'retrySetup', name: args.name })) as unknown as string;
+    const r = await c.request({ type: 'retrySetup', name: args.name });
     if (r === 'failed') throw new FlowerError('spawn-failed', `setup failed again in ${args.name} (see its pane, or flower-tui log --worktree ${args.name})`);
     print(args, r === 'none' ? `${args.name}: no setup commands configured` : `${args.name}: setup done`, { worktree: args.name, setup: r });
   });
@@ -118,7 +117,7 @@ export async function worktreeLsCommand(args: RepoArgs): Promise<void> {
 
 export async function worktreeRemovedCommand(args: RepoArgs): Promise<void> {
   await withClient(args, true, async (c) => {
-    const { removed } = (await c.request({ type: 'removedLanes' })) as unknown as { removed: { ref: string; lane: string; at: string; sha: string; subject: string }[] };
+    const { removed } = await c.request({ type: 'removedLanes' });
     const lines = removed.map((r) => `${r.lane.padEnd(24)} ${r.at.replace(/T(\d\d)-(\d\d)-(\d\d).*/, ' $1:$2:$3')}  ${r.sha.slice(0, 7)} ${r.subject}`);
     print(args, lines.length ? lines.join('\n') : 'no removed lanes saved', { removed });
   });
@@ -126,7 +125,7 @@ export async function worktreeRemovedCommand(args: RepoArgs): Promise<void> {
 
 export async function worktreeRestoreCommand(args: RepoArgs & { name: string }): Promise<void> {
   await withClient(args, true, async (c) => {
-    const r = (await c.request({ type: 'restoreLane', name: args.name })) as unknown as { worktree: string; branch: string; path: string; from: string };
+    const r = await c.request({ type: 'restoreLane', name: args.name });
     print(args, `restored ${r.worktree}: branch ${r.branch} at ${r.path} (from ${r.from})`, r);
   });
 }

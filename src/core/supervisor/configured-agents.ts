@@ -1,7 +1,7 @@
 import { agentSpecProfile, agentsForWorktree, type FlowerConfig } from '../../config/config.js';
 import { describeError } from '../../shared/errors.js';
 import type { TraceEntry } from '../store/trace.js';
-import { traceDetails } from '../trace-details.js';
+import { traceDetails } from '../commands/trace-details.js';
 import type { AgentInfo, WorktreeInfo } from '../types.js';
 import type { AgentRegistry } from './agent-registry.js';
 

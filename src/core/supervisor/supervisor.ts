@@ -6,6 +6,8 @@ import { FlowerError, describeError } from '../../shared/errors.js';
 import type { Agent } from '../agents/agent.js';
 import type { TerminalScreen } from '../agents/terminal-screen.js';
 import type { BriefDesk } from '../briefs/brief-desk.js';
+import type { CommandContext } from '../commands/context.js';
+import { dispatchCommand, type ResultOf } from '../commands/table.js';
 import type { RepoLocation } from '../git/repo.js';
 import type { LaneHost } from '../lanes/lane-host.js';
 import { LaneManager } from '../lanes/lane-manager.js';
@@ -23,7 +25,6 @@ import type { AgentInfo, Notice, Snapshot, SupervisorCommand, WorktreeInfo } fro
 import type { UsageMonitor } from '../usage/usage-monitor.js';
 import { AgentRegistry } from './agent-registry.js';
 import { startConfiguredAgents, type SizeHint } from './configured-agents.js';
-import { dispatchCommand, type CommandHost } from './execute.js';
 import { GitSync } from './git-sync.js';
 import { LaneRecords } from './lane-records.js';
 import { Restorer } from './restore.js';
@@ -73,7 +74,7 @@ export class Supervisor extends EventEmitter implements LaneHost {
   private readonly services: Services;
   /** MAIN's HEAD moved by anything but our merge, and MAIN turning dirty: alarms, traced. */
   private readonly headWatch: MainHeadWatch;
-  private readonly commands: CommandHost;
+  private readonly commands: CommandContext;
   readonly lanes: LaneManager;
   private snapshotQueued = false;
   private closed = false;
@@ -225,15 +226,11 @@ export class Supervisor extends EventEmitter implements LaneHost {
   }
 
   /**
-   * Execute a command on behalf of `actor`. Operator-visible actions are recorded in the trace with
-   * their outcome. User mistakes throw FlowerError with a one-line message.
+   * Execute a command on behalf of `actor`, through the command table (core/commands/): the one path
+   * for every command. Operator-visible actions are recorded in the trace with their outcome. User
+   * mistakes throw FlowerError with a one-line message.
    */
-  dispatch(cmd: SupervisorCommand, actor: TraceActor = 'operator'): Promise<AgentInfo | void> {
-    return dispatchCommand(this.commands, cmd, actor) as Promise<AgentInfo | void>;
-  }
-
-  /** Lane commands with their results (what the CLI prints, what the TUI shows). */
-  laneCommand(cmd: SupervisorCommand, actor: TraceActor): Promise<unknown> {
+  dispatch<C extends SupervisorCommand>(cmd: C, actor: TraceActor = 'operator'): Promise<ResultOf<C>> {
     return dispatchCommand(this.commands, cmd, actor);
   }
 
@@ -277,7 +274,7 @@ export class Supervisor extends EventEmitter implements LaneHost {
 
   /** LaneHost: the traced agent commands a lane's life runs. */
   async spawnAgent(cmd: { worktree: string; profile: string; name?: string; args?: string[] }, actor: TraceActor): Promise<AgentInfo> {
-    return (await this.dispatch({ type: 'spawn', ...cmd }, actor)) as AgentInfo;
+    return this.dispatch({ type: 'spawn', ...cmd }, actor);
   }
 
   async sendText(agent: string, text: string, actor: TraceActor): Promise<void> {

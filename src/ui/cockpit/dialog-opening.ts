@@ -22,7 +22,7 @@ async function openWith<T>(s: CockpitState, ask: () => Promise<T>, open: (ui: Ui
 export function openMergePreview(s: CockpitState, worktree: string): Promise<void> {
   return openWith(
     s,
-    async () => (await s.backend.laneCommand({ type: 'mergePreview', worktree })) as MergePreview,
+    async () => (await s.backend.dispatch({ type: 'mergePreview', worktree })) as MergePreview,
     (ui, preview) => ({ ...ui, message: null, dialog: { kind: 'merge-preview', preview } }),
   );
 }
@@ -31,7 +31,7 @@ export function openMergePreview(s: CockpitState, worktree: string): Promise<voi
 export function openDiff(s: CockpitState, worktree: string): Promise<void> {
   return openWith(
     s,
-    async () => (await s.backend.laneCommand({ type: 'diff', worktree })) as { diff: string },
+    async () => (await s.backend.dispatch({ type: 'diff', worktree })) as { diff: string },
     (ui, { diff }) => {
       const lines = diff.replace(/\t/g, '    ').split('\n');
       return { ...ui, message: null, dialog: { kind: 'diff', worktree, lines: diff.trim() ? lines : ['(no changes against MAIN)'], offset: 0 } };
@@ -43,7 +43,7 @@ export function openDiff(s: CockpitState, worktree: string): Promise<void> {
 export function openBriefDetail(s: CockpitState, id: number): Promise<void> {
   return openWith(
     s,
-    async () => (await s.backend.laneCommand({ type: 'brief', op: 'show', id })) as BriefDetail,
+    async () => (await s.backend.dispatch({ type: 'brief', op: 'show', id })) as BriefDetail,
     (ui, detail) => (ui.dialog?.kind === 'briefs' ? { ...ui, message: null, dialog: { ...ui.dialog, detail } } : ui),
   );
 }
@@ -52,7 +52,7 @@ export function openBriefDetail(s: CockpitState, id: number): Promise<void> {
 export function openRemoval(s: CockpitState, worktree: string): Promise<void> {
   return openWith(
     s,
-    async () => (await s.backend.laneCommand({ type: 'checkRemoval', name: worktree })) as { unmerged: string[]; changes: string[]; stashes?: string[]; agents: string[] },
+    async () => (await s.backend.dispatch({ type: 'checkRemoval', name: worktree })) as { unmerged: string[]; changes: string[]; stashes?: string[]; agents: string[] },
     (ui, c) => {
       // Stashes of the lane are work it would lose too: listed with the changes ("S  stash@{0} …").
       const changes = [...c.changes, ...(c.stashes ?? []).map((st) => `S  ${st}`)];

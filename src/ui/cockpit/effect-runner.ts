@@ -78,9 +78,10 @@ export function runEffects(h: EffectHost, effects: Effect[]): void {
         stopServer(s);
         break;
       case 'command':
-        s.backend.dispatch(e.cmd).then(
+        // A spawn's reply is its AgentInfo (typed by the command table); other replies are not needed here.
+        (e.cmd.type === 'spawn' ? s.backend.dispatch(e.cmd) : s.backend.dispatch(e.cmd).then(() => null)).then(
           (res) => {
-            if (e.cmd.type === 'spawn' && res) {
+            if (res) {
               // Focus what was just started: the operator's next move is almost always to look at it.
               s.ui = { ...s.ui, focusLane: res.worktree, focusAgent: res.id, lastAgentByLane: { ...s.ui.lastAgentByLane, [res.worktree]: res.id } };
               s.update();

@@ -38,7 +38,7 @@ export class LaneCommands {
     const s = this.s;
     if (cmd.type === 'addWorktree') this.pendingFocus = cmd.name;
     try {
-      const r = await s.backend.laneCommand(cmd);
+      const r = await s.backend.dispatch(cmd);
       if (cmd.type === 'addWorktree') {
         const failed = typeof r === 'object' && (r as { setup?: string } | null)?.setup === 'failed';
         s.setMessage(failed ? `${cmd.name}: setup failed — its output is in the pane; r on the setup agent retries` : `created ${cmd.name}`, failed ? 'error' : 'info');

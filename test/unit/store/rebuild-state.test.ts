@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceEntry } from '../../../src/core/store/trace.js';
 import { agentsFromTrace } from '../../../src/core/store/rebuild-state.js';
-import { traceDetails } from '../../../src/core/trace-details.js';
+import { traceDetails } from '../../../src/core/commands/trace-details.js';
 import type { AgentInfo } from '../../../src/core/types.js';
 
 describe('agentsFromTrace', () => {

@@ -2,7 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { isSecretKey, redactArgs, redactDeep, redactEnv, redactText, REDACTED } from '../../../src/core/store/redact.js';
-import { traceDetails } from '../../../src/core/trace-details.js';
+import { traceDetails } from '../../../src/core/commands/trace-details.js';
 
 describe('redact', () => {
   test('isSecretKey: secret-looking names yes, ordinary names no', () => {
