@@ -1,40 +1,10 @@
-import type { TerminalScreen } from './agents/terminal-screen.js';
-import type { AgentInfo, Snapshot, SupervisorCommand, SupervisorEvent } from './types.js';
+import type { AgentView } from './agent-view.js';
+import type { Snapshot, SupervisorCommand, SupervisorEvent } from './types.js';
 import type { TraceEntry, TraceFilter } from './store/trace.js';
 import type { ReplyOf } from './commands/table.js';
 
-/**
- * What a cockpit (the TUI) needs of one agent. In-process it is the Agent itself; attached to a
- * server it is a view whose screen is a mirror emulator fed by the server's byte stream.
- */
-export interface AgentView {
-  readonly info: AgentInfo;
-  readonly isLive: boolean;
-  /** The emulator to draw from and to serialize on attach. */
-  readonly screen: TerminalScreen;
-  write(data: string): void;
-  resize(cols: number, rows: number): void;
-  /** While attached, the real terminal answers the program's queries, not the emulator. */
-  setRepliesEnabled(on: boolean): void;
-  /** Raw pty output as it arrives (whole UTF-8 characters); returns an unsubscribe function. */
-  onOutput(fn: (data: Uint8Array) => void): () => void;
-  /**
-   * The screen with its scrollback, current up to the moment the promise resolves (scroll mode,
-   * attach). In-process that is the agent's own emulator; a client's mirror keeps no scrollback, so
-   * it is a copy fetched from the server. `release` when done with it.
-   */
-  history(): Promise<AgentHistory>;
-  /**
-   * A client's mirror was replaced by the server's screen (a resync after falling behind, a
-   * resize): an attached terminal, which missed or reflowed bytes, repaints from it.
-   */
-  onReload?(fn: () => void): () => void;
-}
-
-export interface AgentHistory {
-  screen: TerminalScreen;
-  release(): void;
-}
+// An agent as a cockpit sees it lives apart (agent-view.ts): the Agent implements it, and must not reach the command table.
+export type { AgentHistory, AgentView } from './agent-view.js';
 
 /** Worktree (lane) commands, whose results the cockpit shows (a removal preview, an add report). */
 export type LaneCommand = Extract<
