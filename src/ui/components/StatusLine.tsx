@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { Rect } from '../../layout/layout.js';
 import { keyLabel, type Keymap } from '../keymap.js';
 import type { UiState } from '../ui-state.js';
+import { scrollHint } from '../input/scroll-keys.js';
 import { theme } from './theme.js';
 import { chromeText } from '../../shared/terminal-text.js';
 
@@ -26,10 +27,10 @@ export function StatusLine({ rect, ui, keymap, hiddenLanes, running, inbox }: { 
         <Text inverse> </Text>
       </Text>
     );
-    hints = 'Enter search · Esc cancel';
+    hints = scrollHint(ui.scroll);
   } else if (ui.scroll) {
     left = ui.message ? <Text color={ui.message.level === 'error' ? theme.error : 'yellow'}>{chromeText(ui.message.text)}</Text> : <Text color="yellow">SCROLL {chromeText(ui.scroll.agent)}</Text>;
-    hints = '↑↓ PgUp PgDn g G · / search · Esc live';
+    hints = scrollHint(ui.scroll);
   } else {
     const need = inbox && inbox.count > 0 ? (
       <Text color="magentaBright" bold>

@@ -18,7 +18,7 @@ export interface Binding<S> {
   also?: string[];
   /** How the hint writes the keys when not one by one ("↑↓", "1–9"). */
   label?: string;
-  /** What the hint says the key does; none: not in the hint. */
+  /** What the hint says the key does ("": the keys alone); none: not in the hint. */
   help?: string | ((s: S) => string);
   /** Only while this holds (the key is not offered, nor taken, otherwise). */
   when?: (s: S) => boolean;
@@ -52,8 +52,8 @@ export const hintKey = (k: string): string => (k === 'escape' ? 'Esc' : keyLabel
 /** The hint line: every binding offered now that has help, "keys help" (or why it is refused), joined by " · ". */
 export function hintOf<S>(bindings: readonly Binding<S>[], s: S): string {
   return bindings
-    .filter((b) => b.help && (b.when?.(s) ?? true))
-    .map((b) => b.refused?.(s) ?? `${b.label ?? b.keys.map(hintKey).join(' / ')} ${typeof b.help === 'function' ? b.help(s) : b.help}`)
+    .filter((b) => b.help !== undefined && (b.when?.(s) ?? true))
+    .map((b) => b.refused?.(s) ?? [b.label ?? b.keys.map(hintKey).join(' / '), typeof b.help === 'function' ? b.help(s) : b.help].filter(Boolean).join(' '))
     .join(' · ');
 }
 

@@ -1,6 +1,7 @@
 import type { UiState, ScrollView } from '../ui-state.js';
 import type { Key } from './key-tokens.js';
-import type { KeyContext, KeyResult } from './key-result.js';
+import { none, type KeyContext, type KeyResult } from './key-result.js';
+import { hintOf, runBindings, type Binding, type Fallback } from '../dialogs/binding.js';
 
 /**
  * Scroll mode: a frozen view into an agent's scrollback (the agent keeps running and its output keeps
@@ -53,63 +54,52 @@ function runSearch(ui: UiState, view: ScrollView, ctx: KeyContext): UiState {
   return showMatch(ui, next, i, ctx);
 }
 
-export function handleScrollKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
-  const view = ui.scroll!;
-  const rows = ctx.bufferSize(view.agent)?.rows ?? 10;
+const editing = (v: ScrollView): boolean => v.editing;
+const browsing = (v: ScrollView): boolean => !v.editing;
+const moveBy = (delta: (ctx: KeyContext, v: ScrollView) => number): Binding<ScrollView>['run'] => (ui, v, _key, ctx) => none(scrollBy(ui, delta(ctx, v), ctx));
+const rowsOf = (ctx: KeyContext, v: ScrollView): number => ctx.bufferSize(v.agent)?.rows ?? 10;
+
+/** Scroll mode's keys: browsing the scrollback, and typing a search (`/`). The status line's hint is made from them. */
+export const SCROLL_KEYS: Binding<ScrollView>[] = [
+  // Typing a search query (the status line is an input field).
+  { keys: ['enter'], help: 'search', when: editing, run: (ui, v, _key, ctx) => none(runSearch(ui, v, ctx)) },
+  { keys: ['escape'], also: ['ctrl-c'], help: 'cancel', when: editing, run: (ui, v) => none({ ...ui, scroll: { ...v, editing: false, query: '' }, message: null }) },
+  { keys: ['backspace'], when: editing, run: (ui, v) => none({ ...ui, scroll: { ...v, query: [...v.query].slice(0, -1).join('') } }) },
+  // Browsing.
+  { keys: ['up'], also: ['k'], label: '↑↓ PgUp PgDn g G', help: '', when: browsing, run: moveBy(() => -1) },
+  { keys: ['down'], also: ['j'], when: browsing, run: moveBy(() => 1) },
+  { keys: ['pageup'], also: ['ctrl-b', '['], when: browsing, run: moveBy((ctx, v) => -(rowsOf(ctx, v) - 1)) },
+  { keys: ['pagedown'], also: ['ctrl-f', ' '], when: browsing, run: moveBy((ctx, v) => rowsOf(ctx, v) - 1) },
+  { keys: ['g'], also: ['home'], when: browsing, run: (ui, v) => none({ ...ui, scroll: { ...v, top: 0 } }) },
+  { keys: ['G'], also: ['end'], when: browsing, run: (ui, v, _key, ctx) => none({ ...ui, scroll: { ...v, top: bottomTop(ctx, v.agent) } }) },
+  { keys: ['/'], help: 'search', when: browsing, run: (ui, v) => none({ ...ui, scroll: { ...v, editing: true, query: '' }, message: null }) },
+  { keys: ['n'], when: browsing, run: (ui, v, _key, ctx) => (v.matches.length === 0 ? none(ui) : none(showMatch(ui, v, Math.max(0, v.current - 1), ctx))) },
+  { keys: ['N'], when: browsing, run: (ui, v, _key, ctx) => (v.matches.length === 0 ? none(ui) : none(showMatch(ui, v, Math.min(v.matches.length - 1, v.current + 1), ctx))) },
+  { keys: ['escape'], also: ['q', 'ctrl-c'], help: 'live', when: browsing, run: (ui) => none({ ...ui, scroll: null, message: null }) },
+];
+
+/** The wheel scrolls (down past the newest line: back to live output, as in tmux); a search query takes typing and pastes. */
+const scrollFallback: Fallback<ScrollView> = (ui, view, key: Key, ctx) => {
   if (key.kind === 'mouse') {
-    if (key.button === 64) return { ui: scrollBy(ui, -3, ctx), effects: [] };
+    if (key.button === 64) return none(scrollBy(ui, -3, ctx));
     if (key.button === 65) {
       const s = scrollBy(ui, 3, ctx);
-      // Wheeling down past the newest line returns to live output, as in tmux.
-      if (s.scroll && s.scroll.top >= bottomTop(ctx, view.agent) && view.top >= bottomTop(ctx, view.agent)) return { ui: { ...s, scroll: null }, effects: [] };
-      return { ui: s, effects: [] };
+      if (s.scroll && s.scroll.top >= bottomTop(ctx, view.agent) && view.top >= bottomTop(ctx, view.agent)) return none({ ...s, scroll: null });
+      return none(s);
     }
-    return { ui, effects: [] };
+    return none(ui);
   }
-  if (view.editing) {
-    if (key.kind === 'paste') return { ui: { ...ui, scroll: { ...view, query: view.query + key.text.replace(/[\r\n]/g, ' ') } }, effects: [] };
-    const name = key.name;
-    if (name === 'escape' || name === 'ctrl-c') return { ui: { ...ui, scroll: { ...view, editing: false, query: '' }, message: null }, effects: [] };
-    if (name === 'enter') return { ui: runSearch(ui, view, ctx), effects: [] };
-    if (name === 'backspace') return { ui: { ...ui, scroll: { ...view, query: [...view.query].slice(0, -1).join('') } }, effects: [] };
-    if ([...name].length === 1) return { ui: { ...ui, scroll: { ...view, query: view.query + name } }, effects: [] };
-    return { ui, effects: [] };
-  }
-  if (key.kind === 'paste') return { ui, effects: [] };
-  switch (key.name) {
-    case 'escape':
-    case 'q':
-    case 'ctrl-c':
-      return { ui: { ...ui, scroll: null, message: null }, effects: [] };
-    case 'up':
-    case 'k':
-      return { ui: scrollBy(ui, -1, ctx), effects: [] };
-    case 'down':
-    case 'j':
-      return { ui: scrollBy(ui, 1, ctx), effects: [] };
-    case 'pageup':
-    case 'ctrl-b':
-    case '[':
-      return { ui: scrollBy(ui, -(rows - 1), ctx), effects: [] };
-    case 'pagedown':
-    case 'ctrl-f':
-    case ' ':
-      return { ui: scrollBy(ui, rows - 1, ctx), effects: [] };
-    case 'g':
-    case 'home':
-      return { ui: { ...ui, scroll: { ...view, top: 0 } }, effects: [] };
-    case 'G':
-    case 'end':
-      return { ui: { ...ui, scroll: { ...view, top: bottomTop(ctx, view.agent) } }, effects: [] };
-    case '/':
-      return { ui: { ...ui, scroll: { ...view, editing: true, query: '' }, message: null }, effects: [] };
-    case 'n':
-      if (view.matches.length === 0) return { ui, effects: [] };
-      return { ui: showMatch(ui, view, Math.max(0, view.current - 1), ctx), effects: [] };
-    case 'N':
-      if (view.matches.length === 0) return { ui, effects: [] };
-      return { ui: showMatch(ui, view, Math.min(view.matches.length - 1, view.current + 1), ctx), effects: [] };
-    default:
-      return { ui, effects: [] };
-  }
+  if (!view.editing) return none(ui);
+  if (key.kind === 'paste') return none({ ...ui, scroll: { ...view, query: view.query + key.text.replace(/[\r\n]/g, ' ') } });
+  if ([...key.name].length === 1) return none({ ...ui, scroll: { ...view, query: view.query + key.name } });
+  return none(ui);
+};
+
+export function handleScrollKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
+  return runBindings(SCROLL_KEYS, ui, ui.scroll!, key, ctx, scrollFallback);
+}
+
+/** The status line's hint in scroll mode. */
+export function scrollHint(view: ScrollView): string {
+  return hintOf(SCROLL_KEYS, view);
 }
