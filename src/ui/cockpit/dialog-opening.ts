@@ -1,5 +1,3 @@
-import type { MergePreview } from '../../core/merge/merge-preview.js';
-import type { BriefDetail } from '../../core/briefs/brief-ops.js';
 import { describeError } from '../../shared/errors.js';
 import type { UiState } from '../ui-state.js';
 import type { CockpitState } from './cockpit-state.js';
@@ -22,7 +20,7 @@ async function openWith<T>(s: CockpitState, ask: () => Promise<T>, open: (ui: Ui
 export function openMergePreview(s: CockpitState, worktree: string): Promise<void> {
   return openWith(
     s,
-    async () => (await s.backend.dispatch({ type: 'mergePreview', worktree })) as MergePreview,
+    () => s.backend.dispatch({ type: 'mergePreview', worktree }),
     (ui, preview) => ({ ...ui, message: null, dialog: { kind: 'merge-preview', preview } }),
   );
 }
@@ -31,7 +29,7 @@ export function openMergePreview(s: CockpitState, worktree: string): Promise<voi
 export function openDiff(s: CockpitState, worktree: string): Promise<void> {
   return openWith(
     s,
-    async () => (await s.backend.dispatch({ type: 'diff', worktree })) as { diff: string },
+    () => s.backend.dispatch({ type: 'diff', worktree }),
     (ui, { diff }) => {
       const lines = diff.replace(/\t/g, '    ').split('\n');
       return { ...ui, message: null, dialog: { kind: 'diff', worktree, lines: diff.trim() ? lines : ['(no changes against MAIN)'], offset: 0 } };
@@ -43,8 +41,9 @@ export function openDiff(s: CockpitState, worktree: string): Promise<void> {
 export function openBriefDetail(s: CockpitState, id: number): Promise<void> {
   return openWith(
     s,
-    async () => (await s.backend.dispatch({ type: 'brief', op: 'show', id })) as BriefDetail,
-    (ui, detail) => (ui.dialog?.kind === 'briefs' ? { ...ui, message: null, dialog: { ...ui.dialog, detail } } : ui),
+    () => s.backend.dispatch({ type: 'brief', op: 'show', id }),
+    // A show's reply is the brief with its trace.
+    (ui, detail) => (ui.dialog?.kind === 'briefs' && 'trace' in detail ? { ...ui, message: null, dialog: { ...ui.dialog, detail } } : ui),
   );
 }
 
@@ -52,7 +51,7 @@ export function openBriefDetail(s: CockpitState, id: number): Promise<void> {
 export function openRemoval(s: CockpitState, worktree: string): Promise<void> {
   return openWith(
     s,
-    async () => (await s.backend.dispatch({ type: 'checkRemoval', name: worktree })) as { unmerged: string[]; changes: string[]; stashes?: string[]; agents: string[] },
+    () => s.backend.dispatch({ type: 'checkRemoval', name: worktree }),
     (ui, c) => {
       // Stashes of the lane are work it would lose too: listed with the changes ("S  stash@{0} …").
       const changes = [...c.changes, ...(c.stashes ?? []).map((st) => `S  ${st}`)];

@@ -1,27 +1,27 @@
-import type { LaneCommand } from '../../core/backend.js';
+import type { CockpitReply, LaneCommand } from '../../core/backend.js';
 import { describeError } from '../../shared/errors.js';
 import { reconcileFocus } from '../ui-state.js';
 import type { CockpitState } from './cockpit-state.js';
 
 /** The one line an answered lane command leaves in the status bar, or null for none. */
-function outcomeOf(cmd: LaneCommand, r: unknown): { text: string; level: 'info' | 'error' } | null {
+function outcomeOf(cmd: LaneCommand, r: CockpitReply<LaneCommand>): { text: string; level: 'info' | 'error' } | null {
   if (cmd.type === 'removeWorktree') return { text: `removed ${cmd.name}`, level: 'info' };
   if (cmd.type === 'brief') {
-    const b = (r as { brief?: { id: number; title: string; agent: string | null; status: string } } | null)?.brief;
+    const b = r && typeof r === 'object' && 'brief' in r ? r.brief : undefined;
     if (!b) return null;
     return { text: cmd.op === 'add' ? `added #${b.id} ${b.title} — spec: flower-tui brief edit ${b.id}` : cmd.op === 'dispatch' ? `dispatched #${b.id} to ${b.agent}` : `#${b.id} ${b.status}`, level: 'info' };
   }
   if (cmd.type === 'merge') {
-    const m = r as { outcome: string; message: string } | null;
+    const m = r && typeof r === 'object' && 'outcome' in r ? r : null;
     return m ? { text: m.message, level: m.outcome === 'merged' ? 'info' : 'error' } : null;
   }
   if (cmd.type === 'queue' && (cmd.op === 'ready' || cmd.op === 'move')) {
-    const q = r as { lane?: string; position?: number } | null;
+    const q = r && typeof r === 'object' && 'queue' in r ? r : null;
     if (!q?.lane) return null;
     return { text: cmd.op === 'ready' ? `${q.lane} is ready: position ${q.position} in the merge queue` : `${q.lane} is now at position ${q.position} in the merge queue`, level: 'info' };
   }
   if (cmd.type === 'updateLane') {
-    const u = r as { message?: string } | null;
+    const u = r && typeof r === 'object' && 'message' in r ? r : null;
     return u?.message ? { text: u.message, level: 'info' } : null;
   }
   return null;
@@ -40,7 +40,7 @@ export class LaneCommands {
     try {
       const r = await s.backend.dispatch(cmd);
       if (cmd.type === 'addWorktree') {
-        const failed = typeof r === 'object' && (r as { setup?: string } | null)?.setup === 'failed';
+        const failed = r !== null && typeof r === 'object' && 'setup' in r && r.setup === 'failed';
         s.setMessage(failed ? `${cmd.name}: setup failed — its output is in the pane; r on the setup agent retries` : `created ${cmd.name}`, failed ? 'error' : 'info');
         if (!failed) s.ui = { ...s.ui, focusLane: cmd.name, focusAgent: null };
         s.ui = reconcileFocus(s.ui, s.snapshot);
