@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/config.js';
-import type { CockpitBackend } from '../core/backend.js';
+import type { CockpitBackend } from '../core/backend/cockpit-backend.js';
 import { FlowerError, describeError } from '../shared/errors.js';
 import { locateRepo } from '../core/git/repo.js';
 import { agentIsLive } from '../core/types.js';
@@ -43,8 +43,8 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
   let ui: ReturnType<typeof loadUi>;
   if (args.inProcess) {
     const [{ openSupervisor }, { LocalBackend }, { sizeHintFor }] = await Promise.all([
-      import('../core/open-supervisor.js'),
-      import('../core/local-backend.js'),
+      import('../core/supervisor/open-supervisor.js'),
+      import('../core/backend/local-backend.js'),
       import('../layout/size-hint.js'),
     ]);
     const supervisor = await openSupervisor({ repo, config, actor: 'operator', sizeHint: sizeHintFor(process.stdout.columns || 80, process.stdout.rows || 24) });

@@ -1,11 +1,11 @@
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
-import type { AgentHistory, AgentView, BackendEvent, CockpitBackend, CockpitCommand, CockpitReply } from '../core/backend.js';
+import type { AgentHistory, AgentView, BackendEvent, CockpitBackend, CockpitCommand, CockpitReply } from '../core/backend/cockpit-backend.js';
 import type { AgentInfo, Snapshot, SupervisorEvent } from '../core/types.js';
 import { agentIsLive } from '../core/types.js';
 import type { FlowerClient } from './client.js';
 import type { ServerMessage } from '../protocol/messages.js';
 import { readTrace, type TraceEntry, type TraceFilter } from '../core/store/trace.js';
-import { stateDir } from '../core/private-dir.js';
+import { stateDir } from '../core/store/private-dir.js';
 
 type Listener = (e: SupervisorEvent | BackendEvent) => void;
 /** What arrived between subscribing and the backend's own handlers: output or a message, in order. */

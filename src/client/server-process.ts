@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { FlowerError, type FlowerErrorCode } from '../shared/errors.js';
 import type { RepoLocation } from '../core/git/repo.js';
 import { FlowerClient } from './client.js';
-import { ensurePrivateDir } from '../core/private-dir.js';
+import { ensurePrivateDir } from '../core/store/private-dir.js';
 import { serverLocation, type ServerFailedMessage, type ServerLocation, type ServerReadyMessage } from '../protocol/server-location.js';
 import { flowerVersion } from '../protocol/flower-version.js';
 import { startupMark } from '../shared/startup-trace.js';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { FlowerErrorCode } from '../shared/errors.js';
 import type { RepoLocation } from '../core/git/repo.js';
-import { socketPathFor, stateDir } from '../core/private-dir.js';
+import { socketPathFor, stateDir } from '../core/store/private-dir.js';
 
 /** What `server run` sends its starter over the IPC channel once its socket accepts connections. */
 export interface ServerReadyMessage {

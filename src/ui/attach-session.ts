@@ -1,5 +1,5 @@
 import type { TerminalScreen } from '../core/agents/terminal-screen.js';
-import type { AgentView } from '../core/backend.js';
+import type { AgentView } from '../core/backend/cockpit-backend.js';
 import { findDetachKey } from './input/key-tokens.js';
 
 /** Modes an agent may have switched on in the real terminal; all are switched off on detach. */

@@ -1,7 +1,7 @@
 import React from 'react';
 import { PassThrough } from 'node:stream';
 import { render, type Instance } from 'ink';
-import type { BackendEvent, CockpitBackend } from '../core/backend.js';
+import type { BackendEvent, CockpitBackend } from '../core/backend/cockpit-backend.js';
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { agentStateLabel, type SupervisorEvent } from '../core/types.js';
 import type { FlowerConfig } from '../config/config.js';

@@ -19,7 +19,7 @@ import { locateRepo } from '../../src/core/git/repo.js';
 import { Supervisor } from '../../src/core/supervisor/supervisor.js';
 import { StateStore } from '../../src/core/store/state-store.js';
 import { readTrace, TraceWriter } from '../../src/core/store/trace.js';
-import { ensurePrivateDir, stateDir } from '../../src/core/private-dir.js';
+import { ensurePrivateDir, stateDir } from '../../src/core/store/private-dir.js';
 import { App } from '../../src/ui/components/App.js';
 import { computeLayout } from '../../src/layout/layout.js';
 import { buildKeymap } from '../../src/ui/keymap.js';

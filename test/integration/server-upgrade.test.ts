@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { makeRepo } from '../helpers/git-repo.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { locateRepo } from '../../src/core/git/repo.js';
-import { ensurePrivateDir } from '../../src/core/private-dir.js';
+import { ensurePrivateDir } from '../../src/core/store/private-dir.js';
 import { serverLocation } from '../../src/protocol/server-location.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

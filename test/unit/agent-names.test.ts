@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentCandidates, resolveAgentTarget } from '../../src/core/agent-target.js';
-import { checkName, nameProblem } from '../../src/core/names.js';
+import { agentCandidates, resolveAgentTarget } from '../../src/core/agents/agent-target.js';
+import { checkName, nameProblem } from '../../src/core/agents/names.js';
 import { cleanForTerminal } from '../../src/shared/terminal-text.js';
 
 const IDS = ['feat/probe', 'feat/claude', 'feat/claude-2', 'other/claude', 'other/shell'];

@@ -2,7 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { REDACTED } from '../../src/core/store/redact.js';
-import { planRestore } from '../../src/core/restore-plan.js';
+import { planRestore } from '../../src/core/supervisor/restore-plan.js';
 import type { WorktreeInfo } from '../../src/core/types.js';
 import { agentRecord, profile, claudeLike, codexLike } from '../helpers/agent-fixtures.js';
 

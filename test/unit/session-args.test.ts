@@ -1,7 +1,7 @@
 /** Session args for a fresh start or a resume, per profile. */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { sessionArgs } from '../../src/core/session-args.js';
+import { sessionArgs } from '../../src/core/agents/session-args.js';
 import { profile, claudeLike, codexLike } from '../helpers/agent-fixtures.js';
 
 describe('sessionArgs', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { nextStartRestore } from '../../core/deliberate-stop.js';
+import { nextStartRestore } from '../../core/store/deliberate-stop.js';
 import { FlowerError, isFlowerError } from '../../shared/errors.js';
 import type { AgentInfo, Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../protocol/messages.js';

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync } from 'node:fs';
 import { probeBwrap } from '../../core/sandbox/bwrap-probe.js';
-import { socketDir } from '../../core/private-dir.js';
+import { socketDir } from '../../core/store/private-dir.js';
 import { resolveCommand } from '../../core/agents/command-path.js';
 import { cleanForTerminal } from '../../shared/terminal-text.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { FlowerError } from '../../shared/errors.js';
-import { stateDir } from '../../core/private-dir.js';
+import { stateDir } from '../../core/store/private-dir.js';
 import { FileTailer } from '../../core/tail/file-tailer.js';
 import { matchesFilter, parseTraceText, readTrace, TRACE_FILE, type TraceEntry, type TraceFilter } from '../../core/store/trace.js';
 import { detailSummary } from '../../ui/components/TraceView.js';

@@ -1,4 +1,4 @@
-import { writeStopMarker } from '../../core/deliberate-stop.js';
+import { writeStopMarker } from '../../core/store/deliberate-stop.js';
 import { FlowerError, isFlowerError } from '../../shared/errors.js';
 import type { Snapshot } from '../../core/types.js';
 import { agentIsLive } from '../../core/types.js';

@@ -3,7 +3,7 @@ import { FlowerError } from '../../shared/errors.js';
 import type { Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../protocol/messages.js';
 import { table } from '../format-status.js';
-import { checkName } from '../../core/names.js';
+import { checkName } from '../../core/agents/names.js';
 import type { ServerLocation } from '../../protocol/server-location.js';
 import { hostConfigOf, print, withClient, type RepoArgs } from './common.js';
 

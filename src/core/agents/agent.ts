@@ -14,7 +14,7 @@ import { TerminalScreen } from './terminal-screen.js';
 import { applyObservation, type StatusObservation } from '../status/agent-status.js';
 import { completeUtf8Length } from './utf8-boundary.js';
 import { redactArgs } from '../store/redact.js';
-import type { AgentHistory, AgentView } from '../agent-view.js';
+import type { AgentHistory, AgentView } from '../backend/agent-view.js';
 
 export type { AgentSpawnSpec } from './agent-spec.js';
 

@@ -1,4 +1,4 @@
-import { sessionArgs } from '../session-args.js';
+import { sessionArgs } from '../agents/session-args.js';
 import type { AgentInfo } from '../types.js';
 import { defineCommand } from './command.js';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { FlowerError, describeError } from '../../shared/errors.js';
-import { checkName } from '../names.js';
+import { checkName } from '../agents/names.js';
 import { cleanForTerminal } from '../../shared/terminal-text.js';
 
 /**
@@ -14,7 +14,7 @@ function git(dir: string): SimpleGit {
 
 /**
  * Check a lane name (a safe subset of what git allows, so it also makes a good directory name: see
- * core/names.ts), then the branch it makes, with git's own rules (`check-ref-format --branch`).
+ * core/agents/names.ts), then the branch it makes, with git's own rules (`check-ref-format --branch`).
  */
 export async function validateLaneName(mainRoot: string, name: string, branch: string): Promise<void> {
   checkName('worktree', name);

@@ -1,6 +1,6 @@
 import type { FlowerConfig } from '../../config/config.js';
 import { describeError } from '../../shared/errors.js';
-import { planRestore } from '../restore-plan.js';
+import { planRestore } from './restore-plan.js';
 import type { AgentArgsFile } from '../store/agent-args.js';
 import type { StateStore } from '../store/state-store.js';
 import type { TraceActor, TraceEntry } from '../store/trace.js';

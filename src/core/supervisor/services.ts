@@ -9,7 +9,7 @@ import type { MergeResult } from '../merge/merge-pipeline.js';
 import { openMergeQueue, type MergeQueue } from '../merge/queue-host.js';
 import { MainMonitor } from '../monitor/main-monitor.js';
 import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
-import { sessionArgs } from '../session-args.js';
+import { sessionArgs } from '../agents/session-args.js';
 import { NotifyCommand } from '../status/notify-command.js';
 import { StatusHub } from '../status/status-hub.js';
 import type { StateStore } from '../store/state-store.js';

@@ -1,4 +1,4 @@
-import type { BackendEvent } from '../../core/backend.js';
+import type { BackendEvent } from '../../core/backend/cockpit-backend.js';
 import type { SupervisorEvent } from '../../core/types.js';
 import { reconcileFocus } from '../ui-state.js';
 import type { CockpitState } from './cockpit-state.js';

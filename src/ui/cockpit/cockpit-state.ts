@@ -1,4 +1,4 @@
-import type { CockpitBackend } from '../../core/backend.js';
+import type { CockpitBackend } from '../../core/backend/cockpit-backend.js';
 import type { Snapshot } from '../../core/types.js';
 import type { FlowerConfig } from '../../config/config.js';
 import { initialUiState, type UiState } from '../ui-state.js';

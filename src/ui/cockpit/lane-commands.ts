@@ -1,4 +1,4 @@
-import type { CockpitReply, LaneCommand } from '../../core/backend.js';
+import type { CockpitReply, LaneCommand } from '../../core/backend/cockpit-backend.js';
 import { describeError } from '../../shared/errors.js';
 import { reconcileFocus } from '../ui-state.js';
 import type { CockpitState } from './cockpit-state.js';

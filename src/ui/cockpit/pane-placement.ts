@@ -1,4 +1,4 @@
-import type { AgentView, CockpitBackend } from '../../core/backend.js';
+import type { AgentView, CockpitBackend } from '../../core/backend/cockpit-backend.js';
 import type { TerminalScreen } from '../../core/agents/terminal-screen.js';
 import type { Snapshot } from '../../core/types.js';
 import type { Layout } from '../../layout/layout.js';

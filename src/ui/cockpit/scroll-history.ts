@@ -1,4 +1,4 @@
-import type { AgentHistory, CockpitBackend } from '../../core/backend.js';
+import type { AgentHistory, CockpitBackend } from '../../core/backend/cockpit-backend.js';
 import type { TerminalScreen } from '../../core/agents/terminal-screen.js';
 import { describeError } from '../../shared/errors.js';
 import type { Key } from '../input/key-tokens.js';

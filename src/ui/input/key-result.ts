@@ -1,5 +1,5 @@
 import type { Snapshot } from '../../core/types.js';
-import type { CockpitCommand, LaneCommand } from '../../core/backend.js';
+import type { CockpitCommand, LaneCommand } from '../../core/backend/cockpit-backend.js';
 import type { Layout } from '../../layout/layout.js';
 import type { Keymap } from '../keymap.js';
 import type { SearchMatch, UiState } from '../ui-state.js';

@@ -1,5 +1,5 @@
-import { FlowerError } from '../shared/errors.js';
-import { cleanForTerminal } from '../shared/terminal-text.js';
+import { FlowerError } from '../../shared/errors.js';
+import { cleanForTerminal } from '../../shared/terminal-text.js';
 
 // Names an operator gives things that become paths, branch names, ids and screen text: worktrees
 // (lanes) and agents follow the same rules, checked before anything is created or started, so a bad

@@ -1,5 +1,5 @@
-import { FlowerError } from '../shared/errors.js';
-import { cleanForTerminal } from '../shared/terminal-text.js';
+import { FlowerError } from '../../shared/errors.js';
+import { cleanForTerminal } from '../../shared/terminal-text.js';
 
 // How a command names an agent, as tmux resolves its targets: the exact id (`feat/claude`), else a
 // unique name (`claude`), else a unique prefix of an id (`feat/cl`, `fe`). Ambiguity is an error that

@@ -1,7 +1,7 @@
 import type { AgentView } from './agent-view.js';
-import type { Snapshot, SupervisorCommand, SupervisorEvent } from './types.js';
-import type { TraceEntry, TraceFilter } from './store/trace.js';
-import type { ReplyOf } from './commands/table.js';
+import type { Snapshot, SupervisorCommand, SupervisorEvent } from '../types.js';
+import type { TraceEntry, TraceFilter } from '../store/trace.js';
+import type { ReplyOf } from '../commands/table.js';
 
 // An agent as a cockpit sees it lives apart (agent-view.ts): the Agent implements it, and must not reach the command table.
 export type { AgentHistory, AgentView } from './agent-view.js';

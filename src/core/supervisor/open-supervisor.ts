@@ -1,14 +1,14 @@
 import path from 'node:path';
-import type { FlowerConfig } from '../config/config.js';
-import { markStopApplied, pendingStop } from './deliberate-stop.js';
-import { ensurePrivateDir, stateDir } from './private-dir.js';
-import type { RepoLocation } from './git/repo.js';
-import { agentsFromTrace } from './store/rebuild-state.js';
-import { StateStore } from './store/state-store.js';
-import { readTrace, TraceWriter } from './store/trace.js';
-import { Supervisor, type SizeHint, type SupervisorOptions } from './supervisor/supervisor.js';
-import type { TraceActor } from './store/trace.js';
-import { describeError } from '../shared/errors.js';
+import type { FlowerConfig } from '../../config/config.js';
+import { markStopApplied, pendingStop } from '../store/deliberate-stop.js';
+import { ensurePrivateDir, stateDir } from '../store/private-dir.js';
+import type { RepoLocation } from '../git/repo.js';
+import { agentsFromTrace } from '../store/rebuild-state.js';
+import { StateStore } from '../store/state-store.js';
+import { readTrace, TraceWriter } from '../store/trace.js';
+import { Supervisor, type SizeHint, type SupervisorOptions } from './supervisor.js';
+import type { TraceActor } from '../store/trace.js';
+import { describeError } from '../../shared/errors.js';
 
 /**
  * A supervisor with its memory: state (restore) and the trace, under `<git common dir>/flower/`.

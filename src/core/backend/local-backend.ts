@@ -1,10 +1,10 @@
-import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand, CockpitReply } from './backend.js';
-import { replyOf } from './commands/table.js';
-import type { Supervisor } from './supervisor/supervisor.js';
-import { readTrace, type TraceEntry, type TraceFilter } from './store/trace.js';
-import { writeStopMarker } from './deliberate-stop.js';
-import { stateDir } from './private-dir.js';
-import type { Snapshot, SupervisorEvent } from './types.js';
+import type { AgentView, BackendEvent, CockpitBackend, CockpitCommand, CockpitReply } from './cockpit-backend.js';
+import { replyOf } from '../commands/table.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { readTrace, type TraceEntry, type TraceFilter } from '../store/trace.js';
+import { writeStopMarker } from '../store/deliberate-stop.js';
+import { stateDir } from '../store/private-dir.js';
+import type { Snapshot, SupervisorEvent } from '../types.js';
 
 /** The cockpit and the supervisor in one process: agents live and die with it (tests, --no-server). */
 export class LocalBackend implements CockpitBackend {

@@ -1,5 +1,5 @@
-import type { TerminalScreen } from './agents/terminal-screen.js';
-import type { AgentInfo } from './types.js';
+import type { TerminalScreen } from '../agents/terminal-screen.js';
+import type { AgentInfo } from '../types.js';
 
 /**
  * What a cockpit (the TUI) needs of one agent. In-process it is the Agent itself; attached to a

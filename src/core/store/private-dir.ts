@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { FlowerError } from '../shared/errors.js';
+import { FlowerError } from '../../shared/errors.js';
 
 /** Unix socket paths are limited to 108 bytes on Linux (104 on macOS): stay well under both. */
 const MAX_SOCKET_PATH = 100;

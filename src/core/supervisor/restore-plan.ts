@@ -1,7 +1,7 @@
-import type { Profile } from '../config/schema.js';
-import type { AgentRecord } from './store/state-store.js';
-import { redactArgs } from './store/redact.js';
-import type { PendingRestore, WorktreeInfo } from './types.js';
+import type { Profile } from '../../config/schema.js';
+import type { AgentRecord } from '../store/state-store.js';
+import { redactArgs } from '../store/redact.js';
+import type { PendingRestore, WorktreeInfo } from '../types.js';
 
 /**
  * What restoring each remembered, running agent would do. Pure.

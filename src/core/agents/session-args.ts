@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Profile } from '../config/schema.js';
+import type { Profile } from '../../config/schema.js';
 
 /**
  * The args that start or continue a profile's conversation, and the session id they name. Pure apart
