@@ -8,21 +8,10 @@ import type { SupervisorEvent } from '../core/types.js';
 import type { TraceActor } from '../core/store/trace.js';
 import { writeStopMarker } from '../core/store/deliberate-stop.js';
 import { stateDir } from '../core/store/private-dir.js';
-import { encodeControl, encodeOutput, FrameDecoder, FRAME_CONTROL } from '../protocol/frames.js';
-import { OutputPacer } from './output-pacer.js';
+import { encodeOutput, FRAME_CONTROL } from '../protocol/frames.js';
+import { ClientConnection, LAG_BYTES } from './client-connection.js';
 import { replyOf } from '../core/commands/table.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from '../protocol/messages.js';
-
-/** Past this much unsent output a client is lagging: live output to it stops, and it is resynced from snapshots once drained. */
-const LAG_BYTES = 4 * 1024 * 1024;
-/**
- * Output of agents the client is not looking at closely (not focused, not attached) is gathered for
- * this long and sent in one write: it is drawn at the background frame rate (ui.backgroundFps,
- * 15 by default: one frame per 66 ms) anyway, so each batch costs the client one wake-up that
- * both reads and draws, and four spinners cost one wake-up of each process instead of four.
- */
-const BATCH_MS = 66;
-const BATCH_BYTES = 64 * 1024;
 
 export interface ServerOptions {
   socketPath: string;
@@ -33,61 +22,6 @@ export interface ServerOptions {
   onStop: () => void;
   /** How many cockpits are attached (subscribed), each time that number may have changed. */
   onAttached?: (cockpits: number) => void;
-}
-
-class ClientConnection {
-  readonly decoder = new FrameDecoder();
-  helloed = false;
-  /** Who this client acts for in the trace: the cockpit is the operator, the CLI is "cli". */
-  actor: TraceActor = 'cli';
-  subscribed = false;
-  lagging = false;
-  /** Agents whose snapshot is being prepared: their live output waits here, so nothing is lost or doubled. */
-  readonly syncing = new Map<string, { pending: Buffer[]; builds: ((screen: TerminalScreen) => ServerMessage)[] }>();
-  /** Raw bytes or screen frames, per agent (see OutputPacer). */
-  readonly pacer = new OutputPacer();
-  frameTimer: NodeJS.Timeout | null = null;
-  /** The agent this client has focused: its output goes out at once (echo latency). */
-  focus: string | null = null;
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
-  private batchTimer: NodeJS.Timeout | null = null;
-  constructor(readonly socket: net.Socket) {}
-
-  send(msg: ServerMessage): void {
-    this.write(encodeControl(msg));
-  }
-
-  /** Write now, after anything batched (so every agent's bytes and messages stay in order). */
-  write(buf: Buffer): void {
-    this.flush();
-    if (!this.socket.destroyed) this.socket.write(buf);
-  }
-
-  /** Write within BATCH_MS, together with whatever else is waiting. */
-  queue(buf: Buffer): void {
-    this.batch.push(buf);
-    this.batchBytes += buf.length;
-    if (this.batchBytes >= BATCH_BYTES) this.flush();
-    else this.batchTimer ??= setTimeout(() => this.flush(), BATCH_MS);
-  }
-
-  flush(): void {
-    if (this.batchTimer) clearTimeout(this.batchTimer);
-    this.batchTimer = null;
-    if (this.batch.length === 0) return;
-    const out = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch, this.batchBytes);
-    this.batch = [];
-    this.batchBytes = 0;
-    if (!this.socket.destroyed) this.socket.write(out);
-  }
-
-  close(): void {
-    if (this.frameTimer) clearTimeout(this.frameTimer);
-    if (this.batchTimer) clearTimeout(this.batchTimer);
-    this.frameTimer = this.batchTimer = null;
-    this.batch = [];
-  }
 }
 
 /**
