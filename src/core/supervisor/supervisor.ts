@@ -27,32 +27,15 @@ import { AgentRegistry } from './agent-registry.js';
 import { startConfiguredAgents, type SizeHint } from './configured-agents.js';
 import { GitSync } from './git-sync.js';
 import { LaneRecords } from './lane-records.js';
+import type { SupervisorOptions } from './options.js';
+import { Outbox } from './outbox.js';
 import { Restorer } from './restore.js';
 import { openServices, type Services } from './services.js';
 import { buildSnapshot } from './snapshot.js';
 
 export type { SizeHint } from './configured-agents.js';
+export type { SupervisorOptions } from './options.js';
 
-export interface SupervisorOptions {
-  repo: RepoLocation;
-  config: FlowerConfig;
-  /** Where agents are remembered across restarts (none: nothing is remembered). */
-  store?: StateStore;
-  /** The append-only record of every action (none: nothing is recorded). */
-  trace?: TraceWriter;
-  /** Environment agents inherit (default: this process's). */
-  env?: NodeJS.ProcessEnv;
-  /**
-   * Git is re-read when its files change; this is the safety poll behind that (default: the config's
-   * monitor.gitPollMs). 0 disables every automatic refresh, watching included (tests refresh by command).
-   */
-  pollMs?: number;
-  /**
-   * How agents' hooks reach us (a server's socket, and the command line that runs `flower-tui`):
-   * without it only screen and transcript guesses say what agents are doing.
-   */
-  hooks?: { socket: string; command: string };
-}
 
 /**
  * The one object that owns flower-tui's state: worktrees, agents (ptys + emulators) and MAIN's status.
@@ -76,11 +59,11 @@ export class Supervisor extends EventEmitter implements LaneHost {
   private readonly headWatch: MainHeadWatch;
   private readonly commands: CommandContext;
   readonly lanes: LaneManager;
-  private snapshotQueued = false;
   private closed = false;
   /** While stopping everything, agents keep `running: true` in state: a restart restores them. */
   private shuttingDown = false;
-  private notices: Notice[] = [];
+  /** What goes out: coalesced snapshots, notices, trace lines. */
+  private readonly outbox: Outbox;
   private configIssue: string | null = null;
   private monitorStarted = false;
   private autoDispatchTimer: NodeJS.Timeout | null = null;
@@ -92,6 +75,14 @@ export class Supervisor extends EventEmitter implements LaneHost {
     this.store = opts.store ?? null;
     this.argsFile = this.store ? new AgentArgsFile(path.dirname(this.store.file)) : null;
     this.trace = opts.trace ?? null;
+    this.outbox = new Outbox({
+      trace: this.trace,
+      emit: (event, ...args) => this.emit(event, ...args),
+      closed: () => this.closed,
+      snapshot: () => this.snapshot(),
+      // A head waiting for idle agents looks again (the queue may not be made yet: a change during wiring).
+      poke: () => this.services?.mergeQueue.runner.poke(),
+    });
     const env = (this.env = opts.env ?? process.env);
     const config = () => this.config;
     const changed = () => this.queueSnapshot();
@@ -183,7 +174,7 @@ export class Supervisor extends EventEmitter implements LaneHost {
   snapshot(): Snapshot {
     return buildSnapshot({
       repo: this.repo, config: this.config, worktrees: this.git.worktrees, main: this.git.main, agents: this.agents, lanes: this.lanes, services: this.services,
-      notices: this.notices, restorer: this.restorer, store: this.store, configIssue: this.configIssue,
+      notices: this.outbox.notices, restorer: this.restorer, store: this.store, configIssue: this.configIssue,
     });
   }
 
@@ -198,31 +189,17 @@ export class Supervisor extends EventEmitter implements LaneHost {
   }
 
   private queueSnapshot(): void {
-    if (this.snapshotQueued || this.closed) return;
-    this.snapshotQueued = true;
-    this.services?.mergeQueue.runner.poke(); // a head waiting for idle agents looks again
-    // Coalesce: a burst of changes (several agents starting) becomes one snapshot event.
-    queueMicrotask(() => {
-      this.snapshotQueued = false;
-      if (!this.closed) this.emit('event', { type: 'snapshot', snapshot: this.snapshot() });
-    });
+    this.outbox.queueSnapshot();
   }
 
   /** A line every cockpit shows (and keeps in the snapshot for cockpits that attach later). */
   notify(text: string, level: Notice['level'] = 'info'): void {
-    const notice: Notice = { ts: new Date().toISOString(), level, text };
-    this.notices = [...this.notices, notice].slice(-20);
-    this.emit('event', { type: 'notice', notice });
-    this.queueSnapshot();
+    this.outbox.notify(text, level);
   }
 
   /** Append to the trace; never lets a full disk or a permission error take an action down. */
   record(entry: Omit<TraceEntry, 'ts'>): void {
-    try {
-      this.trace?.append(entry);
-    } catch (e) {
-      this.emit('event', { type: 'error', message: `trace: ${describeError(e)}` });
-    }
+    this.outbox.record(entry);
   }
 
   /**
