@@ -98,6 +98,9 @@ class PtyAgent {
       await waitUntil(() => this.exit !== null, { timeoutMs: 3000, what: 'exit after SIGTERM' }).catch(() => signalGroup(pid, 'SIGKILL'));
     }
     signalGroup(pid, 'SIGKILL'); // whatever of the group is left
+    // A killed process stays in /proc until it is reaped, which on a loaded machine takes a moment:
+    // only what outlives the group's kill by 2 s (a daemon in its own session) is a leftover.
+    await waitUntil(() => processesWithMark(this.mark).length === 0, { timeoutMs: 2000, intervalMs: 50, what: 'the group to be gone' }).catch(() => {});
     const leftovers = processesWithMark(this.mark);
     for (const p of leftovers) {
       try {
