@@ -63,9 +63,10 @@ describe('the real Claude Code in a sandboxed lane', () => {
       intervalMs: 300,
       what: () => `the lane write; requests: ${mock.mainRequests().length}; status: ${JSON.stringify((JSON.parse(run(['status', '--json'])) as { agents: { status?: unknown }[] }).agents[0]?.status)}`,
     });
-    // The MAIN write's result, as the model saw it: the kernel refused it.
+    // The MAIN write's result, as the model saw it: the kernel refused it. Case-blind: bash says
+    // "Read-only file system", zsh (which Claude Code prefers when installed) "read-only file system".
     const results = mock.mainRequests().map((r) => JSON.stringify(lastUser(r.body))).filter((s) => s.includes('tool_result'));
-    const mainResult = results.find((s) => /Read-only file system|Permission denied/.test(s));
+    const mainResult = results.find((s) => /read-only file system|permission denied/i.test(s));
     assert.ok(mainResult, `the tool result of the MAIN write says Read-only file system / Permission denied; the tool results were: ${results.join('\n')}`);
     assert.deepEqual(readFileSync(mainFile), before, 'MAIN byte-for-byte unchanged');
     assert.equal(git(repo.mainRoot, ['rev-parse', 'HEAD']).trim(), mainHead);
