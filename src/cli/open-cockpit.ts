@@ -68,6 +68,13 @@ export async function openCockpit(args: CockpitArgs): Promise<number> {
     backend = await RemoteBackend.open(connected, { scrollback: config.ui.scrollback, reconnect: connect });
     startupMark('cockpit: backend open (snapshot in)');
   }
+  // Other hosts' servers, over ssh, in the same grid; each connects in the background (hosts-backend.ts).
+  if (Object.keys(config.hosts).length > 0) {
+    const [{ HostsBackend }, { connectToHost }] = await Promise.all([import('../client/hosts-backend.js'), import('../client/host-client.js')]);
+    const hosts = new HostsBackend(backend, config.hosts, { mainRoot: repo.mainRoot, scrollback: config.ui.scrollback, connect: (name, host) => connectToHost(name, host, repo.mainRoot, 'tui') });
+    hosts.start();
+    backend = hosts;
+  }
   const { Tui, TERMINAL_RESTORE } = await ui;
   startupMark('cockpit: ui loaded');
   const tui = new Tui({

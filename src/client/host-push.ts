@@ -60,3 +60,15 @@ export async function dropHostRef(host: HostConfig, localRepo: string, ref: stri
   const { url, env } = gitOverSsh(host);
   await git(localRepo, ['push', '--quiet', '--no-verify', url, `:${ref}`], { ...process.env, ...env }, 30_000);
 }
+
+/**
+ * Bring MAIN's current commit (or `base`, resolved here) to a flower-tui ref in `name`'s clone for
+ * its server to make lane `lane` from; `drop` removes the ref once the lane has its own branch.
+ */
+export async function bringLaneBase(name: string, host: HostConfig, mainRoot: string, lane: string, base?: string): Promise<{ ref: string; drop: () => Promise<void> }> {
+  const { resolveCommit } = await import('../core/git/lane-git.js');
+  const sha = await resolveCommit(mainRoot, base ?? 'HEAD');
+  const ref = laneBaseRef(lane);
+  await pushToHost(name, host, mainRoot, sha, ref);
+  return { ref, drop: () => dropHostRef(host, mainRoot, ref) };
+}

@@ -20,6 +20,18 @@ export interface WorktreeInfo {
   prunable: boolean;
   /** Lane details (linked worktrees only; null for MAIN or when unknown). */
   lane?: LaneInfo | null;
+  /** The configured host (hosts.NAME) this lane lives on; absent for this machine's own. */
+  host?: string;
+}
+
+/** A configured host as a cockpit sees its link: its lanes are shown only while it is reachable. */
+export interface HostLinkView {
+  name: string;
+  state: 'connecting' | 'connected' | 'disconnected' | 'unreachable';
+  /** One line: why it is not connected ("cannot reach box over ssh (…)"), else null. */
+  message: string | null;
+  /** When the next attempt is made (ms since the epoch), or null when none is planned. */
+  retryAt: number | null;
 }
 
 /** A lane's setup run: its commands, which one is running, how it ended. */
@@ -153,6 +165,8 @@ export interface Snapshot {
   briefs: BriefView[];
   /** The merge queue: lanes waiting to land, in order, the head's step; lanes recently taken out. */
   queue?: QueueState;
+  /** The configured hosts' links, as the cockpit sees them (a cockpit's own view; no server sends it). */
+  hosts?: HostLinkView[];
 }
 
 export interface MonitorView {

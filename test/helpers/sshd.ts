@@ -8,6 +8,7 @@ import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { waitUntil } from './wait-until.js';
+import { descendants } from './proc.js';
 
 export const SSHD = ['/usr/sbin/sshd', '/usr/bin/sshd'].find((p) => existsSync(p)) ?? null;
 
@@ -132,9 +133,17 @@ export async function startSshd(): Promise<TestSshd> {
     sshArgs: ['-F', sshConfig],
     log: () => log,
     dropSessions() {
-      // Each session is served by a child of the listening sshd: killing those drops every link.
-      const r = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' });
-      for (const pid of r.stdout.split('\n').filter(Boolean)) spawnSync('kill', ['-KILL', pid]);
+      // A session is served by sshd processes below the listener (the privileged monitor and the
+      // user's unprivileged one, which holds the connection): killing every one of them drops each
+      // link, while what the sessions started (a host's flower-tui server) is left running.
+      const sshds = descendants(child.pid!).filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('sshd');
+        } catch {
+          return false;
+        }
+      });
+      for (const pid of sshds) spawnSync('kill', ['-KILL', String(pid)]);
     },
     async close() {
       child.kill('SIGTERM');

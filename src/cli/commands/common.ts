@@ -54,19 +54,8 @@ export async function hostConfigOf(loc: ServerLocation, args: RepoArgs): Promise
 
 /** The server of the configured host `args.host`, over ssh (the bridge starts it there when none runs). */
 async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerClient> {
-  const [{ connectOverSsh }, { flowerVersion }] = await Promise.all([import('../../client/ssh-transport.js'), import('../../protocol/flower-version.js')]);
-  const name = args.host!;
-  const host = await hostConfigOf(loc, args);
-  const client = await connectOverSsh(name, host, { role: 'cli', version: flowerVersion() });
-  // A host serving another project would take lanes and briefs meant for this one: refuse it.
-  const { rootCommits, sameProject } = await import('../../core/git/root-commits.js');
-  const theirs = client.server.roots;
-  const ours = rootCommits(loc.repo.mainRoot);
-  if (theirs && theirs.length > 0 && ours.length > 0 && !sameProject(ours, theirs)) {
-    client.close();
-    throw new FlowerError('host-unreachable', `${name}: ${client.server.mainRoot ?? host.repo} is not a clone of this project (no commit in common with ${loc.repo.mainRoot}): fix hosts.${name}.repo`);
-  }
-  return client;
+  const { connectToHost } = await import('../../client/host-client.js');
+  return connectToHost(args.host!, await hostConfigOf(loc, args), loc.repo.mainRoot, 'cli');
 }
 
 export function print(args: RepoArgs, human: string, json: unknown): void {

@@ -51,12 +51,8 @@ export async function worktreeAddCommand(
  */
 async function bringBaseToHost(loc: ServerLocation, args: RepoArgs & { name: string; base?: string }): Promise<{ ref: string; drop: () => Promise<void> }> {
   checkName('worktree', args.name); // before it becomes part of a ref on the host
-  const [{ resolveCommit }, { pushToHost, dropHostRef, laneBaseRef }] = await Promise.all([import('../../core/git/lane-git.js'), import('../../client/host-push.js')]);
-  const host = await hostConfigOf(loc, args);
-  const sha = await resolveCommit(loc.repo.mainRoot, args.base ?? 'HEAD');
-  const ref = laneBaseRef(args.name);
-  await pushToHost(args.host!, host, loc.repo.mainRoot, sha, ref);
-  return { ref, drop: () => dropHostRef(host, loc.repo.mainRoot, ref) };
+  const { bringLaneBase } = await import('../../client/host-push.js');
+  return bringLaneBase(args.host!, await hostConfigOf(loc, args), loc.repo.mainRoot, args.name, args.base);
 }
 
 export async function worktreeRmCommand(args: RepoArgs & { name: string; force?: boolean }): Promise<void> {

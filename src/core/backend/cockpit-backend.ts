@@ -39,5 +39,5 @@ export interface CockpitBackend {
   closeNow(): void;
 }
 
-/** Connection events of a remote backend. */
-export type BackendEvent = { type: 'disconnected'; reason: string } | { type: 'reconnected' };
+/** Connection events of a remote backend; `hostDown`: the link to another host's server dropped (its lanes stay, greyed). */
+export type BackendEvent = { type: 'disconnected'; reason: string } | { type: 'reconnected' } | { type: 'hostDown'; host: string; reason: string };

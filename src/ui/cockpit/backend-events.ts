@@ -47,6 +47,14 @@ export function onBackendEvent(h: EventHost, e: SupervisorEvent | BackendEvent):
     s.setMessage(e.notice.text, e.notice.level);
   } else if (e.type === 'attention') {
     h.ring(e.agent, e.reason, e.needsYou === true);
+  } else if (e.type === 'hostDown') {
+    // Another host's link dropped: its agents run on there; an attach to one of them ends here.
+    const attached = h.attachedAgent();
+    if (attached?.startsWith(`${e.host}:`)) h.endAttach('server');
+    // Node's word for a stream cut short ("Premature close") says nothing to the operator.
+    const why = /premature close/i.test(e.reason) ? '' : ` (${e.reason})`;
+    s.setMessage(`${e.host}: disconnected${why} — its agents keep running there; reconnecting`, 'error');
+    s.update();
   } else if (e.type === 'disconnected') {
     if (s.stopping) {
       // We asked the server to stop: its going away is the success, not an accident.

@@ -4,6 +4,7 @@ import type { Snapshot } from '../../core/types.js';
 import type { Layout } from '../../layout/layout.js';
 import type { PanePlacement } from '../compositor/compositor.js';
 import type { UiState } from '../ui-state.js';
+import { hostDown } from '../host-status.js';
 
 /**
  * The pane size this client last asked for, per agent: we only ask again when our layout changes,
@@ -45,6 +46,7 @@ export function panePlacements(
 ): PanePlacement[] {
   const placements: PanePlacement[] = [];
   for (const lane of layout.lanes) {
+    const greyed = hostDown(snapshot, snapshot.worktrees.find((w) => w.name === lane.name)) !== null;
     for (const slot of lane.slots) {
       const agent = backend.agent(slot.id);
       if (!agent) continue;
@@ -58,6 +60,7 @@ export function panePlacements(
         matches: scroll?.matches,
         currentMatch: scroll?.current,
         focused: ui.focusAgent === slot.id,
+        greyed,
       });
     }
   }

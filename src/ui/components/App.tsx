@@ -7,6 +7,7 @@ import type { Layout } from '../../layout/layout.js';
 import { MAIN_LANE, type UiState } from '../ui-state.js';
 import { DialogBox } from './DialogBox.js';
 import { LanePane } from './LanePane.js';
+import { hostDown } from '../host-status.js';
 import { MainPane } from './MainPane.js';
 import { dialogRect } from './overlay.js';
 import { Positioned } from './Positioned.js';
@@ -75,6 +76,7 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0, now =
           key={lane.name}
           lane={lane}
           worktree={worktrees.get(lane.name)}
+          hostDown={hostDown(snapshot, worktrees.get(lane.name))}
           agents={agents}
           focusedLane={ui.focusLane === lane.name}
           focusedAgent={ui.focusAgent}

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Text } from 'ink';
-import type { AgentInfo, WorktreeInfo } from '../../core/types.js';
+import type { AgentInfo, HostLinkView, WorktreeInfo } from '../../core/types.js';
+import { hostLinkLine } from '../host-status.js';
 import type { QueueState } from '../../core/merge/merge-queue.js';
 import { statusLabel } from '../../core/status/agent-status.js';
 import { agentIsLive } from '../../core/types.js';
@@ -20,6 +21,8 @@ import { FittedText, type StyledSegment } from './FittedText.js';
 interface Props {
   lane: LaneLayout;
   worktree: WorktreeInfo | undefined;
+  /** The link to the host this lane lives on, when it is down: the lane is greyed, with the reason. */
+  hostDown?: HostLinkView | null;
   agents: Map<string, AgentInfo>;
   focusedLane: boolean;
   focusedAgent: string | null;
@@ -84,15 +87,17 @@ function AgentHeader({ agent, focused, scrollInfo, brief, now, width }: { agent:
 
 // A lane's title at a narrow width: its name, what needs the operator, then ahead/behind and
 // uncommitted changes; the branch (often the name again, prefixed) and the lane's kind go first.
-const L = { name: 100, waiting: 98, missing: 96, setupFailed: 94, queueOut: 92, aheadBehind: 80, queued: 78, dirty: 75, setup: 60, hidden: 50, served: 45, branch: 30, ephemeral: 25 };
+const L = { name: 100, hostDown: 99, waiting: 98, missing: 96, setupFailed: 94, queueOut: 92, aheadBehind: 80, queued: 78, dirty: 75, setup: 60, hidden: 50, served: 45, branch: 30, ephemeral: 25 };
 
 /** One worktree: a border with its name, and each agent's header over the space its screen is drawn in. */
-export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf, queue, now }: Props) {
+export function LanePane({ lane, worktree, hostDown, agents, focusedLane, focusedAgent, scroll, scrollDepth, newAgentKey, briefOf, queue, now }: Props) {
   const r = lane.rect;
   // A lane with an agent waiting on the operator is marked, even for agents below its last visible slot.
   const laneAgents = [...agents.values()].filter((a) => a.worktree === lane.name);
   const waiting = laneAgents.filter((a) => a.status.state === 'needs-you').length;
-  const borderColour = waiting ? 'magentaBright' : focusedLane ? theme.focusBorder : theme.border;
+  // A host out of reach: what its lane last showed stays, greyed, under the reason (host-status.ts).
+  const down = hostDown ? hostLinkLine(hostDown, now) : null;
+  const borderColour = down ? theme.hint : waiting ? 'magentaBright' : focusedLane ? theme.focusBorder : theme.border;
   const branch = worktree?.branch && worktree.branch !== lane.name ? ` ⎇ ${chromeText(worktree.branch)}` : '';
   const missing = worktree?.prunable ? ' (worktree missing)' : '';
   const hidden = lane.hiddenAgents ? ` +${lane.hiddenAgents} more` : '';
@@ -112,6 +117,7 @@ export function LanePane({ lane, worktree, agents, focusedLane, focusedAgent, sc
           width={Math.max(1, r.width - 4)}
           segments={[
             { key: 'name', text: ` ${lane.index <= 9 ? `${lane.index} ` : ''}${chromeText(lane.name)} `, priority: L.name, shrink: true, style: { color: borderColour, bold: true, inverse: focusedLane } },
+            !!down && { key: 'hostDown', text: ` ${chromeText(down)} `, priority: L.hostDown, shrink: true, minWidth: 16, style: { color: 'black', backgroundColor: theme.warn, bold: true } },
             !!branch && { key: 'branch', text: branch, priority: L.branch, shrink: true, minWidth: 6, style: { color: 'magenta' } },
             !!missing && { key: 'missing', text: missing, priority: L.missing, style: { color: theme.error } },
             l?.lane === 'ephemeral' && { key: 'ephemeral', text: ' · ephemeral', priority: L.ephemeral, style: { color: theme.hint } },

@@ -8,6 +8,7 @@ import { chromeText } from '../../shared/terminal-text.js';
 import { FittedText } from './FittedText.js';
 import { agentIsLive } from '../../core/types.js';
 import { queueLine } from '../../core/merge/merge-queue.js';
+import { hostLinkLine } from '../host-status.js';
 
 function ago(iso: string | null, now: number): string {
   if (!iso) return 'never';
@@ -68,6 +69,9 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
   // A saved config the server refused: the operator must see that the old one is still in use.
   // The field first (the file's path would fill 80 columns; the notice and `status` name it).
   if (monitor.config?.problem) lines.push(<Text color={theme.error} bold>config ✗ {monitor.config.problem.replace(/^(invalid config|cannot read config) \S+: /, '')} — previous config kept</Text>);
+  // Hosts out of reach: their lanes are greyed below; this says why (and that the rest works on).
+  const down = (snapshot.hosts ?? []).map((h) => hostLinkLine(h, now)).filter((l): l is string => l !== null);
+  if (down.length) lines.push(<Text color={theme.warn}>{chromeText(`hosts ✗ ${down.join(' · ')}`)}</Text>);
   // The merge queue in order, the head with its step and how long it has taken: while it runs it is
   // what the operator watches, so it comes before health and recent merges (80x24 shows three lines).
   const q = snapshot.queue;

@@ -1,6 +1,6 @@
 import type { XTerm } from '../../core/agents/terminal-screen.js';
 import type { Rect } from '../../layout/layout.js';
-import { ATTR_INVERSE, CellGrid } from './cell-grid.js';
+import { ATTR_BOLD, ATTR_DIM, ATTR_INVERSE, CellGrid } from './cell-grid.js';
 import { frameDiff } from './frame-diff.js';
 import { highlight, readTerminal } from './read-terminal.js';
 
@@ -14,6 +14,8 @@ export interface PanePlacement {
   matches?: { line: number; col: number; length: number }[];
   currentMatch?: number;
   focused: boolean;
+  /** Shown as it last was, in grey: its host is out of reach (not live). */
+  greyed?: boolean;
 }
 
 interface PaneCache {
@@ -117,7 +119,7 @@ export class Compositor {
         cur.grid.resize(pl.rect.width, pl.rect.height);
         this.recompose = true;
       }
-      if (moved || o.top !== pl.top || o.term !== pl.term || o.matches !== pl.matches || o.currentMatch !== pl.currentMatch) cur.dirty = true;
+      if (moved || o.top !== pl.top || o.term !== pl.term || o.matches !== pl.matches || o.currentMatch !== pl.currentMatch || o.greyed !== pl.greyed) cur.dirty = true;
       cur.placement = pl;
     }
     for (const id of [...this.panes.keys()]) {
@@ -220,6 +222,7 @@ export class Compositor {
         } else {
           readTerminal(pl.term, p.grid, pl.top);
           if (pl.top !== null && pl.matches?.length) highlight(p.grid, pl.top, pl.matches, pl.currentMatch ?? -1);
+          if (pl.greyed) greyOut(p.grid);
           p.dirty = false;
           p.lastRead = now;
           drawn = true;
@@ -261,6 +264,15 @@ export class Compositor {
     if (now - since < SYNC_HOLD_CAP_MS) return true;
     this.syncSince.delete(agent);
     return false;
+  }
+}
+
+/** A screen that is not live: its colours dropped and every cell dim, so it reads as a still. */
+export function greyOut(grid: CellGrid): void {
+  for (let i = 0; i < grid.fg.length; i++) {
+    grid.attrs[i] = (grid.attrs[i]! | ATTR_DIM) & ~ATTR_BOLD;
+    grid.fg[i] = 0;
+    grid.bg[i] = 0;
   }
 }
 

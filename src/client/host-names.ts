@@ -1,0 +1,92 @@
+/**
+ * How a cockpit shows several hosts as one: a lane on host "box" is `box:feature-x`, its agent
+ * `box:feature-x/claude` (a git branch name cannot hold ':', so no lane of this machine looks like
+ * one). These pure functions turn a host's snapshot into that naming and a command addressed to a
+ * named lane or agent back into the host's own names.
+ */
+import type { CockpitCommand } from '../core/backend/cockpit-backend.js';
+import type { AgentInfo, HostLinkView, Snapshot, WorktreeInfo } from '../core/types.js';
+
+export function onHost(host: string, local: string): string {
+  return `${host}:${local}`;
+}
+
+/** The host a cockpit name is on and its name there, or null for this machine's own. */
+export function hostOf(name: string, hosts: ReadonlySet<string>): { host: string; local: string } | null {
+  const at = name.indexOf(':');
+  if (at <= 0) return null;
+  const host = name.slice(0, at);
+  return hosts.has(host) ? { host, local: name.slice(at + 1) } : null;
+}
+
+export function agentOnHost(host: string, a: AgentInfo): AgentInfo {
+  return { ...a, id: onHost(host, a.id), worktree: onHost(host, a.worktree) };
+}
+
+/** A host's lanes and agents, named as the cockpit shows them. Its MAIN is not ours to show. */
+export function hostPart(host: string, snap: Snapshot): { worktrees: WorktreeInfo[]; agents: AgentInfo[] } {
+  return {
+    worktrees: snap.worktrees.filter((w) => !w.isMain).map((w) => ({ ...w, name: onHost(host, w.name), host })),
+    agents: snap.agents.map((a) => agentOnHost(host, a)),
+  };
+}
+
+/**
+ * This machine's snapshot with every host's lanes after its own. A host that is not connected keeps
+ * showing what it last sent (greyed by the cockpit), so its panes do not jump away on a dropped link.
+ */
+export function mergeHosts(primary: Snapshot, hosts: { name: string; last: Snapshot | null }[], links: HostLinkView[]): Snapshot {
+  const parts = hosts.filter((h) => h.last).map((h) => hostPart(h.name, h.last!));
+  return {
+    ...primary,
+    worktrees: [...primary.worktrees, ...parts.flatMap((p) => p.worktrees)],
+    agents: [...primary.agents, ...parts.flatMap((p) => p.agents)],
+    hosts: links,
+  };
+}
+
+/** Where a command goes: `host` null for this machine's server; `cmd` in the receiver's own names. */
+export type Route = { host: string | null; cmd: CockpitCommand };
+
+/**
+ * The receiver of `cmd`. Merges stay a MAIN operation: `mergePreview`, `merge`, `diff` and `queue`
+ * for `box:lane` go to this machine's server unchanged (it gates on the host and fetches the lane).
+ */
+export function routeCommand(cmd: CockpitCommand, hosts: ReadonlySet<string>): Route {
+  const local: Route = { host: null, cmd };
+  const by = (name: string, rename: (local: string) => CockpitCommand): Route => {
+    const h = hostOf(name, hosts);
+    return h ? { host: h.host, cmd: rename(h.local) } : local;
+  };
+  switch (cmd.type) {
+    case 'kill':
+    case 'respawn':
+    case 'remove':
+    case 'input':
+    case 'send':
+    case 'resize':
+    case 'note':
+    case 'refresh':
+    case 'report':
+    case 'wait':
+      return by(cmd.agent, (agent) => ({ ...cmd, agent }));
+    case 'spawn':
+    case 'updateLane':
+      return by(cmd.worktree, (worktree) => ({ ...cmd, worktree }));
+    case 'addWorktree':
+    case 'removeWorktree':
+    case 'checkRemoval':
+    case 'retrySetup':
+    case 'restoreLane':
+      return by(cmd.name, (name) => ({ ...cmd, name }));
+    case 'restore': {
+      // A restore offer is per server: the agents of the first one named, in that server's names.
+      const first = cmd.agents?.[0];
+      const h = first === undefined ? null : hostOf(first, hosts);
+      if (!h) return { host: null, cmd: cmd.agents ? { ...cmd, agents: cmd.agents.filter((a) => !hostOf(a, hosts)) } : cmd };
+      return { host: h.host, cmd: { ...cmd, agents: cmd.agents!.map((a) => hostOf(a, hosts)).filter((x) => x?.host === h.host).map((x) => x!.local) } };
+    }
+    default:
+      return local;
+  }
+}

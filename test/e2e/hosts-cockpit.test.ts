@@ -1,0 +1,107 @@
+/**
+ * One cockpit, several hosts (issue 19), end to end: the built binary in tmux, a real OpenSSH
+ * server on 127.0.0.1 and a "remote" clone in another temp dir. The host's lane shows in the grid
+ * as `box:LANE`; attached through ssh, typed text reaches its agent; a dropped link greys it with
+ * the reason while the remote agent lives on, and the reconnect shows its current screen; a host
+ * that cannot be reached is one line and the rest of the cockpit keeps working.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
+import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { startSshd, whyNoSshd, type TestSshd } from '../helpers/sshd.js';
+import { TmuxSession } from '../helpers/tmux.js';
+import { waitUntil } from '../helpers/wait-until.js';
+import { isProcessAlive } from '../helpers/processes.js';
+
+const onCleanup = cleanupList();
+const skip = whyNoSshd() ?? false;
+
+describe('the cockpit with a host over ssh', { skip }, () => {
+  let sshd: TestSshd;
+  let local: TestRepo;
+  let remoteMain: string;
+  let configFile: string;
+  let s: TmuxSession | null = null;
+  const flower = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--repo', local.mainRoot, '--config', configFile], { encoding: 'utf8', timeout: 60_000 });
+  const ok = (args: string[]) => {
+    const r = flower(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  };
+  const remotePid = (id: string) => (JSON.parse(ok(['status', '--json', '--host', 'box'])) as { agents: { id: string; pid: number | null }[] }).agents.find((a) => a.id === id)?.pid ?? null;
+
+  before(async () => {
+    sshd = await startSshd();
+    onCleanup(() => void sshd.close());
+    local = makeRepo();
+    removedAfterItsServer(local, onCleanup);
+    const remote = makeRepo();
+    remoteMain = path.join(remote.dir, 'shop');
+    execFileSync('git', ['clone', '--quiet', local.mainRoot, remoteMain]);
+    sshd.give(remote.dir);
+    onCleanup(() => remote.cleanup());
+    onCleanup(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', remoteMain], { timeout: 30_000 }));
+    configFile = path.join(local.dir, 'flower.config.json');
+    const host = (extra: Record<string, unknown> = {}) => ({ ssh: sshd.alias, repo: remoteMain, command: `${process.execPath} ${BIN}`, sshArgs: sshd.sshArgs, ...extra });
+    writeFileSync(configFile, JSON.stringify({ hosts: { box: host(), gone: host({ sshArgs: [...sshd.sshArgs, '-o', 'Port=1', '-o', 'ConnectTimeout=5'] }) } }));
+    // A local lane beside the remote one: the cockpit shows both, each on its own server.
+    ok(['worktree', 'add', 'near']);
+    ok(['worktree', 'add', 'far', '--host', 'box']);
+    ok(['spawn', 'far', 'shell', '--name', 'sh', '--host', 'box']);
+    ok(['send', 'far/sh', 'echo "from-the-host-$((6*7))"', '--host', 'box']);
+  });
+
+  after(() => s?.kill());
+
+  test('the remote lane is in the grid; attach, type, a dropped link, the reconnect', async () => {
+    s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', local.mainRoot, '--config', configFile], cols: 120, rows: 36 });
+    // Both lanes, the remote one under its host's name with its agent's screen.
+    let screen = await s.waitFor(/box:far[\s\S]*from-the-host-42/, { timeoutMs: 60_000 });
+    assert.match(screen, /near/, 'the local lane is there too');
+    // The host that cannot be reached is one line; it does not stop the cockpit.
+    screen = await s.waitFor(/hosts ✗ gone: cannot reach/, { timeoutMs: 30_000 });
+    assert.doesNotMatch(screen, /box: (connecting|disconnected)/);
+
+    // Attach to the remote agent (lane 3: MAIN is 1, this machine's lanes come next, the host's after).
+    s.sendKeys('3');
+    await s.waitFor(/┏━ 3 box:far/, { timeoutMs: 10_000 });
+    s.sendKeys('Enter');
+    // Attached: the agent's screen is the whole terminal, the grid's chrome gone.
+    await s.waitForGone(/MAIN · read-only/, { timeoutMs: 10_000 });
+    await s.waitFor(/from-the-host-42/, { timeoutMs: 10_000 });
+    s.typeText('echo "typed-over-$((2+3))"');
+    s.sendKeys('Enter');
+    await s.waitFor(/typed-over-5/, { timeoutMs: 20_000 });
+    s.sendKeys('C-q');
+    screen = await s.waitFor(/box:far[\s\S]*typed-over-5/, { timeoutMs: 10_000 });
+    const pid = remotePid('far/sh');
+    assert.ok(pid, 'the remote agent has a pid');
+
+    // The link drops (every ssh session's server side killed): greyed with the reason, agent alive.
+    sshd.dropSessions();
+    screen = await s.waitFor(/box: disconnected/, { timeoutMs: 30_000 });
+    assert.ok(isProcessAlive(pid), 'the remote agent outlives the dropped link');
+    // Meanwhile the host's agent goes on; the reconnect shows the screen as it is now, not as it was.
+    ok(['send', 'far/sh', 'echo "while-away-$((3*3))"', '--host', 'box']);
+    screen = await s.waitFor(/while-away-9/, { timeoutMs: 60_000 });
+    assert.doesNotMatch(screen, /box: disconnected/, 'reconnected');
+    assert.match(screen, /typed-over-5/, 'what was there before is still there');
+    assert.equal(remotePid('far/sh'), pid, 'the very same agent');
+
+    // The local lane worked throughout: a command on it answers.
+    s.sendKeys('2');
+    s.sendKeys('n');
+    await s.waitFor(/shell/, { timeoutMs: 5000 });
+    s.sendKeys('Escape');
+
+    // A lane removed on the host leaves the grid.
+    ok(['kill', 'far/sh', '--host', 'box']);
+    await waitUntil(() => !isProcessAlive(pid), { timeoutMs: 10_000, what: 'the remote agent to end' });
+    ok(['worktree', 'rm', 'far', '--force', '--host', 'box']);
+    await s.waitForGone(/box:far/, { timeoutMs: 30_000 });
+  });
+});
