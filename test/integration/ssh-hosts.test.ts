@@ -74,11 +74,13 @@ describe('hosts over ssh', { skip }, () => {
   test('status, worktree add, spawn, send and kill go to the host\'s server; the lane is on the host', async () => {
     const status = JSON.parse(ok(['status', '--json'])) as { main: { path?: string }; worktrees: { name: string; path: string }[] };
     assert.ok(JSON.stringify(status).includes(remoteMain), 'the host\'s server, for its clone');
+    assert.equal((status as { host?: string }).host, 'box', '--json says which host answered');
     assert.ok(!JSON.stringify(status).includes(local.mainRoot), 'not the local one');
     ok(['worktree', 'add', 'far-lane']);
     const lanes = JSON.parse(ok(['worktree', 'ls', '--json'])) as { worktrees?: { name: string; path: string }[] } | { name: string; path: string }[];
     const list = Array.isArray(lanes) ? lanes : (lanes.worktrees ?? []);
     const far = list.find((w) => w.name === 'far-lane');
+    assert.ok(list.every((w) => (w as { host?: string }).host === 'box'), 'each listed lane names its host');
     assert.ok(far && far.path.startsWith(path.dirname(remoteMain)), `the lane is beside the host's clone: ${JSON.stringify(list)}`);
     assert.equal(spawnSync('git', ['-C', local.mainRoot, 'worktree', 'list']).stdout.toString().includes('far-lane'), false, 'no lane appeared locally');
 

@@ -59,6 +59,9 @@ async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerCl
 }
 
 export function print(args: RepoArgs, human: string, json: unknown): void {
+  // An answer from another host says which: `{"host": "box", …}`, in each item of a list.
+  const withHost = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { host: args.host, ...v } : v);
+  const said = args.host === undefined ? json : Array.isArray(json) ? json.map(withHost) : withHost(json);
   // Names, subjects and paths in human output are shown, never obeyed by the terminal.
-  process.stdout.write((args.json ? JSON.stringify(json, null, 2) : cleanForTerminal(human, { keepNewlines: true })) + '\n');
+  process.stdout.write((args.json ? JSON.stringify(said, null, 2) : cleanForTerminal(human, { keepNewlines: true })) + '\n');
 }
