@@ -42,12 +42,29 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     const remote = makeRepo();
     remoteMain = path.join(remote.dir, 'shop');
     execFileSync('git', ['clone', '--quiet', local.mainRoot, remoteMain]);
-    sshd.give(remote.dir);
     onCleanup(() => remote.cleanup());
     onCleanup(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', remoteMain], { timeout: 30_000 }));
     configFile = path.join(local.dir, 'flower.config.json');
     const host = (extra: Record<string, unknown> = {}) => ({ ssh: sshd.alias, repo: remoteMain, command: `${process.execPath} ${BIN}`, sshArgs: sshd.sshArgs, ...extra });
-    writeFileSync(configFile, JSON.stringify({ hosts: { box: host(), gone: host({ sshArgs: [...sshd.sshArgs, '-o', 'Port=1', '-o', 'ConnectTimeout=5'] }) } }));
+    // And another project, at a path a host entry might point to by mistake.
+    const stranger = path.join(remote.dir, 'other-project');
+    execFileSync('git', ['init', '--quiet', stranger]);
+    writeFileSync(path.join(stranger, 'x.txt'), 'x\n');
+    execFileSync('git', ['-C', stranger, 'add', 'x.txt']);
+    execFileSync('git', ['-C', stranger, '-c', 'user.name=o', '-c', 'user.email=o@o', 'commit', '--quiet', '-m', 'other']);
+    sshd.give(remote.dir);
+    onCleanup(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', stranger], { timeout: 30_000 }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        hosts: {
+          box: host(),
+          gone: host({ sshArgs: [...sshd.sshArgs, '-o', 'Port=1', '-o', 'ConnectTimeout=5'] }),
+          nowhere: host({ repo: path.join(remote.dir, 'no-such-clone') }),
+          stranger: host({ repo: stranger }),
+        },
+      }),
+    );
     // A local lane beside the remote one: the cockpit shows both, each on its own server.
     ok(['worktree', 'add', 'near']);
     ok(['worktree', 'add', 'far', '--host', 'box']);
@@ -58,12 +75,16 @@ describe('the cockpit with a host over ssh', { skip }, () => {
   after(() => s?.kill());
 
   test('the remote lane is in the grid; attach, type, a dropped link, the reconnect', async () => {
-    s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', local.mainRoot, '--config', configFile], cols: 120, rows: 36 });
+    s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', local.mainRoot, '--config', configFile], cols: 200, rows: 50 });
     // Both lanes, the remote one under its host's name with its agent's screen.
     let screen = await s.waitFor(/box:far[\s\S]*from-the-host-42/, { timeoutMs: 60_000 });
     assert.match(screen, /near/, 'the local lane is there too');
-    // The host that cannot be reached is one line; it does not stop the cockpit.
-    screen = await s.waitFor(/hosts ✗ gone: cannot reach/, { timeoutMs: 30_000 });
+    // Each host that cannot be used is one line saying why; none of them stops the cockpit.
+    screen = await s.waitFor(/host ✗ gone: cannot reach/, { timeoutMs: 30_000 });
+    assert.match(screen, /host ✗ gone: cannot reach flower-test-host over ssh \(connect to host 127\.0\.0\.1 port 1: Connection refused\) — retrying \(\d+s\)/);
+    screen = await s.waitFor(/host ✗ stranger: .*other-project is not a clone of this project/, { timeoutMs: 30_000 });
+    screen = await s.waitFor(/host ✗ nowhere: not a directory: .*no-such-clone/, { timeoutMs: 30_000 });
+    assert.doesNotMatch(screen, /stranger: .*retrying/, 'a clone of another project is not tried again');
     assert.doesNotMatch(screen, /box: (connecting|disconnected)/);
 
     // Attach to the remote agent (lane 3: MAIN is 1, this machine's lanes come next, the host's after).
@@ -87,8 +108,9 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     assert.ok(isProcessAlive(pid), 'the remote agent outlives the dropped link');
     // Meanwhile the host's agent goes on; the reconnect shows the screen as it is now, not as it was.
     ok(['send', 'far/sh', 'echo "while-away-$((3*3))"', '--host', 'box']);
-    screen = await s.waitFor(/while-away-9/, { timeoutMs: 60_000 });
-    assert.doesNotMatch(screen, /box: disconnected/, 'reconnected');
+    // (The screens load a moment before the link says it is up: wait for both.)
+    await s.waitForGone(/box: disconnected — reconnecting/, { timeoutMs: 60_000 });
+    screen = await s.waitFor(/while-away-9/, { timeoutMs: 10_000 });
     assert.match(screen, /typed-over-5/, 'what was there before is still there');
     assert.equal(remotePid('far/sh'), pid, 'the very same agent');
 

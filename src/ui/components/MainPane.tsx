@@ -71,7 +71,9 @@ export function MainPane({ rect, snapshot, focused, ops, now = Date.now() }: { r
   if (monitor.config?.problem) lines.push(<Text color={theme.error} bold>config ✗ {monitor.config.problem.replace(/^(invalid config|cannot read config) \S+: /, '')} — previous config kept</Text>);
   // Hosts out of reach: their lanes are greyed below; this says why (and that the rest works on).
   const down = (snapshot.hosts ?? []).map((h) => hostLinkLine(h, now)).filter((l): l is string => l !== null);
-  if (down.length) lines.push(<Text color={theme.warn}>{chromeText(`hosts ✗ ${down.join(' · ')}`)}</Text>);
+  // One line each (a reason is long), at most three; the rest counted.
+  for (const line of down.slice(0, 3)) lines.push(<Text color={theme.warn} wrap="truncate-end">{chromeText(`host ✗ ${line}`)}</Text>);
+  if (down.length > 3) lines.push(<Text color={theme.warn}>{`… and ${down.length - 3} more host${down.length === 4 ? '' : 's'} out of reach`}</Text>);
   // The merge queue in order, the head with its step and how long it has taken: while it runs it is
   // what the operator watches, so it comes before health and recent merges (80x24 shows three lines).
   const q = snapshot.queue;
