@@ -21,7 +21,7 @@ export type Dialog =
   /** A worktree's diff against MAIN (`d`). */
   | { kind: 'diff'; worktree: string; lines: string[]; offset: number }
   /** The new-worktree form (`w`). */
-  | { kind: 'new-worktree'; field: number; name: string; lane: 'standing' | 'ephemeral'; served: boolean; base: string; agents: string; error: string | null }
+  | { kind: 'new-worktree'; field: number; name: string; lane: 'standing' | 'ephemeral'; served: boolean; base: string; agents: string; error: string | null; /** Where the lane is made: '' this machine, else a configured host; `hosts` the choices. */ host: string; hosts: string[] }
   /** Removing a worktree (`W`): what would be lost; forcing needs the name typed. */
   | { kind: 'remove-worktree'; worktree: string; unmerged: string[]; changes: string[]; agents: string[]; typed: string }
   /** Agents that were running before the server restarted: bring them back? */

@@ -120,6 +120,24 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     await s.waitFor(/shell/, { timeoutMs: 5000 });
     s.sendKeys('Escape');
 
+    // A lane made on the host from the cockpit's form (w, its "where" field): it starts at MAIN's commit here.
+    writeFileSync(path.join(local.mainRoot, 'only-here.txt'), 'a commit the host has never seen\n');
+    execFileSync('git', ['-C', local.mainRoot, 'add', 'only-here.txt']);
+    execFileSync('git', ['-C', local.mainRoot, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'after the clone']);
+    s.sendKeys('w');
+    await s.waitFor(/New worktree/, { timeoutMs: 5000 });
+    s.typeText('made-here');
+    s.sendKeys('BTab');
+    s.sendKeys('Space');
+    await s.waitFor(/\(•\) box/, { timeoutMs: 5000 });
+    s.sendKeys('Enter');
+    await s.waitFor(/box:made-here/, { timeoutMs: 60_000 });
+    const hostLanes = JSON.parse(ok(['worktree', 'ls', '--json', '--host', 'box'])) as { name: string; path: string }[];
+    const made = hostLanes.find((w) => w.name === 'made-here');
+    assert.ok(made, `the lane is on the host: ${JSON.stringify(hostLanes)}`);
+    const head = (dir: string) => execFileSync('git', ['-c', 'safe.directory=*', '-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    assert.equal(head(made.path), head(local.mainRoot));
+
     // A lane removed on the host leaves the grid.
     ok(['kill', 'far/sh', '--host', 'box']);
     await waitUntil(() => !isProcessAlive(pid), { timeoutMs: 10_000, what: 'the remote agent to end' });

@@ -23,7 +23,7 @@ import {
 import { SETUP_STEP_OSC, setupScript } from '../../src/core/lanes/setup-script.js';
 import { LANES_DEFAULT } from '../../src/config/schema.js';
 import type { KeyContext } from '../../src/ui/input/grid-keys.js';
-import { FORM_FIELDS, newWorktreeForm } from '../../src/ui/dialogs/new-worktree-form.js';
+import { FORM_FIELDS, fieldsOf, newWorktreeForm } from '../../src/ui/dialogs/new-worktree-form.js';
 import { parseConfig } from '../../src/config/config.js';
 import type { Dialog, UiState } from '../../src/ui/ui-state.js';
 import type { Snapshot } from '../../src/core/types.js';
@@ -354,7 +354,26 @@ describe('new-worktree form (w)', () => {
     const h = harness();
     h.press('w');
     assert.deepEqual(h.form(), newWorktreeForm());
-    assert.deepEqual(FORM_FIELDS, ['name', 'lane', 'served', 'base', 'agents']);
+    assert.deepEqual(fieldsOf(h.form()), ['name', 'lane', 'served', 'base', 'agents'], 'no host configured: no choice of where');
+  });
+
+  test('with hosts configured, the last field says where the lane is made; a host makes it host:name', () => {
+    const snap = { ...fakeSnapshot(), hosts: [{ name: 'box', state: 'connected' as const, message: null, retryAt: null }, { name: 'gpu', state: 'unreachable' as const, message: 'gpu: cannot reach', retryAt: null }] };
+    const h = harness(snap);
+    h.press('w');
+    assert.deepEqual(fieldsOf(h.form()), FORM_FIELDS);
+    assert.deepEqual([h.form().host, h.form().hosts], ['', ['box', 'gpu']], 'here by default');
+    h.press('far' + SHIFT_TAB);
+    assert.equal(fieldsOf(h.form())[h.form().field], 'host');
+    h.press(' ');
+    assert.equal(h.form().host, 'box');
+    h.press(RIGHT + RIGHT);
+    assert.equal(h.form().host, '', 'wraps back to here');
+    h.press(LEFT);
+    assert.equal(h.form().host, 'gpu');
+    h.press(LEFT + ENTER);
+    const add = h.effects.find((e) => e.type === 'lane') as { cmd: { type: string; name: string } } | undefined;
+    assert.deepEqual(add?.cmd.name, 'box:far');
   });
 
   test('the form starts as lanes.defaultLane / lanes.defaultKind say; Enter sends them', () => {
@@ -389,7 +408,7 @@ describe('new-worktree form (w)', () => {
     h.press('w');
     const fieldAfter = (keys: string) => {
       h.press(keys);
-      return FORM_FIELDS[h.form().field];
+      return fieldsOf(h.form())[h.form().field];
     };
     assert.equal(fieldAfter(TAB), 'lane');
     assert.equal(fieldAfter(TAB), 'served');

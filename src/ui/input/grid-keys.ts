@@ -84,7 +84,7 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
     case 'diff':
       return { ui, effects: [{ type: 'diff', worktree: ui.focusLane }] };
     case 'newWorktree':
-      return none({ ...ui, dialog: newWorktreeForm(ctx.laneDefaults) });
+      return none({ ...ui, dialog: newWorktreeForm(ctx.laneDefaults, (ctx.snapshot.hosts ?? []).map((h) => h.name)) });
     case 'briefs':
       return none({ ...ui, dialog: openBriefs() });
     case 'removeWorktree':
