@@ -69,6 +69,15 @@ async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerCl
   return client;
 }
 
+/**
+ * A lane on a host merges into MAIN here, so `merge LANE --host box` (or `merge box:LANE`) goes to
+ * this repository's server as `box:LANE`, never to the host's (issue 19: merging stays a MAIN operation).
+ */
+export function mainSideLane(args: RepoArgs, lane: string): { args: RepoArgs; lane: string } {
+  if (args.host === undefined) return { args, lane };
+  return { args: { ...args, host: undefined }, lane: lane.includes(':') ? lane : `${args.host}:${lane}` };
+}
+
 export function print(args: RepoArgs, human: string, json: unknown): void {
   // Names, subjects and paths in human output are shown, never obeyed by the terminal.
   process.stdout.write((args.json ? JSON.stringify(json, null, 2) : cleanForTerminal(human, { keepNewlines: true })) + '\n');
