@@ -125,7 +125,7 @@ describe('merging a lane on a host over ssh', { skip }, () => {
     assert.equal(gone.status, 5, gone.stderr);
     assert.match(gone.stderr, /^flower-tui: gone: cannot reach flower-test-host over ssh \(.+\)\n$/);
     const missing = flower(['merge', 'no-such-lane', '--host', 'box', '--yes']);
-    assert.notEqual(missing.status, 0);
+    assert.equal(missing.status, 1, missing.stderr);
     assert.match(missing.stderr, /^flower-tui: box: no worktree "no-such-lane"\n$/);
     const unknown = flower(['merge', 'mystery:x', '--yes']);
     assert.match(unknown.stderr, /^flower-tui: no host "mystery" in the config for mystery:x \(hosts: box, gone\)\n$/);

@@ -58,7 +58,11 @@ async function onHost(r: RemoteLane, args: string[], opts: { timeoutMs: number; 
   const res = await execa(cmd.file, cmd.args, { reject: false, stdin: 'ignore', timeout: opts.timeoutMs, cancelSignal: opts.signal, env: { ...process.env, LC_ALL: 'C' } });
   if (res.isCanceled) throw new FlowerError('merge-failed', `${r.hostName}: cancelled`);
   if (res.timedOut) throw new FlowerError('host-unreachable', `${r.hostName}: no answer from ${r.host.ssh} in ${Math.round(opts.timeoutMs / 1000)} s`);
-  if (res.exitCode !== 0) throw new FlowerError('host-unreachable', explainBridgeFailure(r.hostName, r.host, res.exitCode ?? null, String(res.stderr ?? '')));
+  if (res.exitCode !== 0) {
+    const line = explainBridgeFailure(r.hostName, r.host, res.exitCode ?? null, String(res.stderr ?? ''));
+    // The host answered, and has no such lane: a wrong name, not a wrong host.
+    throw new FlowerError(/^[^:]+: no worktree "/.test(line) ? 'unknown-worktree' : 'host-unreachable', line);
+  }
   return String(res.stdout ?? '');
 }
 
