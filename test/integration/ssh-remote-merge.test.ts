@@ -74,7 +74,7 @@ describe('merging a lane on a host over ssh', { skip }, () => {
         hosts: { box: host(), gone: host({ sshArgs: [...sshd.sshArgs, '-o', 'Port=1', '-o', 'ConnectTimeout=5'] }) },
         merge: {
           // MAIN's gate: it says where it ran (outside the lane, which must stay clean), and refuses a lane with FAIL_GATE.
-          gate: `if [ -f FAIL_GATE ]; then echo "compiling"; echo "error: FAIL_GATE is in the lane"; echo "1 test failed"; exit 3; fi; pwd >> '${gateRan}'`,
+          gate: `if [ -f FAIL_GATE ]; then echo "compiling"; echo "error: FAIL_GATE is in the lane"; echo "1 test failed"; exit 3; fi; if [ -f MOVE_DURING_GATE ]; then git -c user.name=g -c user.email=g@g commit --quiet --allow-empty -m 'moved during the gate'; fi; pwd >> '${gateRan}'`,
           health: `echo checked >> '${healthRan}'; test ! -f BREAK_HEALTH`,
         },
         monitor: { healthEveryMs: 0 },
@@ -117,6 +117,16 @@ describe('merging a lane on a host over ssh', { skip }, () => {
     assert.equal(localGit(['status', '--porcelain']), '');
     assert.equal(localGit(['for-each-ref', '--format=%(refname)', 'refs/heads/']), refs);
     assert.equal(existsSync(path.join(local.mainRoot, 'FAIL_GATE')), false);
+  });
+
+  test('a lane that moves on its host while its gate runs is refused, MAIN untouched (what passed must be what merges)', () => {
+    laneWithCommit('far-moving', 'MOVE_DURING_GATE');
+    const before = localGit(['rev-parse', 'HEAD']);
+    const r = flower(['merge', 'box:far-moving', '--yes']);
+    assert.equal(r.status, 1, r.stderr + r.stdout);
+    assert.equal(r.stderr, 'flower-tui: box:far-moving changed while the gate ran on box (new commits): run the merge again\n');
+    assert.equal(localGit(['rev-parse', 'HEAD']), before);
+    assert.equal(localGit(['status', '--porcelain']), '');
   });
 
   test('an unreachable host, or a lane that is not on the host, is one line and leaves MAIN untouched', () => {
