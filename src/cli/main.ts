@@ -146,6 +146,18 @@ try {
       async (a) => (await import('./commands/merge-command.js')).mergeCommand({ ...a, worktree: a.worktree }),
     )
     .command(
+      'gate <lane>',
+      false, // what MAIN's server on another machine runs here over ssh to merge one of this host's lanes (issue 19)
+      (y) =>
+        y
+          .positional('lane', { type: 'string', demandOption: true })
+          .option('expect', { type: 'string', describe: 'run the gate only when the lane is at this commit (and clean)' })
+          .option('run', { type: 'string', describe: 'the gate command (MAIN\'s merge.gate)' })
+          .option('timeout-ms', { type: 'number' })
+          .option('json', { type: 'boolean' }),
+      async (a) => (await import('./commands/gate-command.js')).gateCommand({ ...a, lane: a.lane, timeoutMs: a.timeoutMs }),
+    )
+    .command(
       'ready [lane]',
       'mark a lane ready: it joins the merge queue (inside a lane\'s worktree, LANE defaults to that lane)',
       (y) => json(y).positional('lane', { type: 'string', describe: 'lane name (default: the lane of the current directory)' }),
@@ -153,10 +165,10 @@ try {
     )
     .command(
       'queue [action] [lane]',
-      'the merge queue: ls (default) | rm LANE | move LANE --to N | up LANE | down LANE | pause | resume',
+      'the merge queue: ls (default) | ready LANE | rm LANE | move LANE --to N | up LANE | down LANE | pause | resume',
       (y) =>
         json(y)
-          .positional('action', { choices: ['ls', 'rm', 'move', 'up', 'down', 'pause', 'resume'] as const, describe: 'ls: the queue in order, each lane\'s step; rm: take a lane out; move/up/down: reorder; pause/resume: stop or restart the runner (the lane being merged finishes)' })
+          .positional('action', { choices: ['ls', 'ready', 'rm', 'move', 'up', 'down', 'pause', 'resume'] as const, describe: 'ls: the queue in order, each lane\'s step; ready: as flower-tui ready LANE; rm: take a lane out; move/up/down: reorder; pause/resume: stop or restart the runner (the lane being merged finishes)' })
           .positional('lane', { type: 'string' })
           .option('to', { type: 'number', describe: 'move: the new position (1 is the head)' }),
       async (a) => (await import('./commands/queue-commands.js')).queueCommand({ ...a, action: a.action, lane: a.lane, to: a.to }),

@@ -8,18 +8,9 @@
 import { execFile } from 'node:child_process';
 import type { HostConfig } from '../config/hosts-schema.js';
 import { FlowerError } from '../shared/errors.js';
+import { gitComplaint, gitOverSsh } from '../core/hosts/ssh-command.js';
 
-/** A word for the shell that runs GIT_SSH_COMMAND here. */
-function shellWord(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** How git reaches `host` (pure: tested as data): the bridge's ssh options, and the clone as a git URL. */
-export function gitOverSsh(host: HostConfig): { url: string; env: { GIT_SSH_COMMAND: string } } {
-  const ssh = ['ssh', '-o', 'BatchMode=yes', ...host.sshArgs].map(shellWord).join(' ');
-  // scp-like "dest:path": git on the host expands a leading "~/" itself.
-  return { url: `${host.ssh}:${host.repo}`, env: { GIT_SSH_COMMAND: ssh } };
-}
+export { gitOverSsh };
 
 /** The ref a lane's base is pushed to before the host makes the lane from it. */
 export function laneBaseRef(lane: string): string {
@@ -33,13 +24,6 @@ function git(cwd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
       resolve({ code, stderr: String(stderr) });
     });
   });
-}
-
-/** The last line git said that is worth showing (its "fatal:" / "error:" line, without the prefix). */
-function gitComplaint(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const said = lines.filter((l) => /^(fatal|error|remote): /.test(l)).pop() ?? lines.pop() ?? 'no output';
-  return said.replace(/^(fatal|error|remote): /, '');
 }
 
 /**

@@ -9,51 +9,13 @@ import { Duplex } from 'node:stream';
 import type { HostConfig } from '../config/hosts-schema.js';
 import { FlowerError, isFlowerError } from '../shared/errors.js';
 import { FlowerClient } from './client.js';
+import { explainBridgeFailure, flowerOnHost, remoteWord } from '../core/hosts/ssh-command.js';
 
-/** A word for the remote shell: single-quoted, and "~/x" as "$HOME"/'x' so the home still expands. */
-export function remoteWord(s: string): string {
-  const quote = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
-  if (s === '~') return '"$HOME"';
-  if (s.startsWith('~/')) return `"$HOME"/${quote(s.slice(2))}`;
-  return quote(s);
-}
+export { remoteWord, flowerOnHost, explainBridgeFailure };
 
 /** The ssh command line that bridges to `host`'s server (pure: tested as data). */
 export function bridgeCommand(host: HostConfig): { file: string; args: string[] } {
   return flowerOnHost(host, ['server', 'bridge']);
-}
-
-/**
- * The ssh command line that runs `flower-tui ARGS --repo REPO` on `host` (pure). The command is the
- * user's words (e.g. "npx flower-tui"); the arguments and the path are ours, so quoted.
- */
-export function flowerOnHost(host: HostConfig, args: string[]): { file: string; args: string[] } {
-  const word = (a: string) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : remoteWord(a));
-  const remote = [host.command, ...args.map(word), '--repo', remoteWord(host.repo)].join(' ');
-  return {
-    file: 'ssh',
-    args: [
-      '-T', // no remote pty: the protocol is bytes, not a terminal
-      '-o', 'BatchMode=yes', // never ask for a password: the cockpit owns the terminal (keys or an agent)
-      '-o', 'ServerAliveInterval=15', // a dropped link is noticed in ~45 s even when idle
-      '-o', 'ServerAliveCountMax=3',
-      ...host.sshArgs,
-      '--',
-      host.ssh,
-      remote,
-    ],
-  };
-}
-
-/** What ssh or the remote flower-tui said on stderr, as one line about `name`. */
-export function explainBridgeFailure(name: string, host: HostConfig, exitCode: number | null, stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const last = lines[lines.length - 1] ?? '';
-  if (exitCode === 127 || /command not found|not found$|No such file or directory/.test(last) && !last.startsWith('flower-tui:'))
-    return `${name}: flower-tui is not installed there (hosts.${name}.command is "${host.command}")`;
-  if (exitCode === 255) return `${name}: cannot reach ${host.ssh} over ssh${last ? ` (${last.replace(/^ssh: /, '')})` : ''}`;
-  if (last.startsWith('flower-tui: ')) return `${name}: ${last.slice('flower-tui: '.length)}`;
-  return `${name}: the bridge ended (exit ${exitCode ?? '?'})${last ? `: ${last}` : ''}`;
 }
 
 /** Connect to `name`'s server over ssh and shake hands; a one-line `host-unreachable` error otherwise. */

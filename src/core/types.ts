@@ -209,6 +209,8 @@ export type SupervisorCommand =
   | { type: 'cancelMerge' }
   | { type: 'dismissMerge' }
   | { type: 'diff'; worktree: string }
+  /** On a host: run MAIN's gate in this lane for MAIN's server elsewhere, when it is at `expect` and clean (merge/lane-gate.ts); without `command`, only report on the lane. */
+  | { type: 'gateLane'; worktree: string; expect?: string; command?: string; timeoutMs?: number }
   /** The merge queue: mark a lane ready (it joins the queue), list, take out, reorder, pause, resume. */
   | { type: 'queue'; op: 'ready'; lane: string; by?: string }
   | { type: 'queue'; op: 'list' }

@@ -58,6 +58,15 @@ async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerCl
   return connectToHost(args.host!, await hostConfigOf(loc, args), loc.repo.mainRoot, 'cli');
 }
 
+/**
+ * A lane on a host merges into MAIN here, so `merge LANE --host box` (or `merge box:LANE`) goes to
+ * this repository's server as `box:LANE`, never to the host's (issue 19: merging stays a MAIN operation).
+ */
+export function mainSideLane(args: RepoArgs, lane: string): { args: RepoArgs; lane: string } {
+  if (args.host === undefined) return { args, lane };
+  return { args: { ...args, host: undefined }, lane: lane.includes(':') ? lane : `${args.host}:${lane}` };
+}
+
 export function print(args: RepoArgs, human: string, json: unknown): void {
   // An answer from another host says which: `{"host": "box", …}`, in each item of a list.
   const withHost = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { host: args.host, ...v } : v);

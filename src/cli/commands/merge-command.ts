@@ -4,7 +4,7 @@ import type { MergePreview } from '../../core/merge/merge-preview.js';
 import type { MergeResult } from '../../core/merge/merge-pipeline.js';
 import type { Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../protocol/messages.js';
-import { print, withClient, type RepoArgs } from './common.js';
+import { mainSideLane, print, withClient, type RepoArgs } from './common.js';
 import { exitFlushed } from '../exit-flushed.js';
 
 /** The preview as text: what the merge brings, what could go wrong, what needs a human after. */
@@ -28,7 +28,9 @@ export function formatPreview(p: MergePreview): string {
 /** Exit codes: 0 merged; 1 refused/locked/cancelled; 5 conflict; 6 gate failed; 7 health failed (rolled back). */
 const EXIT: Record<MergeResult['outcome'], number> = { merged: 0, refused: 1, locked: 1, cancelled: 1, conflict: 5, 'gate-failed': 6, 'health-failed': 7 };
 
-export async function mergeCommand(args: RepoArgs & { worktree: string; yes?: boolean; commit?: string }): Promise<void> {
+export async function mergeCommand(given: RepoArgs & { worktree: string; yes?: boolean; commit?: string }): Promise<void> {
+  const { args: routed, lane } = mainSideLane(given, given.worktree);
+  const args = { ...given, ...routed, worktree: lane };
   await withClient(args, true, async (c) => {
     const preview = await c.request({ type: 'mergePreview', worktree: args.worktree });
     if (!args.json) process.stdout.write(formatPreview(preview) + '\n');

@@ -4,7 +4,7 @@ import { FlowerError } from '../../shared/errors.js';
 import { stepLabel, type QueueState } from '../../core/merge/merge-queue.js';
 import type { Snapshot } from '../../core/types.js';
 import type { ServerInfo } from '../../protocol/messages.js';
-import { print, withClient, type RepoArgs } from './common.js';
+import { mainSideLane, print, withClient, type RepoArgs } from './common.js';
 
 /** The queue as text: one line per lane in order, the head's step, then lanes recently taken out. */
 export function formatQueue(q: QueueState, now = Date.now()): string {
@@ -38,7 +38,9 @@ export function laneOfDir(snapshot: Snapshot, dir: string): string | null {
 }
 
 /** `flower-tui ready [LANE]`: without LANE, the lane of the current directory (an agent inside its lane). */
-export async function readyCommand(args: RepoArgs & { lane?: string }): Promise<void> {
+export async function readyCommand(given: RepoArgs & { lane?: string }): Promise<void> {
+  // A lane on a host joins MAIN's queue here, as box:LANE (issue 19).
+  const args = given.host !== undefined && given.lane ? { ...given, ...mainSideLane(given, given.lane).args, lane: mainSideLane(given, given.lane).lane } : given;
   // From inside a lane, the repository is the one of the current directory.
   await withClient(args, true, async (c) => {
     let lane = args.lane;
@@ -53,8 +55,11 @@ export async function readyCommand(args: RepoArgs & { lane?: string }): Promise<
   });
 }
 
-export async function queueCommand(args: RepoArgs & { action?: string; lane?: string; to?: number }): Promise<void> {
-  const action = args.action ?? 'ls';
+export async function queueCommand(given: RepoArgs & { action?: string; lane?: string; to?: number }): Promise<void> {
+  const action = given.action ?? 'ls';
+  if (action === 'ready') return readyCommand(given);
+  // MAIN's queue is this repository's: --host names the host of the lane (box:LANE), not another queue.
+  const args = given.host !== undefined && given.lane ? { ...given, ...mainSideLane(given, given.lane).args, lane: mainSideLane(given, given.lane).lane } : given;
   const needLane = (): string => {
     if (!args.lane) throw new FlowerError('bad-usage', `queue ${action} needs a LANE`);
     return args.lane;

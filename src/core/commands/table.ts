@@ -9,6 +9,7 @@ import type { CommandEntry, CommandName } from './command.js';
 import type { CommandContext } from './context.js';
 import { diff } from './diff.js';
 import { dismissMerge } from './dismiss-merge.js';
+import { gateLane } from './gate-lane.js';
 import { input } from './input.js';
 import { kill } from './kill.js';
 import { mergePreview } from './merge-preview.js';
@@ -63,6 +64,7 @@ export const COMMANDS = {
   cancelMerge,
   dismissMerge,
   diff,
+  gateLane,
   queue,
   updateLane,
   brief,

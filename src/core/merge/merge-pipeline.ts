@@ -5,9 +5,18 @@ import { acquireMergeLock } from './merge-lock.js';
 import { allChanges, gitStatus, headSha, revParse, trackedChanges } from './merge-git.js';
 import { previewMerge, type MergePreview } from './merge-preview.js';
 import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
-import { runCheck } from './run-check.js';
+import { runCheck, type CheckResult } from './run-check.js';
 import { reapplyRescue, rescueChanges, type Rescue } from './rescue-changes.js';
 import { explainingLine } from './explaining-line.js';
+
+/** How the pipeline reaches a lane on another host: fetch its commit here, run the gate there. */
+export interface RemoteGate {
+  host: string;
+  /** Bring the lane's tip into `worktree.branch` here; the lane's uncommitted changes on its host. */
+  fetch(): Promise<{ dirty: string[]; line: string }>;
+  /** MAIN's gate, in the lane on its host, on `tested` only; null check: not run (the lane moved or is dirty there). */
+  gate(tested: string): Promise<{ check: CheckResult | null; headAfter: string | null; dirtyAfter: string[] }>;
+}
 
 export type MergeStep = 'preconditions' | 'baseline' | 'gate' | 'merge' | 'health' | 'rollback' | 'done';
 
@@ -73,6 +82,8 @@ export async function runMerge(opts: {
   commitMessage?: string;
   /** How the gate (worktree name, cwd) and the health check ("MAIN", MAIN's root) are sandboxed. */
   sandbox?: (worktree: string, cwd: string) => SandboxDecision;
+  /** A lane on another host (merge/remote-lane.ts): `worktree.branch` is the ref its commit is fetched to here. */
+  remote?: RemoteGate;
 }): Promise<MergeResult> {
   const { mainRoot, settings, worktree } = opts;
   const progress = opts.onProgress;
@@ -85,20 +96,35 @@ export async function runMerge(opts: {
   }
   try {
     // 1. Preconditions.
-    progress({ step: 'preconditions', status: 'running' });
+    progress({ step: 'preconditions', status: 'running', line: opts.remote ? `${worktree.name}: asking ${opts.remote.host} for the lane and fetching its commit` : undefined });
+    let remoteDirty: string[] | undefined;
+    if (opts.remote) {
+      try {
+        const f = await opts.remote.fetch();
+        remoteDirty = f.dirty;
+        progress({ step: 'preconditions', status: 'running', line: f.line });
+      } catch (e) {
+        progress({ step: 'preconditions', status: 'failed', line: describeError(e) });
+        return { ...base, outcome: 'refused', message: `${describeError(e)} — MAIN untouched` };
+      }
+    }
+    if (opts.commitMessage && opts.remote) {
+      progress({ step: 'preconditions', status: 'failed', line: 'commit on the host' });
+      return { ...base, outcome: 'refused', message: `${worktree.name}: commit its changes on ${opts.remote.host}, in the lane, then merge` };
+    }
     if (opts.commitMessage && (await allChanges(worktree.path)).length) {
       await gitStatus(worktree.path, ['add', '-A']);
       const c = await gitStatus(worktree.path, ['commit', '-m', opts.commitMessage]);
       progress({ step: 'preconditions', status: 'running', line: c.code === 0 ? `committed the worktree's changes: ${opts.commitMessage}` : `commit failed: ${c.stderr.trim()}` });
     }
-    const preview = await previewMerge({ mainRoot, mainBranch: opts.mainBranch, worktree, strategy: settings.strategy, flagged: settings.flagged });
+    const preview = await previewMerge({ mainRoot, mainBranch: opts.mainBranch, worktree, strategy: settings.strategy, flagged: settings.flagged, dirtyWorktree: remoteDirty });
     base.preview = preview;
     const refuse = (message: string): MergeResult => {
       progress({ step: 'preconditions', status: 'failed', line: message });
       return { ...base, outcome: 'refused', message };
     };
     if (preview.dirtyMain.length) return refuse(`MAIN has uncommitted changes (${preview.dirtyMain.map((l) => l.slice(3)).slice(0, 5).join(', ')}): someone edited production directly — resolve that first`);
-    if (preview.dirtyWorktree.length) return refuse(`${worktree.name} has uncommitted changes (${preview.dirtyWorktree.map((l) => l.slice(3)).slice(0, 5).join(', ')}): commit them first`);
+    if (preview.dirtyWorktree.length) return refuse(`${worktree.name} has uncommitted changes${opts.remote ? ` on ${opts.remote.host}` : ''} (${preview.dirtyWorktree.map((l) => l.slice(3)).slice(0, 5).join(', ')}): commit them first`);
     if (preview.commits.length === 0) return refuse(`${worktree.name} has nothing to merge: no commits ahead of MAIN`);
     if (settings.strategy === 'ff-only' && !preview.ffPossible) return refuse(`MAIN moved since ${worktree.name} forked: a fast-forward is impossible (rebase the lane, or use no-ff)`);
     if (preview.conflicts && preview.conflicts.length) {
@@ -119,8 +145,30 @@ export async function runMerge(opts: {
 
     // 3. Gate, in the worktree.
     if (settings.gate) {
-      progress({ step: 'gate', status: 'running', line: `$ ${settings.gate}` });
-      const g = await runCheck(settings.gate, { cwd: worktree.path, sandbox: opts.sandbox?.(worktree.name, worktree.path), timeoutMs: settings.gateTimeoutMs, signal: opts.signal, onLine: (line) => progress({ step: 'gate', status: 'running', line }) });
+      progress({ step: 'gate', status: 'running', line: `$ ${settings.gate}${opts.remote ? `  (on ${opts.remote.host}, in ${worktree.name}, on ${tested.slice(0, 12)})` : ''}` });
+      let g: CheckResult;
+      let after: { sha: string | null; changes: string[] } | null = null;
+      if (opts.remote) {
+        // The gate runs on the host; its output comes back with its result (its last lines).
+        let r: Awaited<ReturnType<RemoteGate['gate']>>;
+        try {
+          r = await opts.remote.gate(tested);
+        } catch (e) {
+          if (opts.signal?.aborted) {
+            progress({ step: 'gate', status: 'failed', line: 'cancelled' });
+            return { ...base, outcome: 'cancelled', message: 'cancelled before the merge: MAIN untouched' };
+          }
+          progress({ step: 'gate', status: 'failed', line: describeError(e) });
+          return { ...base, outcome: 'refused', message: `${describeError(e)} — MAIN untouched` };
+        }
+        if (!r.check) {
+          progress({ step: 'gate', status: 'failed', line: `${worktree.name} changed on ${opts.remote.host} since it was fetched` });
+          return { ...base, outcome: 'refused', message: `${worktree.name} changed on ${opts.remote.host} since it was fetched (${r.headAfter !== tested ? 'new commits' : 'uncommitted changes'}): run the merge again — MAIN untouched` };
+        }
+        for (const line of r.check.tail.slice(-20)) progress({ step: 'gate', status: 'running', line });
+        g = r.check;
+        after = { sha: r.headAfter, changes: r.dirtyAfter };
+      } else g = await runCheck(settings.gate, { cwd: worktree.path, sandbox: opts.sandbox?.(worktree.name, worktree.path), timeoutMs: settings.gateTimeoutMs, signal: opts.signal, onLine: (line) => progress({ step: 'gate', status: 'running', line }) });
       if (opts.signal?.aborted) {
         progress({ step: 'gate', status: 'failed', line: 'cancelled' });
         return { ...base, outcome: 'cancelled', message: 'cancelled before the merge: MAIN untouched' };
@@ -129,16 +177,16 @@ export async function runMerge(opts: {
         const why = g.timedOut ? `timed out after ${Math.round(settings.gateTimeoutMs / 1000)} s` : `exit ${g.code}`;
         progress({ step: 'gate', status: 'failed', line: why });
         const line = explainingLine(g.tail);
-        return { ...base, outcome: 'gate-failed', message: `gate failed (${why}): MAIN untouched${line ? ` — ${line}` : ''}` };
+        return { ...base, outcome: 'gate-failed', message: `gate failed${opts.remote ? ` on ${opts.remote.host}` : ''} (${why}): MAIN untouched${line ? ` — ${line}` : ''}` };
       }
       // An agent may have kept working during the gate: what passed must be exactly what we merge.
-      const nowSha = await revParse(mainRoot, worktree.branch!);
-      const changes = await allChanges(worktree.path);
+      const nowSha = after ? after.sha : await revParse(mainRoot, worktree.branch!);
+      const changes = after ? after.changes : await allChanges(worktree.path);
       if (nowSha !== tested || changes.length) {
         progress({ step: 'gate', status: 'failed', line: 'the worktree changed while the gate ran' });
-        return { ...base, outcome: 'refused', message: `${worktree.name} changed while the gate ran (${nowSha !== tested ? 'new commits' : 'uncommitted changes'}): run the merge again` };
+        return { ...base, outcome: 'refused', message: `${worktree.name} changed while the gate ran${opts.remote ? ` on ${opts.remote.host}` : ''} (${nowSha !== tested ? 'new commits' : 'uncommitted changes'}): run the merge again` };
       }
-      progress({ step: 'gate', status: 'ok', line: `passed in ${Math.round(g.durationMs / 100) / 10} s` });
+      progress({ step: 'gate', status: 'ok', line: `passed in ${Math.round(g.durationMs / 100) / 10} s${opts.remote ? ` on ${opts.remote.host}` : ''}` });
     } else progress({ step: 'gate', status: 'skipped', line: 'no gate configured (merge.gate)' });
 
     if (opts.signal?.aborted) return { ...base, outcome: 'cancelled', message: 'cancelled before the merge: MAIN untouched' };
@@ -214,7 +262,7 @@ export async function runMerge(opts: {
               : ` — MAIN's uncommitted edits (${rescue.paths.slice(0, 5).join(', ')}) do not apply to the rolled-back MAIN: they are kept in ${rescue.ref} (git stash apply ${rescue.ref})`;
             progress({ step: 'rollback', status: 'running', line: back ? `edits made in MAIN re-applied (uncommitted; also kept in ${rescue.ref})` : `edits made in MAIN do not apply cleanly after the rollback: kept in ${rescue.ref}` });
           }
-          progress({ step: 'rollback', status: 'ok', line: `MAIN back at ${pre.slice(0, 7)}; ${worktree.branch} keeps its commits${rescue ? `; MAIN's edits saved in ${rescue.ref}` : ''}` });
+          progress({ step: 'rollback', status: 'ok', line: `MAIN back at ${pre.slice(0, 7)}; ${opts.remote ? worktree.name : worktree.branch} keeps its commits${rescue ? `; MAIN's edits saved in ${rescue.ref}` : ''}` });
           const last = explainingLine(h.tail);
           const rescued = rescue ? { rescued: { ref: rescue.ref, paths: rescue.paths, reapplied: back } } : {};
           return { ...base, ...rescued, outcome: 'health-failed', message: `health failed (${why}), rolled back to ${pre.slice(0, 7)}${last ? ` — ${last}` : ''}${kept}` };

@@ -48,6 +48,8 @@ export async function previewMerge(opts: {
   worktree: { name: string; path: string; branch: string | null };
   strategy: MergePreview['strategy'];
   flagged: { pattern: string; message: string }[];
+  /** A lane on another host: its uncommitted changes there, as its host reported them (no worktree here to read). */
+  dirtyWorktree?: string[];
 }): Promise<MergePreview> {
   const { mainRoot, worktree } = opts;
   if (!opts.mainBranch) throw new FlowerError('merge-failed', 'MAIN is on a detached HEAD: check out its branch first');
@@ -61,7 +63,7 @@ export async function previewMerge(opts: {
     diffStat(mainRoot, base, branchSha),
     predictConflicts(mainRoot, mainSha, branchSha),
     trackedChanges(mainRoot),
-    allChanges(worktree.path),
+    opts.dirtyWorktree ?? allChanges(worktree.path),
   ]);
   return {
     worktree: worktree.name,

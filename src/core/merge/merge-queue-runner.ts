@@ -9,6 +9,7 @@ import * as Q from './merge-queue.js';
 import type { LaneContext } from './lane-context.js';
 import { dirtyMainReason, waitReason } from './lane-readiness.js';
 import { WakeableSleep } from './wakeable-sleep.js';
+import { resolveRemoteLane } from './remote-lane.js';
 
 /** What the runner needs of the supervisor: plain callbacks, so the queue never sees the supervisor. */
 export interface QueueHost extends LaneContext {
@@ -77,6 +78,14 @@ export class MergeQueueRunner {
   async ready(name: string, by: string, actor: TraceActor): Promise<{ lane: string; position: number }> {
     // Fresh, not what the watcher last saw: an agent commits and says "ready" in the same breath.
     await this.host.refreshGit();
+    // A lane on a host (box:LANE) queues like a local one; its host is asked when its turn comes.
+    if (resolveRemoteLane(name, this.host.config().hosts)) {
+      const r = Q.enqueue(this.q, name, by, new Date());
+      this.set(r.queue);
+      this.trace(actor, 'ready', name, 'queued', { position: r.position + 1, by });
+      this.kick();
+      return { lane: name, position: r.position + 1 };
+    }
     const w = this.requireLane(name);
     if (w.lane?.ahead === 0 && Q.position(this.q, w.name) === -1) {
       const msg = `${w.name} has nothing to merge: no commits ahead of MAIN`;
@@ -199,8 +208,9 @@ export class MergeQueueRunner {
   }
 
   private async runHead(lane: string): Promise<void> {
-    const wt = this.host.worktrees().find((w) => w.name === lane && !w.isMain && !w.prunable);
-    if (!wt || !wt.branch) return this.out(lane, 'removed', wt ? 'the lane is on a detached HEAD' : 'the lane no longer exists');
+    const remote = resolveRemoteLane(lane, this.host.config().hosts);
+    const wt = remote ? null : this.host.worktrees().find((w) => w.name === lane && !w.isMain && !w.prunable);
+    if (!remote && (!wt || !wt.branch)) return this.out(lane, 'removed', wt ? 'the lane is on a detached HEAD' : 'the lane no longer exists');
 
     // 1. Not mid-turn: every agent of the lane idle, and no other merge running.
     for (;;) {
@@ -225,8 +235,14 @@ export class MergeQueueRunner {
     const mainWt = this.host.worktrees().find((w) => w.isMain);
     const mainName = mainWt?.branch ?? 'MAIN';
     const mainAt = await headSha(this.host.mainRoot);
+    if (remote) {
+      // Its worktree is on its host: it is not brought up to date from here (the merge itself
+      // refuses a conflict or an impossible fast-forward, MAIN untouched).
+      this.step(lane, 'gate', { mainAt, detail: `a lane on ${remote.hostName}: gated there, merged here` });
+      return this.mergeHead(lane);
+    }
     this.step(lane, 'update', { mainAt, detail: `${cfg.merge.update} onto ${mainName} ${mainAt.slice(0, 7)}` });
-    const u = await updateLane({ lane, dir: wt.path, mainRef: mainAt, mainName, mode: cfg.merge.update });
+    const u = await updateLane({ lane, dir: wt!.path, mainRef: mainAt, mainName, mode: cfg.merge.update });
     this.trace('policy', 'update', lane, u.outcome, { before: u.before, after: u.after, mode: cfg.merge.update, conflicts: u.conflicts.length ? u.conflicts : undefined, message: u.message });
     if (u.outcome === 'dirty' || u.outcome === 'failed' || u.outcome === 'conflict') {
       // Told first, then out: whoever sees it out of the queue also finds its agents told (the trace).
@@ -240,6 +256,11 @@ export class MergeQueueRunner {
 
     // 3. Gate on that exact commit, merge, health, rollback: the pipeline, unchanged.
     this.step(lane, 'gate', { tested: u.after, detail: u.outcome === 'updated' ? u.message : null });
+    return this.mergeHead(lane);
+  }
+
+  /** The pipeline on the head lane, then out of the queue with its outcome. */
+  private async mergeHead(lane: string): Promise<void> {
     const r = await this.host.merge(lane, (p) => {
       if ((p.step === 'gate' || p.step === 'merge' || p.step === 'health' || p.step === 'rollback') && p.status === 'running') {
         const e = this.q.entries.find((x) => x.lane === lane);
