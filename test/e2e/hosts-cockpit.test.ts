@@ -3,7 +3,8 @@
  * server on 127.0.0.1 and a "remote" clone in another temp dir. The host's lane shows in the grid
  * as `box:LANE`; attached through ssh, typed text reaches its agent; a dropped link greys it with
  * the reason while the remote agent lives on, and the reconnect shows its current screen; a host
- * that cannot be reached is one line and the rest of the cockpit keeps working.
+ * that cannot be reached is one line and the rest of the cockpit keeps working; a lane made on the
+ * host from the cockpit starts at MAIN's commit here, and merging the host's lane lands it in MAIN.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,10 +139,22 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     const head = (dir: string) => execFileSync('git', ['-c', 'safe.directory=*', '-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     assert.equal(head(made.path), head(local.mainRoot));
 
+    // Merging the host's lane is a MAIN operation, from the cockpit as for a local lane: the gate on
+    // the host, its exact commit fetched here, merged into MAIN.
+    ok(['send', 'far/sh', 'echo from-far > far.txt && git add far.txt && git -c user.name=a -c user.email=a@a commit -qm "far work" && echo committed-$((1+1))', '--host', 'box']);
+    await s.waitFor(/committed-2/, { timeoutMs: 30_000 });
+    s.sendKeys('3');
+    s.sendKeys('m');
+    await s.waitFor(/Merge box:far into main/, { timeoutMs: 60_000 });
+    s.sendKeys('y');
+    await s.waitFor(/merged box:far into main/, { timeoutMs: 90_000 });
+    s.sendKeys('Enter');
+    assert.equal(execFileSync('git', ['-C', local.mainRoot, 'show', 'HEAD:far.txt'], { encoding: 'utf8' }), 'from-far\n', "MAIN has the host's commit");
+
     // A lane removed on the host leaves the grid.
     ok(['kill', 'far/sh', '--host', 'box']);
     await waitUntil(() => !isProcessAlive(pid), { timeoutMs: 10_000, what: 'the remote agent to end' });
     ok(['worktree', 'rm', 'far', '--force', '--host', 'box']);
-    await s.waitForGone(/box:far/, { timeoutMs: 30_000 });
+    await s.waitForGone(/[─━] \d box:far /, { timeoutMs: 30_000 });
   });
 });
