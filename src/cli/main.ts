@@ -158,6 +158,17 @@ try {
       async (a) => (await import('./commands/gate-command.js')).gateCommand({ ...a, lane: a.lane, timeoutMs: a.timeoutMs }),
     )
     .command(
+      'landed <lane>',
+      false, // what MAIN's server on another machine runs here over ssh once one of this host's lanes merged there (issue 19)
+      (y) =>
+        y
+          .positional('lane', { type: 'string', demandOption: true })
+          .option('outcome', { type: 'string', demandOption: true })
+          .option('sha', { type: 'string' })
+          .option('message', { type: 'string', default: '' }),
+      async (a) => (await import('./commands/gate-command.js')).landedCommand({ ...a, lane: a.lane, outcome: a.outcome }),
+    )
+    .command(
       'ready [lane]',
       'mark a lane ready: it joins the merge queue (inside a lane\'s worktree, LANE defaults to that lane)',
       (y) => json(y).positional('lane', { type: 'string', describe: 'lane name (default: the lane of the current directory)' }),

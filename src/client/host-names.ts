@@ -6,6 +6,7 @@
  */
 import type { CockpitCommand } from '../core/backend/cockpit-backend.js';
 import type { AgentInfo, HostLinkView, Snapshot, WorktreeInfo } from '../core/types.js';
+import type { BriefView } from '../core/briefs/brief-ops.js';
 
 export function onHost(host: string, local: string): string {
   return `${host}:${local}`;
@@ -23,11 +24,27 @@ export function agentOnHost(host: string, a: AgentInfo): AgentInfo {
   return { ...a, id: onHost(host, a.id), worktree: onHost(host, a.worktree) };
 }
 
-/** A host's lanes and agents, named as the cockpit shows them. Its MAIN is not ours to show. */
-export function hostPart(host: string, snap: Snapshot): { worktrees: WorktreeInfo[]; agents: AgentInfo[] } {
+/** A brief held by a host's server: marked with the host, its lane and agent in cockpit names. */
+export function briefOnHost(host: string, b: BriefView): BriefView {
+  return { ...b, host, lane: b.lane === null ? null : onHost(host, b.lane), agent: b.agent === null ? null : onHost(host, b.agent) };
+}
+
+/** A brief command's reply from a host's server, its briefs marked with the host (a show's trace as it is). */
+export function briefReplyOnHost<R>(host: string, r: R): R {
+  if (r === null || typeof r !== 'object') return r;
+  const o = r as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...o };
+  if (o.brief) out.brief = briefOnHost(host, o.brief as BriefView);
+  if (Array.isArray(o.briefs)) out.briefs = (o.briefs as BriefView[]).map((b) => briefOnHost(host, b));
+  return out as R;
+}
+
+/** A host's lanes, agents and briefs, named as the cockpit shows them. Its MAIN is not ours to show. */
+export function hostPart(host: string, snap: Snapshot): { worktrees: WorktreeInfo[]; agents: AgentInfo[]; briefs: BriefView[] } {
   return {
     worktrees: snap.worktrees.filter((w) => !w.isMain).map((w) => ({ ...w, name: onHost(host, w.name), host })),
     agents: snap.agents.map((a) => agentOnHost(host, a)),
+    briefs: (snap.briefs ?? []).map((b) => briefOnHost(host, b)),
   };
 }
 
@@ -41,6 +58,7 @@ export function mergeHosts(primary: Snapshot, hosts: { name: string; last: Snaps
     ...primary,
     worktrees: [...primary.worktrees, ...parts.flatMap((p) => p.worktrees)],
     agents: [...primary.agents, ...parts.flatMap((p) => p.agents)],
+    briefs: [...primary.briefs, ...parts.flatMap((p) => p.briefs)],
     hosts: links,
   };
 }
@@ -79,6 +97,14 @@ export function routeCommand(cmd: CockpitCommand, hosts: ReadonlySet<string>): R
     case 'retrySetup':
     case 'restoreLane':
       return by(cmd.name, (name) => ({ ...cmd, name }));
+    case 'brief': {
+      // A brief is on the server that holds it (`host`); a lane or agent it names is in that server's names.
+      if (cmd.host === undefined || !hosts.has(cmd.host)) return local;
+      const { host, ...rest } = cmd;
+      const mine = (n: string | undefined) => (n === undefined ? undefined : (hostOf(n, hosts)?.local ?? n));
+      const renamed = rest.op === 'dispatch' ? { ...rest, lane: mine(rest.lane), agent: mine(rest.agent) } : rest;
+      return { host, cmd: renamed as CockpitCommand };
+    }
     case 'restore': {
       // A restore offer is per server: the agents of the first one named, in that server's names.
       const first = cmd.agents?.[0];

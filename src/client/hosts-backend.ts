@@ -6,7 +6,8 @@ import { FlowerError } from '../shared/errors.js';
 import type { FlowerClient } from './client.js';
 import { HostAgentView } from './host-agent-view.js';
 import { HostLink } from './host-link.js';
-import { agentOnHost, hostOf, mergeHosts, routeCommand } from './host-names.js';
+import { agentOnHost, briefReplyOnHost, hostOf, mergeHosts, routeCommand } from './host-names.js';
+import { refuseTransition } from '../core/briefs/brief.js';
 import { bringLaneBase } from './host-push.js';
 
 type Listener = (e: SupervisorEvent | BackendEvent) => void;
@@ -110,10 +111,16 @@ export class HostsBackend implements CockpitBackend {
       for (const l of this.links.values()) if (l.view.state === 'connected') void l.backend?.dispatch(cmd).catch(() => {});
       return this.primary.dispatch(cmd);
     }
+    // A brief goes with its lane: dispatched to a lane on another server, it moves there first.
+    if (cmd.type === 'brief' && cmd.op === 'dispatch') {
+      const target = hostOf(cmd.lane ?? cmd.agent ?? '', this.names)?.host ?? null;
+      if (target !== (cmd.host ?? null)) return (await this.moveBrief(cmd, target)) as CockpitReply<C>;
+    }
     const route = routeCommand(cmd, this.names);
     if (route.host === null) return this.primary.dispatch(route.cmd as C);
     const link = this.connected(route.host);
     const routed = route.cmd;
+    if (routed.type === 'brief') return briefReplyOnHost(link.name, await link.backend.dispatch(routed)) as CockpitReply<C>;
     if (routed.type === 'addWorktree') {
       // The lane starts from MAIN's commit here, brought to the host's clone first.
       const base = await bringLaneBase(link.name, link.config, this.o.mainRoot, routed.name, routed.base);
@@ -127,6 +134,38 @@ export class HostsBackend implements CockpitBackend {
     // A spawn answers with the new agent: in cockpit names, so the cockpit can focus it.
     if (routed.type === 'spawn') return agentOnHost(link.name, reply as AgentInfo) as CockpitReply<C>;
     return reply as CockpitReply<C>;
+  }
+
+  /**
+   * Brief `cmd.id` of `cmd.host` (none: this machine's) to a lane on `target`'s server: added there
+   * with its title and spec and a note of where it came from, dispatched there, then closed where
+   * it was ("moved to box#4"). Its claim, commits and merge then happen where its lane is.
+   */
+  private async moveBrief(cmd: Extract<CockpitCommand, { type: 'brief'; op: 'dispatch' }>, target: string | null): Promise<CockpitReply<typeof cmd>> {
+    const server = (h: string | null) => (h === null ? this.primary : this.connected(h).backend);
+    const label = (h: string | null, id: number) => (h === null ? `#${id}` : `${h}#${id}`);
+    const from = cmd.host ?? null;
+    const src = server(from);
+    const dst = server(target);
+    const shown = await src.dispatch({ type: 'brief', op: 'show', id: cmd.id });
+    const b = 'brief' in shown ? shown.brief : null;
+    if (!b) throw new FlowerError('bad-usage', `no brief ${label(from, cmd.id)}`);
+    const refused = refuseTransition(b, 'dispatched');
+    if (refused) throw new FlowerError('bad-usage', refused.replace(`#${b.id}`, label(from, b.id)));
+    const local = (n: string | undefined) => (n === undefined ? undefined : (hostOf(n, this.names)?.local ?? n));
+    const added = await dst.dispatch({ type: 'brief', op: 'add', title: b.title, spec: b.spec });
+    const id = 'brief' in added ? added.brief.id : -1;
+    let sent: CockpitReply<typeof cmd>;
+    try {
+      await dst.dispatch({ type: 'brief', op: 'note', id, text: `moved from ${label(from, b.id)}${from === null ? ` (${this.o.mainRoot})` : ''} to go with its lane` });
+      sent = await dst.dispatch({ type: 'brief', op: 'dispatch', id, lane: local(cmd.lane), agent: local(cmd.agent) });
+    } catch (e) {
+      // Not dispatched there: the copy goes, the brief stays where it was, as it was.
+      await dst.dispatch({ type: 'brief', op: 'close', id, reason: `not moved: ${e instanceof Error ? e.message : String(e)}` }).catch(() => {});
+      throw e;
+    }
+    await src.dispatch({ type: 'brief', op: 'close', id: b.id, reason: `moved to ${label(target, id)} with its lane` });
+    return target === null ? sent : (briefReplyOnHost(target, sent) as CockpitReply<typeof cmd>);
   }
 
   setFocus(agent: string | null): void {

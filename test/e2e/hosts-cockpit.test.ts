@@ -4,7 +4,8 @@
  * as `box:LANE`; attached through ssh, typed text reaches its agent; a dropped link greys it with
  * the reason while the remote agent lives on, and the reconnect shows its current screen; a host
  * that cannot be reached is one line and the rest of the cockpit keeps working; a lane made on the
- * host from the cockpit starts at MAIN's commit here, and merging the host's lane lands it in MAIN.
+ * host from the cockpit starts at MAIN's commit here; a brief dispatched to the host's lane moves
+ * to the host's server; merging the host's lane lands it in MAIN and makes that brief merged.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,6 +144,27 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     // the host, its exact commit fetched here, merged into MAIN.
     ok(['send', 'far/sh', 'echo from-far > far.txt && git add far.txt && git -c user.name=a -c user.email=a@a commit -qm "far work" && echo committed-$((1+1))', '--host', 'box']);
     await s.waitFor(/committed-2/, { timeoutMs: 30_000 });
+
+    // A brief goes with its lane: dispatched from the cockpit to the host's lane, it moves to the
+    // host's server, is claimed and done there, and the merge here makes it merged there.
+    ok(['brief', 'add', 'Far work', '--spec', 'Do the far work.']);
+    ok(['send', 'far/sh', 'cat > /dev/null', '--host', 'box']); // the brief's packet is typed to the agent: swallow it
+    s.sendKeys('3');
+    s.sendKeys('b');
+    await s.waitFor(/planned\s+#1 Far work/, { timeoutMs: 10_000 });
+    s.sendKeys('D');
+    await s.waitFor(/dispatched\s+box#1 Far work/, { timeoutMs: 60_000 });
+    const local1 = JSON.parse(ok(['brief', 'show', '1', '--json'])) as { brief: { status: string; reason: string | null } };
+    assert.deepEqual([local1.brief.status, local1.brief.reason], ['closed', 'moved to box#1 with its lane']);
+    const remote1 = () => (JSON.parse(ok(['brief', 'show', '1', '--json', '--host', 'box'])) as { brief: { status: string; agent: string; spec: string; notes: { text: string }[] } }).brief;
+    assert.deepEqual([remote1().status, remote1().agent, remote1().spec], ['dispatched', 'far/sh', 'Do the far work.']);
+    assert.match(remote1().notes[0]!.text, /^moved from #1 /);
+    ok(['brief', 'claim', '1', '--agent', 'far/sh', '--host', 'box']);
+    ok(['brief', 'done', '1', '--summary', 'far work done', '--host', 'box']);
+    await s.waitFor(/ready\s+box#1 Far work/, { timeoutMs: 30_000 });
+    s.sendKeys('Escape');
+    await s.waitForGone('Briefs ·', { timeoutMs: 10_000 });
+
     s.sendKeys('3');
     s.sendKeys('m');
     await s.waitFor(/Merge box:far into main/, { timeoutMs: 60_000 });
@@ -150,6 +172,7 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     await s.waitFor(/merged box:far into main/, { timeoutMs: 90_000 });
     s.sendKeys('Enter');
     assert.equal(execFileSync('git', ['-C', local.mainRoot, 'show', 'HEAD:far.txt'], { encoding: 'utf8' }), 'from-far\n', "MAIN has the host's commit");
+    await waitUntil(() => remote1().status === 'merged', { timeoutMs: 30_000, what: () => `the host's brief to be merged: ${remote1().status}` });
 
     // A lane removed on the host leaves the grid.
     ok(['kill', 'far/sh', '--host', 'box']);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostOf, mergeHosts, routeCommand } from '../../src/client/host-names.js';
+import { briefReplyOnHost, hostOf, mergeHosts, routeCommand } from '../../src/client/host-names.js';
 import { hostDown, hostLinkLine } from '../../src/ui/host-status.js';
 import { fakeSnapshot } from '../helpers/fake-snapshot.js';
 import type { HostLinkView } from '../../src/core/types.js';
@@ -46,4 +46,15 @@ test('a host that is down is said in one line, with its countdown; its lanes are
   const snap = { ...mergeHosts(fakeSnapshot({}), [{ name: 'box', last: fakeSnapshot({ far: [] }) }], [{ name: 'box', state: 'disconnected', message: null, retryAt: null }]) };
   assert.equal(hostDown(snap, snap.worktrees.find((w) => w.name === 'box:far'))?.name, 'box');
   assert.equal(hostDown(snap, snap.worktrees.find((w) => w.name === 'MAIN')), null);
+});
+
+test('briefs: a host\'s are marked with it; a command for one goes to its server in its names', () => {
+  const there = { ...fakeSnapshot({ far: ['sh'] }), briefs: [{ id: 3, title: 'x', lane: 'far', agent: 'far/sh', unclaimed: false } as never] };
+  const merged = mergeHosts(fakeSnapshot({}), [{ name: 'box', last: there }], []);
+  assert.deepEqual(merged.briefs.map((b) => [b.host, b.id, b.lane, b.agent]), [['box', 3, 'box:far', 'box:far/sh']]);
+  assert.deepEqual(routeCommand({ type: 'brief', op: 'show', id: 3, host: 'box' }, HOSTS), { host: 'box', cmd: { type: 'brief', op: 'show', id: 3 } });
+  assert.deepEqual(routeCommand({ type: 'brief', op: 'dispatch', id: 3, host: 'box', lane: 'box:far', agent: 'box:far/sh' }, HOSTS), { host: 'box', cmd: { type: 'brief', op: 'dispatch', id: 3, lane: 'far', agent: 'far/sh' } });
+  assert.equal(routeCommand({ type: 'brief', op: 'show', id: 3 }, HOSTS).host, null, "this machine's brief");
+  const reply = briefReplyOnHost('box', { brief: { id: 3, lane: 'far', agent: null }, trace: [] } as never) as { brief: { host: string; lane: string }; trace: unknown[] };
+  assert.deepEqual([reply.brief.host, reply.brief.lane, reply.trace], ['box', 'box:far', []]);
 });

@@ -12,3 +12,14 @@ export async function gateCommand(args: RepoArgs & { lane: string; expect?: stri
     process.stdout.write(JSON.stringify({ ...report, roots: c.server.roots ?? null }) + '\n');
   });
 }
+
+/**
+ * `flower-tui landed LANE --outcome O [--sha S --message M]` (hidden): MAIN's server, on another
+ * machine, says a merge of this host's lane ended there, so the lane's briefs here follow it (a link
+ * to the merge; merged on success) as they would after a merge on this host.
+ */
+export async function landedCommand(args: RepoArgs & { lane: string; outcome: string; sha?: string; message?: string }): Promise<void> {
+  await withClient({ ...args, host: undefined }, true, async (c) => {
+    await c.request({ type: 'brief', op: 'landed', lane: args.lane, outcome: args.outcome, sha: args.sha ?? null, message: args.message ?? '' });
+  });
+}

@@ -103,6 +103,11 @@ export class BriefDesk {
         await this.syncLinks([b]);
         return { brief: this.view(this.move(b, 'ready', by, cmd.summary?.trim() || null)) };
       }
+      case 'landed': {
+        this.merged(cmd.lane, cmd.outcome, cmd.sha, cmd.message);
+        this.host.changed();
+        return { briefs: this.store.all().filter((b) => b.lane === cmd.lane).map((b) => this.view(b)) };
+      }
       case 'packet': {
         const b = this.forCaller(cmd.id, by, null);
         return { packet: b.packet ?? this.packetFor(b, b.lane, b.agent ?? '(the agent it goes to)'), brief: this.view(b) };

@@ -17,18 +17,30 @@ export type BriefOp =
   | { op: 'claim'; id?: number; agent?: string }
   | { op: 'done'; id?: number; summary?: string }
   /** The packet the agent received (or would receive). */
-  | { op: 'packet'; id?: number };
+  | { op: 'packet'; id?: number }
+  /**
+   * A merge of this host's `lane` ended in MAIN on another machine (issue 19: MAIN's server tells
+   * the lane's host): the lane's briefs get what a merge here gives them (a link; merged on success).
+   */
+  | { op: 'landed'; lane: string; outcome: string; sha: string | null; message: string };
 
 /**
  * Every brief command carries who asks: an agent id when run by an agent (FLOWER_AGENT), else the
  * operator. The server takes it as given: everything runs as the same user, and the record is for
  * provenance, not access control.
  */
-export type BriefCommand = { type: 'brief'; by?: string } & BriefOp;
+export type BriefCommand = {
+  type: 'brief';
+  by?: string;
+  /** A cockpit over several hosts: the host whose server holds the brief (client/host-names.ts); none for this one. */
+  host?: string;
+} & BriefOp;
 
 export interface BriefView extends Brief {
   /** Dispatched and not claimed within `briefs.claimTimeoutMs`. */
   unclaimed: boolean;
+  /** In a cockpit over several hosts: the host whose server holds it (none: this machine's). */
+  host?: string;
 }
 
 export interface BriefDetail {

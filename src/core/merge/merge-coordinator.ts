@@ -8,7 +8,7 @@ import { previewMerge, type MergePreview } from './merge-preview.js';
 import { runMerge, type MergeProgress, type MergeResult } from './merge-pipeline.js';
 import type { MergeView } from './merge-view.js';
 import { gateLane, type LaneGateReport } from './lane-gate.js';
-import { askHostAboutLane, fetchRemoteLane, gateOnHost, removeOnHost, resolveRemoteLane, type RemoteLane } from './remote-lane.js';
+import { askHostAboutLane, fetchRemoteLane, gateOnHost, removeOnHost, resolveRemoteLane, tellHostLanded, type RemoteLane } from './remote-lane.js';
 
 export interface MergeHost {
   mainRoot: string;
@@ -154,6 +154,8 @@ export class MergeCoordinator {
     view.running = false;
     view.result = result;
     view.offerRemoval = !remote && result.outcome === 'merged' && this.host.laneKind(w.name) === 'ephemeral';
+    // The lane's briefs are on its host: they follow the merge there (before an ephemeral lane goes).
+    if (remote && result.outcome !== 'refused' && result.outcome !== 'locked' && result.outcome !== 'cancelled') await this.tellRemote(remote, result, view);
     // An ephemeral lane on a host goes there once it landed here (a local one is offered, or the queue removes it).
     if (remote && result.outcome === 'merged' && remoteKind === 'ephemeral') await this.removeRemote(remote, result, view, actor);
     this.host.record({
@@ -171,6 +173,15 @@ export class MergeCoordinator {
     }
     this.host.changed();
     return result;
+  }
+
+  private async tellRemote(r: RemoteLane, result: MergeResult, view: MergeView): Promise<void> {
+    try {
+      await tellHostLanded(r, result.outcome, result.postMerge, result.message);
+    } catch (e) {
+      // The merge stands; only the host's briefs miss the news (their lane's merge is in MAIN's trace).
+      view.lines.push(`[done] ${r.name}: could not tell ${r.hostName} of the merge for its briefs: ${describeError(e)}`);
+    }
   }
 
   private async removeRemote(r: RemoteLane, result: MergeResult, view: MergeView, actor: TraceActor): Promise<void> {

@@ -123,3 +123,11 @@ export async function removeOnHost(r: RemoteLane, mainRoot: string, merged: stri
   await onHost(r, ['worktree', 'rm', r.lane, '--force'], { timeoutMs: 120_000 });
   return `${r.name} removed on ${r.hostName} (ephemeral)`;
 }
+
+/**
+ * Tell the lane's host how its merge here ended: its briefs live on its host's server and follow
+ * the merge there (`flower-tui landed`). Said before an ephemeral lane is removed there.
+ */
+export async function tellHostLanded(r: RemoteLane, outcome: string, sha: string | null, message: string): Promise<void> {
+  await onHost(r, ['landed', r.lane, '--outcome', outcome, ...(sha ? ['--sha', sha] : []), '--message', message], { timeoutMs: 60_000 });
+}

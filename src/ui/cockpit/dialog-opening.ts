@@ -38,10 +38,10 @@ export function openDiff(s: CockpitState, worktree: string): Promise<void> {
 }
 
 /** Enter in the briefs view: the brief with its trace. */
-export function openBriefDetail(s: CockpitState, id: number): Promise<void> {
+export function openBriefDetail(s: CockpitState, id: number, host?: string): Promise<void> {
   return openWith(
     s,
-    () => s.backend.dispatch({ type: 'brief', op: 'show', id }),
+    () => s.backend.dispatch({ type: 'brief', op: 'show', id, host }),
     // A show's reply is the brief with its trace.
     (ui, detail) => (ui.dialog?.kind === 'briefs' && 'trace' in detail ? { ...ui, message: null, dialog: { ...ui.dialog, detail } } : ui),
   );

@@ -62,7 +62,7 @@ export function runEffects(h: EffectHost, effects: Effect[]): void {
         void openDiff(s, e.worktree);
         break;
       case 'briefDetail':
-        void openBriefDetail(s, e.id);
+        void openBriefDetail(s, e.id, e.host);
         break;
       case 'editSpec':
         h.editSpec(e.title, e.spec);

@@ -7,6 +7,7 @@ import type { Layout } from '../../layout/layout.js';
 import { MAIN_LANE, type UiState } from '../ui-state.js';
 import { DialogBox } from './DialogBox.js';
 import { LanePane } from './LanePane.js';
+import { briefLabel } from '../dialogs/briefs-list.js';
 import { hostDown } from '../host-status.js';
 import { MainPane } from './MainPane.js';
 import { dialogRect } from './overlay.js';
@@ -53,7 +54,7 @@ export function App({ snapshot, ui, layout, keymap, scrollDepth = () => 0, now =
   // The brief each agent is on, for its header: dispatched (maybe unclaimed) or claimed.
   const briefOf = (agent: string) => {
     const b = (snapshot.briefs ?? []).find((x) => x.agent === agent && (x.status === 'dispatched' || x.status === 'claimed'));
-    return b ? { label: `#${b.id} ${b.title}`, unclaimed: b.unclaimed } : null;
+    return b ? { label: `${briefLabel(b)} ${b.title}`, unclaimed: b.unclaimed } : null;
   };
   return (
     <Box width={cols} height={rows}>

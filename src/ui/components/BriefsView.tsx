@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { BriefView } from '../../core/briefs/brief-ops.js';
 import type { Rect } from '../../layout/layout.js';
 import type { Dialog } from '../ui-state.js';
-import { briefsInOrder } from '../dialogs/briefs-list.js';
+import { briefLabel, briefsInOrder, sameBrief } from '../dialogs/briefs-list.js';
 import { Positioned } from './Positioned.js';
 import { Line } from './Line.js';
 
@@ -44,7 +44,7 @@ export function BriefsView({ dialog, briefs, focusLane, rect, footer }: { dialog
     if (dialog.spec.text) for (const l of `${dialog.spec.text}▏`.split('\n')) side.push({ text: l });
     else side.push({ text: '▏' }, { text: '(markdown: type it, paste it, or ctrl-e for $EDITOR; empty is fine)', color: 'gray' });
   } else if (b) {
-    side.push({ text: `#${b.id} ${b.title}`, bold: true });
+    side.push({ text: `${briefLabel(b)} ${b.title}`, bold: true });
     side.push({ text: `${briefStatusWord(b)}${b.reason ? ` — ${b.reason}` : ''}${b.agent ? ` · ${b.agent}` : b.lane ? ` · ${b.lane}` : b.ephemeral ? ` · new lane ${b.ephemeral}` : ''}`, color: STATUS_COLOUR[briefStatusWord(b)] });
     side.push({ text: '' });
     for (const l of (b.spec.trim() || '(no spec — flower-tui brief edit ' + b.id + ')').split('\n')) side.push({ text: l });
@@ -56,7 +56,7 @@ export function BriefsView({ dialog, briefs, focusLane, rect, footer }: { dialog
       side.push({ text: '' }, { text: 'notes', bold: true });
       for (const n of b.notes) side.push({ text: `${n.by}: ${n.text}` });
     }
-    if (dialog.detail?.brief.id === b.id) {
+    if (dialog.detail && sameBrief(dialog.detail.brief, b)) {
       side.push({ text: '' }, { text: 'trace', bold: true });
       for (const e of dialog.detail.trace) side.push({ text: `${e.ts.slice(11, 19)} ${e.action.replace('brief.', '')} ${e.details?.to ?? e.details?.agent ?? e.details?.subject ?? ''} · ${String(e.details?.by ?? e.actor)}`, color: 'gray' });
     }
@@ -77,7 +77,7 @@ export function BriefsView({ dialog, briefs, focusLane, rect, footer }: { dialog
               const word = briefStatusWord(x);
               return (
                 <Line key={x.id} width={listW} inverse={first + i === sel}>
-                  <Text color={STATUS_COLOUR[word]}>{word.padEnd(10)}</Text>#{x.id} {x.title}
+                  <Text color={STATUS_COLOUR[word]}>{word.padEnd(11)}</Text>{briefLabel(x)} {x.title}
                 </Line>
               );
             })

@@ -75,7 +75,7 @@ function AgentHeader({ agent, focused, scrollInfo, brief, now, width }: { agent:
       priority: brief.unclaimed ? P.unclaimed : P.brief,
       shrink: true,
       minWidth: 20,
-      short: ` · ${brief.unclaimed ? 'unclaimed ' : ''}${brief.label.match(/^#\d+/)?.[0] ?? 'brief'}`,
+      short: ` · ${brief.unclaimed ? 'unclaimed ' : ''}${brief.label.match(/^\S*#\d+/)?.[0] ?? 'brief'}`,
       style: { color: focused ? fg : brief.unclaimed ? theme.error : 'cyan' },
     },
     !!agent.refreshQueued && { key: 'refresh', sep: ' · ', text: ' · refresh queued', priority: P.refresh, style: { color: focused ? fg : 'yellow' } },

@@ -28,3 +28,13 @@ export function openBriefs(): BriefsDialog {
 export function pastedSpec(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
+
+/** How a brief is named on screen: `#12`, or `box#3` for one a host's server holds. */
+export function briefLabel(b: Pick<BriefView, 'id' | 'host'>): string {
+  return `${b.host ?? ''}#${b.id}`;
+}
+
+/** The same brief: ids are per server, so the host too. */
+export function sameBrief(a: Pick<BriefView, 'id' | 'host'> | null | undefined, b: Pick<BriefView, 'id' | 'host'>): boolean {
+  return !!a && a.id === b.id && (a.host ?? null) === (b.host ?? null);
+}

@@ -3,7 +3,7 @@ import { MAIN_LANE, type UiState } from '../ui-state.js';
 import type { Key } from '../input/key-tokens.js';
 import { none, type KeyContext, type KeyResult } from '../input/key-result.js';
 import { BriefsView } from '../components/BriefsView.js';
-import { addBrief, briefsInOrder, pastedSpec, type BriefsDialog } from './briefs-list.js';
+import { addBrief, briefLabel, briefsInOrder, pastedSpec, sameBrief, type BriefsDialog } from './briefs-list.js';
 import { closed, hintOf, runBindings, type Binding, type DialogModule, type Fallback } from './binding.js';
 
 // `b`, the briefs view, in three steps: the list (↑↓ select, Enter shows the selected brief with its
@@ -38,6 +38,9 @@ export const TITLE_KEYS: Binding<BriefsDialog>[] = [
   { keys: ['backspace'], run: (ui, d) => set(ui, d, { adding: [...d.adding!].slice(0, -1).join('') }) },
 ];
 
+/** `{host}` for a brief a host's server holds; nothing for this machine's own. */
+const onHost = (b: { host?: string }) => (b.host === undefined ? {} : { host: b.host });
+
 /** The list of briefs, in the view's order, and the selected one. */
 function listOf(d: BriefsDialog, ctx: KeyContext) {
   const list = briefsInOrder(ctx.snapshot.briefs ?? []);
@@ -55,8 +58,8 @@ export const LIST_KEYS: Binding<BriefsDialog>[] = [
     run(ui, d, _key, ctx) {
       const { selected } = listOf(d, ctx);
       if (!selected) return none(ui);
-      if (d.detail?.brief.id === selected.id) return set(ui, d, { detail: null });
-      return { ui, effects: [{ type: 'briefDetail', id: selected.id }] };
+      if (sameBrief(d.detail?.brief, selected)) return set(ui, d, { detail: null });
+      return { ui, effects: [{ type: 'briefDetail', id: selected.id, ...onHost(selected) }] };
     },
   },
   {
@@ -68,8 +71,8 @@ export const LIST_KEYS: Binding<BriefsDialog>[] = [
       if (ui.focusLane === MAIN_LANE) return say(ui, 'MAIN takes no briefs: focus a lane (close this view, move, b again)', 'error');
       const agent = ui.focusAgent && ctx.snapshot.agents.some((a) => a.id === ui.focusAgent) ? ui.focusAgent : undefined;
       return {
-        ui: { ...ui, message: { text: `dispatching #${selected.id} to ${agent ?? ui.focusLane}…`, level: 'info' } },
-        effects: [{ type: 'lane', cmd: { type: 'brief', op: 'dispatch', id: selected.id, lane: ui.focusLane, agent } }],
+        ui: { ...ui, message: { text: `dispatching ${briefLabel(selected)} to ${agent ?? ui.focusLane}…`, level: 'info' } },
+        effects: [{ type: 'lane', cmd: { type: 'brief', op: 'dispatch', id: selected.id, ...onHost(selected), lane: ui.focusLane, agent } }],
       };
     },
   },

@@ -23,7 +23,7 @@ export type Effect =
   | { type: 'mergePreview'; worktree: string }
   | { type: 'diff'; worktree: string }
   /** Load a brief with its trace into the briefs view. */
-  | { type: 'briefDetail'; id: number }
+  | { type: 'briefDetail'; id: number; /** The host whose server holds it (none: this machine's). */ host?: string }
   /** Open $VISUAL/$EDITOR on a new brief's spec (the cockpit lends it the terminal), then add the brief. */
   | { type: 'editSpec'; title: string; spec: string }
   | { type: 'reconnect' };
