@@ -10,7 +10,6 @@ import { dispatchCommand, type ResultOf } from '../commands/table.js';
 import type { RepoLocation } from '../git/repo.js';
 import { LaneManager } from '../lanes/lane-manager.js';
 import type { MergeCoordinator } from '../merge/merge-coordinator.js';
-import type { MergeResult } from '../merge/merge-pipeline.js';
 import type { MergeQueue } from '../merge/queue-host.js';
 import type { MainMonitor } from '../monitor/main-monitor.js';
 import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
@@ -22,6 +21,7 @@ import type { AgentInfo, Notice, Snapshot, SupervisorCommand } from '../types.js
 import type { UsageMonitor } from '../usage/usage-monitor.js';
 import { AgentRegistry } from './agent-registry.js';
 import { Background } from './background.js';
+import { ConfigInUse } from './config-in-use.js';
 import { startConfiguredAgents, type SizeHint } from './configured-agents.js';
 import { GitSync } from './git-sync.js';
 import { laneHostOf } from './lane-host-of.js';
@@ -44,7 +44,7 @@ export type { SupervisorOptions } from './options.js';
  */
 export class Supervisor extends EventEmitter {
   readonly repo: RepoLocation;
-  private config: FlowerConfig;
+  private readonly configs: ConfigInUse;
   private readonly env: NodeJS.ProcessEnv;
   private readonly store: StateStore | null;
   private readonly trace: TraceWriter | null;
@@ -64,14 +64,12 @@ export class Supervisor extends EventEmitter {
   private shuttingDown = false;
   /** What goes out: coalesced snapshots, notices, trace lines. */
   private readonly outbox: Outbox;
-  private configIssue: string | null = null;
   /** The queue, auto-dispatch, git's watching, the monitors: what runs without a command. */
   private readonly background: Background;
 
   private constructor(opts: SupervisorOptions) {
     super();
     this.repo = opts.repo;
-    this.config = opts.config;
     this.store = opts.store ?? null;
     this.argsFile = this.store ? new AgentArgsFile(path.dirname(this.store.file)) : null;
     this.trace = opts.trace ?? null;
@@ -84,9 +82,11 @@ export class Supervisor extends EventEmitter {
       poke: () => this.services?.mergeQueue.runner.poke(),
     });
     const env = (this.env = opts.env ?? process.env);
-    const config = () => this.config;
+    const config = () => this.configs.current;
     const changed = () => this.outbox.queueSnapshot();
+    this.configs = new ConfigInUse(opts.config, changed);
     const record = (e: Omit<TraceEntry, 'ts'>) => this.record(e);
+    const notify = (text: string, level?: Notice['level']) => this.notify(text, level);
     this.laneRecords = new LaneRecords(this.store);
     this.lanes = new LaneManager(laneHostOf({
       repo: this.repo, records: this.laneRecords, record, changed,
@@ -97,25 +97,22 @@ export class Supervisor extends EventEmitter {
       dispatch: (cmd, actor) => this.dispatch(cmd, actor),
     }), config);
     this.mainWatch = new MainWatch({
-      stateDir: this.store ? path.join(this.repo.commonDir, 'flower') : null, mainRoot: this.repo.mainRoot, config, record,
+      stateDir: this.store ? path.join(this.repo.commonDir, 'flower') : null, mainRoot: this.repo.mainRoot, config, record, notify,
       monitor: () => this.services.mainMonitor,
       movingMain: () => this.services.merges.movingMain,
       spawnOps: (profile) => this.spawnInternal('MAIN', 'ops', profile),
-      notify: (text, level) => this.notify(text, level),
     });
     this.services = openServices({
-      repo: this.repo, config, env, store: this.store, trace: this.trace, record, changed,
+      repo: this.repo, config, env, store: this.store, trace: this.trace, record, changed, notify,
       agents: () => this.agents,
       worktrees: () => this.git.worktrees,
       laneOf: (name) => this.laneRecords.laneOf(name),
-      notify: (text, level) => this.notify(text, level),
       event: (e) => this.emit('event', e),
       refreshGit: () => this.refreshGit(),
       sandboxFor: (worktree, cwd) => this.sandboxFor(worktree, cwd),
       send: async (agent, text, actor) => void (await this.dispatch({ type: 'send', agent, text, enter: true, timeoutMs: 60_000 }, actor)),
       addLane: (o, actor) => this.lanes.add(o, actor),
       removeLane: async (name) => void (await this.lanes.remove(name, false, 'policy')),
-      merged: (r) => this.afterMerge(r),
     });
     this.agents = new AgentRegistry({
       config, env, record, changed, hooks: opts.hooks ?? null, store: this.store, argsFile: this.argsFile,
@@ -142,19 +139,14 @@ export class Supervisor extends EventEmitter {
       stopping: () => this.shuttingDown,
     });
     this.restorer = new Restorer({
-      mainRoot: this.repo.mainRoot, config, store: this.store, argsFile: this.argsFile, agents: this.agents, record, changed,
+      mainRoot: this.repo.mainRoot, config, store: this.store, argsFile: this.argsFile, agents: this.agents, record, changed, notify,
       worktrees: () => this.git.worktrees,
-      notify: (text, level) => this.notify(text, level),
     });
-    this.background = new Background(this.git, this.services, (text, level) => this.notify(text, level));
+    this.background = new Background(this.git, this.services, notify);
     this.commands = {
-      repo: this.repo, config, agents: this.agents, services: this.services, restorer: this.restorer, lanes: this.lanes, store: this.store, record, changed,
-      notify: (text, level) => this.notify(text, level),
+      repo: this.repo, config, agents: this.agents, services: this.services, restorer: this.restorer, lanes: this.lanes, store: this.store, record, changed, notify,
       refreshGit: () => this.refreshGit(),
-      afterMerge: (r) => this.afterMerge(r),
-      dismissMerge: () => {
-        if (!this.services.merges.view?.running) this.services.merges.view = null;
-      },
+      afterMerge: (r) => this.services.afterMerge(r),
     };
   }
 
@@ -178,8 +170,8 @@ export class Supervisor extends EventEmitter {
 
   snapshot(): Snapshot {
     return buildSnapshot({
-      repo: this.repo, config: this.config, worktrees: this.git.worktrees, main: this.git.main, agents: this.agents, lanes: this.lanes, services: this.services,
-      notices: this.outbox.notices, restorer: this.restorer, store: this.store, configIssue: this.configIssue,
+      repo: this.repo, config: this.configs.current, worktrees: this.git.worktrees, main: this.git.main, agents: this.agents, lanes: this.lanes, services: this.services,
+      notices: this.outbox.notices, restorer: this.restorer, store: this.store, configIssue: this.configs.problem,
     });
   }
 
@@ -212,12 +204,6 @@ export class Supervisor extends EventEmitter {
     return dispatchCommand(this.commands, cmd, actor);
   }
 
-  /** Every merge that ends, from the queue or by hand: briefs link it; other lanes are kept current. */
-  private afterMerge(r: MergeResult): void {
-    this.briefs.merged(r.worktree, r.outcome, r.postMerge, r.message);
-    void this.mergeQueue.afterMerge(r);
-  }
-
   /** The MAIN monitor's health loop and the optional ops process (see main-watch.ts). */
   startMonitor(): Promise<void> {
     return this.mainWatch.start();
@@ -246,7 +232,7 @@ export class Supervisor extends EventEmitter {
 
   /** Start the agents the config lists for each worktree (see configured-agents.ts). */
   startConfiguredAgents(sizeHint?: SizeHint): { started: AgentInfo[]; errors: string[] } {
-    return startConfiguredAgents(this.config, this.git.worktrees, this.agents, (e) => this.record(e), sizeHint);
+    return startConfiguredAgents(this.configs.current, this.git.worktrees, this.agents, (e) => this.record(e), sizeHint);
   }
 
   /** Re-read worktrees and MAIN's status (see GitSync.refresh: never older than the call). */
@@ -267,7 +253,7 @@ export class Supervisor extends EventEmitter {
   /** The sandbox of one process flower-tui starts, decided now (see process-sandbox.ts). */
   sandboxFor(worktree: string, cwd: string, hookDirs: string[] = []): SandboxDecision {
     const laneKind = (name: string) => this.laneRecords.all()[name]?.kind ?? null;
-    return processSandbox({ config: this.config, repo: this.repo, worktrees: this.git.worktrees, laneKind, envPath: this.env.PATH }, worktree, cwd, hookDirs);
+    return processSandbox({ config: this.configs.current, repo: this.repo, worktrees: this.git.worktrees, laneKind, envPath: this.env.PATH }, worktree, cwd, hookDirs);
   }
 
   /** Stop every agent (whole process trees) and stop polling. Safe to call twice. */
@@ -291,23 +277,21 @@ export class Supervisor extends EventEmitter {
   }
 
   currentConfig(): FlowerConfig {
-    return this.config;
+    return this.configs.current;
   }
 
   /** Why the config on disk is not the one in use (an invalid new file; set by the server's ConfigReload), or null. */
   get configProblem(): string | null {
-    return this.configIssue;
+    return this.configs.problem;
   }
 
   setConfigProblem(problem: string | null): void {
-    if (problem === this.configIssue) return;
-    this.configIssue = problem;
-    this.outbox.queueSnapshot();
+    this.configs.setProblem(problem);
   }
 
   /** A new (validated) config: what reads it on use (merges, lanes, spawns) gets it at once; the timers restart. */
   setConfig(config: FlowerConfig): void {
-    this.config = config;
+    this.configs.replace(config);
     this.git.schedulePoll(); // monitor.gitPollMs may have changed
     if (!this.closed && !this.shuttingDown) this.mainWatch.configChanged();
     this.outbox.queueSnapshot();
