@@ -2,16 +2,16 @@ import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { rootCommits } from '../core/git/root-commits.js';
 import type { Supervisor } from '../core/supervisor/supervisor.js';
-import type { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { FlowerError, describeError, isFlowerError } from '../shared/errors.js';
 import type { SupervisorEvent } from '../core/types.js';
 import type { TraceActor } from '../core/store/trace.js';
 import { writeStopMarker } from '../core/store/deliberate-stop.js';
 import { stateDir } from '../core/store/private-dir.js';
-import { encodeOutput, FRAME_CONTROL } from '../protocol/frames.js';
-import { ClientConnection, LAG_BYTES } from './client-connection.js';
+import { FRAME_CONTROL } from '../protocol/frames.js';
+import { AgentStreams } from './agent-streams.js';
+import { ClientConnection } from './client-connection.js';
 import { replyOf } from '../core/commands/table.js';
-import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerMessage, type ServerRequest, type ServerResult } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerRequest, type ServerResult } from '../protocol/messages.js';
 
 export interface ServerOptions {
   socketPath: string;
@@ -31,6 +31,8 @@ export interface ServerOptions {
 export class FlowerServer {
   private readonly server: net.Server;
   private readonly clients = new Set<ClientConnection>();
+  /** The agents' screens and bytes to each client (live, paced, in-band screens, history). */
+  private readonly streams: AgentStreams;
   private readonly startedAt = Date.now();
   private stopping = false;
 
@@ -39,9 +41,10 @@ export class FlowerServer {
     private readonly opts: ServerOptions,
   ) {
     this.server = net.createServer((socket) => this.onConnection(socket));
+    this.streams = new AgentStreams(supervisor, this.clients, opts.log);
     supervisor.on('event', this.onEvent);
-    supervisor.on('agent-output', this.onOutput);
-    supervisor.on('agent-resized', this.onResized);
+    supervisor.on('agent-output', this.streams.onOutput);
+    supervisor.on('agent-resized', this.streams.onResized);
   }
 
   info(): ServerInfo {
@@ -115,7 +118,7 @@ export class FlowerServer {
       if (c.lagging && socket.writableLength === 0) {
         c.lagging = false;
         this.opts.log('client caught up: resyncing screens');
-        this.syncAll(c);
+        this.streams.syncAll(c);
       }
     });
     socket.on('error', () => {});
@@ -147,7 +150,7 @@ export class FlowerServer {
       case 'subscribe':
         c.subscribed = true;
         c.send({ t: 'event', event: { type: 'snapshot', snapshot: this.supervisor.snapshot() } });
-        this.syncAll(c);
+        this.streams.syncAll(c);
         this.attachedChanged();
         return;
       case 'input': {
@@ -161,10 +164,10 @@ export class FlowerServer {
         return;
       case 'pin':
         // Attached: this client passes the agent's bytes through to a real terminal, so it needs all of them.
-        if (c.pacer.pin(msg.agent, msg.on)) this.sendScreen(c, msg.agent);
+        if (c.pacer.pin(msg.agent, msg.on)) this.streams.sendScreen(c, msg.agent);
         return;
       case 'req':
-        if (msg.req.type === 'history') return this.sendHistory(c, msg.id, msg.req.agent);
+        if (msg.req.type === 'history') return this.streams.sendHistory(c, msg.id, msg.req.agent);
         void this.handleRequest(msg.req, c.actor).then(
           (result) => c.send({ t: 'res', id: msg.id, ok: true, result }),
           (e) => c.send({ t: 'res', id: msg.id, ok: false, error: { code: isFlowerError(e) ? e.code : 'internal', message: describeError(e) } }),
@@ -216,55 +219,6 @@ export class FlowerServer {
     this.opts.onStop();
   }
 
-  /** Send a client every agent's screen (a subscribe, or a lagging client that has drained). */
-  private syncAll(c: ClientConnection): void {
-    c.pacer.reset();
-    for (const info of this.supervisor.snapshot().agents) this.sendScreen(c, info.id);
-  }
-
-  /** An agent's visible screen, to load into the client's mirror (mirrors keep no scrollback). */
-  private sendScreen(c: ClientConnection, agentId: string): void {
-    this.whenLevel(c, agentId, (screen) => ({ t: 'screen', agent: agentId, cols: screen.cols, rows: screen.rows, data: screen.serialize(0) }));
-  }
-
-  /** Screen and scrollback, for scroll mode and attach: the reply sits in the stream exactly where it was taken. */
-  private sendHistory(c: ClientConnection, id: number, agentId: string): void {
-    if (!this.supervisor.agent(agentId)) return c.send({ t: 'res', id, ok: false, error: { code: 'unknown-agent', message: `no agent "${agentId}"` } });
-    this.whenLevel(c, agentId, (screen) => ({ t: 'res', id, ok: true, result: { cols: screen.cols, rows: screen.rows, data: screen.serialize() } }));
-  }
-
-  /**
-   * Send a message made from an agent's screen at a point in its byte stream the client can follow:
-   * buffer live output for the agent from now on, wait until everything received so far is parsed
-   * (at once, unless xterm has a backlog), build and send the message, then the buffered output.
-   * Nothing is lost and nothing is shown twice.
-   */
-  private whenLevel(c: ClientConnection, agentId: string, build: (screen: TerminalScreen) => ServerMessage): void {
-    const agent = this.supervisor.agent(agentId);
-    if (!agent) return;
-    const inProgress = c.syncing.get(agentId);
-    if (inProgress) return void inProgress.builds.push(build); // taken at the same point, sent in order
-    const sync = { pending: [] as Buffer[], builds: [build] };
-    c.syncing.set(agentId, sync);
-    agent.screen.write('', () => {
-      c.syncing.delete(agentId);
-      if (c.socket.destroyed) return;
-      for (const b of sync.builds) c.send(b(agent.screen));
-      for (const b of sync.pending) c.write(b);
-    });
-  }
-
-  /** Frames mode: every frameMs, the screens of flooding agents (see OutputPacer). */
-  private scheduleFrames(c: ClientConnection): void {
-    if (c.frameTimer) return;
-    c.frameTimer = setTimeout(() => {
-      c.frameTimer = null;
-      if (c.socket.destroyed || c.lagging) return;
-      for (const agent of c.pacer.tick()) this.sendScreen(c, agent);
-      if (c.pacer.active) this.scheduleFrames(c);
-    }, c.pacer.opts.frameMs);
-  }
-
   private readonly onEvent = (e: SupervisorEvent) => {
     if (e.type === 'screen') return; // clients derive it from the output stream
     if (e.type === 'snapshot') {
@@ -272,43 +226,5 @@ export class FlowerServer {
       for (const c of this.clients) c.pacer.retain(ids);
     }
     for (const c of this.clients) if (c.subscribed) c.send({ t: 'event', event: e });
-  };
-
-  private readonly onOutput = (agent: string, data: Uint8Array) => {
-    let frame: Buffer | null = null;
-    const now = performance.now();
-    for (const c of this.clients) {
-      if (!c.subscribed || c.lagging) continue;
-      const sync = c.syncing.get(agent);
-      if (sync) {
-        sync.pending.push((frame ??= encodeOutput(agent, data)));
-        continue;
-      }
-      if (c.pacer.output(agent, data.length, now) === 'frame') {
-        this.scheduleFrames(c);
-        continue;
-      }
-      frame ??= encodeOutput(agent, data);
-      if (agent === c.focus || c.pacer.isPinned(agent)) c.write(frame);
-      else c.queue(frame);
-      if (c.socket.writableLength > LAG_BYTES) {
-        // A slow client must not make the server buffer without bound (or slow the agents): stop
-        // streaming to it and send fresh screens once it has drained.
-        c.lagging = true;
-        this.opts.log(`client lagging (${c.socket.writableLength} bytes queued): live output paused`);
-      }
-    }
-  };
-
-  /**
-   * A resize reflows the screen (and moves lines into or out of the scrollback): a mirror has no
-   * scrollback to reflow from, so it gets the server's screen as it is after the resize instead of
-   * resizing itself. In-band, so the output that follows applies to the new size.
-   */
-  private readonly onResized = (agent: string) => {
-    for (const c of this.clients) {
-      if (!c.subscribed || c.lagging) continue;
-      this.sendScreen(c, agent);
-    }
   };
 }

@@ -1,23 +1,14 @@
-import React from 'react';
-import { PassThrough } from 'node:stream';
-import { render, type Instance } from 'ink';
 import type { BackendEvent, CockpitBackend } from '../core/backend/cockpit-backend.js';
-import { TerminalScreen } from '../core/agents/terminal-screen.js';
 import { agentStateLabel, type SupervisorEvent } from '../core/types.js';
 import type { FlowerConfig } from '../config/config.js';
-import { App } from './components/App.js';
-import { dialogRect } from './components/overlay.js';
 import { AttachSession } from './attach-session.js';
 import { editText } from '../shared/editor.js';
-import { Compositor } from './compositor/compositor.js';
 import { tokenizeKeys } from './input/key-tokens.js';
 import type { Keymap } from './keymap.js';
-import type { Layout } from '../layout/layout.js';
-import { VirtualStdout } from './virtual-stdout.js';
-import { HeaderClock } from './header-clock.js';
 import { CockpitState } from './cockpit/cockpit-state.js';
 import { gridModes, gridModesAgain, lendTerminal, TERMINAL_RESTORE } from './cockpit/terminal-modes.js';
-import { PaneSizes, panePlacements } from './cockpit/pane-placement.js';
+import { PaneSizes } from './cockpit/pane-placement.js';
+import { GridDrawing } from './cockpit/grid-drawing.js';
 import { ScrollHistory } from './cockpit/scroll-history.js';
 import { TraceLoading } from './cockpit/trace-loading.js';
 import { FocusMemory } from './cockpit/focus-memory.js';
@@ -28,8 +19,6 @@ import { runEffects, type EffectHost } from './cockpit/effect-runner.js';
 import { attentionBytes } from './cockpit/notifications.js';
 import { withEditedSpec } from './cockpit/dialog-opening.js';
 import { runKeys, type KeyHost } from './cockpit/key-runner.js';
-import { shownDurations } from './cockpit/header-durations.js';
-import { cockpitLayout } from './cockpit/cockpit-layout.js';
 
 export { TERMINAL_RESTORE };
 
@@ -50,11 +39,8 @@ export interface TuiOptions {
  */
 export class Tui {
   private readonly s: CockpitState;
-  private layout!: Layout;
-  private readonly compositor: Compositor;
-  private readonly chrome: TerminalScreen;
-  private readonly vout: VirtualStdout;
-  private ink: Instance | null = null;
+  /** Ink's chrome and the compositor's agents, laid out from state. */
+  private readonly drawing: GridDrawing;
   private attach: AttachSession | null = null;
   private resizeTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -80,18 +66,11 @@ export class Tui {
     this.focus = new FocusMemory(this.s);
     this.lanes = new LaneCommands(this.s);
     this.restore = new RestoreOffer(this.s);
-    const { cols, rows } = this.size();
-    this.chrome = new TerminalScreen(cols, rows, 0, { convertEol: true });
-    this.vout = new VirtualStdout(cols, rows, (chunk) => this.chrome.write(chunk, () => this.compositor.markChromeDirty()));
-    this.compositor = new Compositor({
-      fps: o.config.ui.fps,
-      backgroundFps: o.config.ui.backgroundFps,
-      monochrome: Boolean(process.env.NO_COLOR),
-      write: (d) => o.stdout.write(d),
-      onDrain: (fn) => o.stdout.once('drain', fn),
+    this.drawing = new GridDrawing({
+      state: this.s, backend: o.backend, config: o.config, keymap: o.keymap, stdout: o.stdout, history: this.history, sizes: this.sizes,
+      attached: () => this.attach !== null,
+      finished: () => this.finished,
     });
-    this.compositor.setChrome(this.chrome.term);
-    this.compositor.setSize(cols, rows);
     this.exited = new Promise((r) => (this.resolveExit = r));
     if (o.initialMessage) this.s.ui = { ...this.s.ui, message: o.initialMessage };
     const parts = { state: this.s, trace: this.trace, lanes: this.lanes };
@@ -113,11 +92,15 @@ export class Tui {
       attach: (agent) => this.startAttach(agent),
       editSpec: (title, spec) => this.editSpec(title, spec),
     };
-    this.keys = { state: this.s, history: this.history, focus: this.focus, effects: this.effects, keymap: o.keymap, layout: () => this.layout, finished: () => this.finished };
+    this.keys = { state: this.s, history: this.history, focus: this.focus, effects: this.effects, keymap: o.keymap, layout: () => this.drawing.layout, finished: () => this.finished };
+  }
+
+  private get compositor() {
+    return this.drawing.compositor;
   }
 
   private size(): { cols: number; rows: number } {
-    return { cols: this.o.stdout.columns || 80, rows: this.o.stdout.rows || 24 };
+    return this.drawing.size();
   }
 
   start(): void {
@@ -135,34 +118,8 @@ export class Tui {
     const recent = s.snapshot.notices.filter((n) => Date.now() - Date.parse(n.ts) < 10 * 60_000).pop();
     if (recent && !s.ui.message) s.ui = { ...s.ui, message: { text: recent.text, level: recent.level } };
     this.restore.offer(this.attach !== null);
-    this.ink = render(React.createElement(App, this.appProps()), {
-      stdout: this.vout as unknown as NodeJS.WriteStream,
-      stdin: new PassThrough() as unknown as NodeJS.ReadStream,
-      exitOnCtrlC: false,
-      patchConsole: false,
-      maxFps: 30,
-    });
-    this.compositor.resume();
+    this.drawing.start();
     this.update();
-  }
-
-  private appProps() {
-    return {
-      snapshot: this.s.snapshot,
-      ui: this.s.ui,
-      layout: this.layout ?? this.computeLayout(),
-      keymap: this.o.keymap,
-      scrollDepth: (agent: string) => {
-        const t = this.history.screen(agent)?.term;
-        const scroll = this.s.ui.scroll;
-        return t && scroll?.agent === agent ? Math.max(0, t.buffer.active.baseY - scroll.top) : 0;
-      },
-    };
-  }
-
-  private computeLayout(): Layout {
-    const { cols, rows } = this.size();
-    return cockpitLayout(cols, rows, this.s.snapshot, this.s.ui);
   }
 
   /** Re-derive everything visible from state: layout, pty sizes, compositor placements, chrome. */
@@ -170,26 +127,7 @@ export class Tui {
     if (this.finished) return;
     this.history.dropStale(this.s.ui);
     this.focus.sendFocus();
-    this.layout = this.computeLayout();
-    if (this.attach) return this.clock.stop(); // the attached agent owns the terminal; the grid catches up on detach
-    const { snapshot, ui } = this.s;
-    const placements = panePlacements(this.layout, snapshot, ui, this.o.backend, this.sizes, (agent) => this.history.screen(agent));
-    const { cols, rows } = this.size();
-    this.compositor.setPanes(this.layout.tooSmall ? [] : placements, dialogRect(ui.dialog, snapshot, this.o.keymap, cols, rows));
-    this.ink?.rerender(React.createElement(App, this.appProps()));
-    this.showDurations();
-  }
-
-  /** Header durations ("working 42s") move on between snapshots: one timer for the first to change. */
-  private readonly clock = new HeaderClock(() => {
-    if (this.finished || this.attach) return;
-    this.ink?.rerender(React.createElement(App, this.appProps()));
-    this.showDurations();
-  });
-
-  private showDurations(): void {
-    if (this.finished || this.attach || !this.layout || this.layout.tooSmall) return this.clock.stop();
-    this.clock.show(shownDurations(this.layout, this.s.snapshot));
+    this.drawing.update();
   }
 
   /** An agent wants the operator: the bell, and a desktop notification when configured. */
@@ -205,7 +143,7 @@ export class Tui {
       this.attach.input(data);
       return;
     }
-    if (this.layout.tooSmall) {
+    if (this.drawing.layout.tooSmall) {
       // Only quitting makes sense when nothing can be shown.
       if (data === 'q' || data === '\x03') runEffects(this.effects, [{ type: 'quit' }]);
       return;
@@ -263,10 +201,7 @@ export class Tui {
     // Debounced: dragging a window edge sends dozens of sizes; programs redraw once for the last one.
     this.resizeTimer = setTimeout(() => {
       this.resizeTimer = null;
-      const { cols, rows } = this.size();
-      this.chrome.resize(cols, rows);
-      this.vout.resize(cols, rows);
-      this.compositor.setSize(cols, rows);
+      this.drawing.resize();
       if (this.attach) this.attach.resize();
       this.update();
     }, 40);
@@ -279,7 +214,7 @@ export class Tui {
   async quit(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    this.clock.stop();
+    this.drawing.stopClock();
     this.teardownTerminal();
     if (this.o.backend.kind === 'local') this.o.stdout.write('flower-tui: stopping agents…\r');
     await this.o.backend.close();
@@ -298,12 +233,7 @@ export class Tui {
     this.unsubscribe = null;
     this.o.stdin.off('data', this.onInput);
     this.o.stdout.off('resize', this.onResize);
-    try {
-      this.ink?.unmount();
-    } catch {
-      /* already unmounted */
-    }
-    this.ink = null;
+    this.drawing.unmount();
     this.o.stdout.write(TERMINAL_RESTORE);
     try {
       this.o.stdin.setRawMode?.(false);

@@ -12,11 +12,11 @@
 //
 // It also acts as the run's HTTP(S) proxy (see `proxyEnv`): a CLI pointed at it that tries to reach
 // any other host sends a CONNECT (or an absolute-URI request) here, which is refused and recorded in
-// `external`, so nothing leaves the machine and a test can assert that nothing tried to.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+// `external`, so nothing leaves the machine and a test can assert that nothing tried to (the server,
+// the recording and the proxy are mock-model-server.ts, shared with mock-openai.ts).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { sendJson, startModelServer, type ModelServer, type RecordedRequest } from './mock-model-server.js';
 
 export interface AnthropicUsage {
   input_tokens: number;
@@ -28,15 +28,7 @@ export interface AnthropicUsage {
 /** Which conversation a POST /v1/messages belongs to (see `classifyAnthropicRequest`). */
 export type MessageKind = 'main' | 'side';
 
-export interface MockAnthropicRequest {
-  /** Order of arrival over all requests, from 1. */
-  seq: number;
-  method: string;
-  /** Path with query string, as sent. */
-  path: string;
-  headers: IncomingMessage['headers'];
-  /** Parsed JSON body, or the raw text when it is not JSON, or null when empty. */
-  body: any;
+export interface MockAnthropicRequest extends RecordedRequest {
   /** For POST /v1/messages only. */
   kind?: MessageKind;
   /** For main requests: their number among main requests, from 1 (the `n` given to `usage`/`reply`). */
@@ -53,7 +45,6 @@ export interface MockAnthropicRequest {
   reply?: string;
   /** The tool call it was answered with, if any. */
   toolUse?: { id: string; name: string; input: Record<string, unknown> };
-  at: number;
 }
 
 export interface MockAnthropicOptions {
@@ -81,19 +72,10 @@ export interface MockAnthropicOptions {
   log?: (line: string) => void;
 }
 
-export interface MockAnthropic {
-  /** Base URL for ANTHROPIC_BASE_URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
-  url: string;
-  port: number;
-  /** Every request, in arrival order. */
-  requests: MockAnthropicRequest[];
+/** `url` is the base URL for ANTHROPIC_BASE_URL. */
+export interface MockAnthropic extends ModelServer<MockAnthropicRequest> {
   /** The POST /v1/messages requests of the main conversation. */
   mainRequests(): MockAnthropicRequest[];
-  /** Hosts (host:port, or absolute URLs) that something tried to reach through the proxy. */
-  external: string[];
-  /** HTTPS_PROXY/HTTP_PROXY/NO_PROXY (both cases) pointing at this server. */
-  proxyEnv(): Record<string, string>;
-  close(): Promise<void>;
 }
 
 const DEFAULT_SIDE_USAGE: AnthropicUsage = { input_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 3 };
@@ -150,20 +132,7 @@ function sidePurpose(body: any): 'title' | 'quota' | 'other' {
   return 'other';
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, obj: unknown): void {
-  const text = JSON.stringify(obj);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'request-id': `req_mock_${randomBytes(6).toString('hex')}` });
-  res.end(text);
-}
+const json = (res: ServerResponse, status: number, obj: unknown): void => sendJson(res, status, obj, 'request-id');
 
 function notFound(res: ServerResponse, what: string): void {
   json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `mock-anthropic: no ${what}` } });
@@ -176,10 +145,6 @@ const MODELS = [
 ];
 
 export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promise<MockAnthropic> {
-  const requests: MockAnthropicRequest[] = [];
-  const external: string[] = [];
-  const sockets = new Set<Duplex>();
-  let seq = 0;
   let mainCount = 0;
   const log = opts.log ?? (() => {});
   const usageOf = opts.usage ?? ((n: number) => ({ input_tokens: 100, cache_creation_input_tokens: 1000 * n, cache_read_input_tokens: 40000, output_tokens: 50 }));
@@ -261,26 +226,7 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
     res.end();
   }
 
-  const server = createServer(async (req, res) => {
-    const raw = await readBody(req).catch(() => '');
-    let body: any = null;
-    if (raw) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = raw;
-      }
-    }
-    const rec: MockAnthropicRequest = { seq: ++seq, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, at: Date.now() };
-    requests.push(rec);
-    // An absolute URI means we are being used as a plain-HTTP proxy for some other host: refuse.
-    if (/^[a-z]+:\/\//i.test(rec.path)) {
-      external.push(rec.path);
-      log(`${rec.seq} REFUSED proxy ${rec.method} ${rec.path}`);
-      res.writeHead(403, { 'content-type': 'text/plain' });
-      res.end('mock-anthropic: no external traffic in tests\n');
-      return;
-    }
+  function answer(req: IncomingMessage, res: ServerResponse, rec: MockAnthropicRequest, raw: string): void {
     const pathname = rec.path.split('?')[0]!;
     if (rec.method === 'POST' && pathname === '/v1/messages') return messages(req, res, rec);
     log(`${rec.seq} ${rec.method} ${rec.path}`);
@@ -304,44 +250,8 @@ export async function startMockAnthropic(opts: MockAnthropicOptions = {}): Promi
       return;
     }
     notFound(res, `${rec.method} ${pathname}`);
-  });
+  }
 
-  // HTTPS through the proxy: CONNECT host:port. Refused and recorded.
-  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-    const target = req.url ?? '?';
-    external.push(target);
-    requests.push({ seq: ++seq, method: 'CONNECT', path: target, headers: req.headers, body: null, at: Date.now() });
-    log(`${seq} REFUSED CONNECT ${target}`);
-    socket.on('error', () => {});
-    socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.keepAliveTimeout = 1000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    port,
-    requests,
-    external,
-    mainRequests: () => requests.filter((r) => r.kind === 'main'),
-    proxyEnv: () => ({
-      HTTPS_PROXY: url, https_proxy: url, HTTP_PROXY: url, http_proxy: url,
-      ALL_PROXY: url, all_proxy: url,
-      NO_PROXY: '127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1',
-    }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await startModelServer<MockAnthropicRequest>({ name: 'mock-anthropic', log, answer });
+  return { ...server, mainRequests: () => server.requests.filter((r) => r.kind === 'main') };
 }

@@ -6,14 +6,13 @@
 // main request per turn (13 tools); with the first turn of each thread, one thread-naming side request
 // (`tools: []`) whose text becomes the thread name. Only main responses produce `token_count` events.
 //
-// Like mock-anthropic.ts, it doubles as the run's HTTP(S) proxy: attempts to reach any other host
-// are refused and recorded in `external`.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+// Like mock-anthropic.ts, it doubles as the run's HTTP(S) proxy (mock-model-server.ts): attempts to
+// reach any other host are refused and recorded in `external`.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { fillJsonSchema } from './mock-anthropic.js';
+import { sendJson, startModelServer, type ModelServer, type RecordedRequest } from './mock-model-server.js';
 
 /** The usage figures the test picks; `total_tokens` is input + output, as the API computes it. */
 export interface ResponsesUsage {
@@ -25,19 +24,13 @@ export interface ResponsesUsage {
 
 export type ResponsesKind = 'main' | 'side';
 
-export interface MockOpenAIRequest {
-  seq: number;
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: any;
+export interface MockOpenAIRequest extends RecordedRequest {
   kind?: ResponsesKind;
   /** Main requests: their number among main requests, from 1. */
   n?: number;
   model?: string;
   usage?: ResponsesUsage;
   reply?: string;
-  at: number;
 }
 
 export interface MockOpenAIOptions {
@@ -96,15 +89,9 @@ export function functionCallOutputs(body: any): string[] {
   return items.filter((i: any) => i?.type === 'function_call_output').map((i: any) => (typeof i.output === 'string' ? i.output : JSON.stringify(i.output)));
 }
 
-export interface MockOpenAI {
-  /** Origin, e.g. http://127.0.0.1:41234 (the provider's base_url is `${url}/v1`). */
-  url: string;
-  port: number;
-  requests: MockOpenAIRequest[];
+/** `url` is the origin: the provider's base_url is `${url}/v1`. */
+export interface MockOpenAI extends ModelServer<MockOpenAIRequest> {
   mainRequests(): MockOpenAIRequest[];
-  external: string[];
-  proxyEnv(): Record<string, string>;
-  close(): Promise<void>;
 }
 
 const DEFAULT_SIDE_USAGE: ResponsesUsage = { input_tokens: 9, cached_input_tokens: 0, output_tokens: 4, reasoning_output_tokens: 0 };
@@ -136,20 +123,7 @@ function decode(buf: Buffer, encoding: string | undefined): string {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(decode(Buffer.concat(chunks), req.headers['content-encoding'] as string | undefined)));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, obj: unknown): void {
-  const text = JSON.stringify(obj);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': `req_mock_${randomBytes(6).toString('hex')}` });
-  res.end(text);
-}
+const json = (res: ServerResponse, status: number, obj: unknown): void => sendJson(res, status, obj, 'x-request-id');
 
 function apiUsage(u: ResponsesUsage): Record<string, unknown> {
   return {
@@ -162,10 +136,6 @@ function apiUsage(u: ResponsesUsage): Record<string, unknown> {
 }
 
 export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<MockOpenAI> {
-  const requests: MockOpenAIRequest[] = [];
-  const external: string[] = [];
-  const sockets = new Set<Duplex>();
-  let seq = 0;
   let mainCount = 0;
   const log = opts.log ?? (() => {});
   const usageOf = opts.usage ?? ((n: number) => ({ input_tokens: 20000 + 1000 * n, cached_input_tokens: 15000, output_tokens: 300, reasoning_output_tokens: 0 }));
@@ -243,25 +213,7 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
     res.end();
   }
 
-  const server = createServer(async (req, res) => {
-    const raw = await readBody(req).catch(() => '');
-    let body: any = null;
-    if (raw) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = raw;
-      }
-    }
-    const rec: MockOpenAIRequest = { seq: ++seq, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, at: Date.now() };
-    requests.push(rec);
-    if (/^[a-z]+:\/\//i.test(rec.path)) {
-      external.push(rec.path);
-      log(`${rec.seq} REFUSED proxy ${rec.method} ${rec.path}`);
-      res.writeHead(403, { 'content-type': 'text/plain' });
-      res.end('mock-openai: no external traffic in tests\n');
-      return;
-    }
+  function answer(_req: IncomingMessage, res: ServerResponse, rec: MockOpenAIRequest): void {
     const pathname = rec.path.split('?')[0]!;
     if (rec.method === 'POST' && /\/responses$/.test(pathname)) return responses(res, rec);
     log(`${rec.seq} ${rec.method} ${rec.path}`);
@@ -271,50 +223,9 @@ export async function startMockOpenAI(opts: MockOpenAIOptions = {}): Promise<Moc
       return json(res, 200, { object: 'list', data: [{ id: 'mock-model', object: 'model', created: 0, owned_by: 'mock' }], models: [] });
     }
     json(res, 404, { error: { message: `mock-openai: no ${rec.method} ${pathname}`, type: 'invalid_request_error', code: 'not_found' } });
-  });
+  }
 
-  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-    const target = req.url ?? '?';
-    external.push(target);
-    requests.push({ seq: ++seq, method: 'CONNECT', path: target, headers: req.headers, body: null, at: Date.now() });
-    log(`${seq} REFUSED CONNECT ${target}`);
-    socket.on('error', () => {});
-    socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-  });
-  // WebSocket upgrades (Codex can stream Responses over a websocket): refuse, so it falls back to HTTP.
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
-    requests.push({ seq: ++seq, method: 'UPGRADE', path: req.url ?? '/', headers: req.headers, body: null, at: Date.now() });
-    log(`${seq} REFUSED UPGRADE ${req.url}`);
-    socket.on('error', () => {});
-    socket.end('HTTP/1.1 426 Upgrade Required\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.keepAliveTimeout = 1000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    port,
-    requests,
-    external,
-    mainRequests: () => requests.filter((r) => r.kind === 'main'),
-    proxyEnv: () => ({
-      HTTPS_PROXY: url, https_proxy: url, HTTP_PROXY: url, http_proxy: url,
-      ALL_PROXY: url, all_proxy: url,
-      NO_PROXY: '127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1',
-    }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  // Codex can stream Responses over a websocket: upgrades are refused, so it falls back to HTTP.
+  const server = await startModelServer<MockOpenAIRequest>({ name: 'mock-openai', log, decode, answer, refuseUpgrades: true });
+  return { ...server, mainRequests: () => server.requests.filter((r) => r.kind === 'main') };
 }

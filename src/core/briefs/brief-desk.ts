@@ -5,8 +5,7 @@ import { FLOWER, OPERATOR, isUnclaimed, parseBriefId, refuseTransition, type Bri
 import { briefPacket } from './brief-packet.js';
 import type { BriefCommand, BriefDetail, BriefResult, BriefView } from './brief-ops.js';
 import type { BriefStore } from './brief-store.js';
-import { linksToAdd } from './brief-links.js';
-import { laneCommits } from './brief-git.js';
+import { BriefLinks } from './brief-linking.js';
 import { checkTitle, ephemeralLaneName, newBrief, traceActor } from './brief-rules.js';
 import { freeAgentsFor, pickAgent, requireLane, type TargetView } from './brief-targets.js';
 
@@ -37,14 +36,19 @@ const ACTIVE: readonly BriefStatus[] = ['dispatched', 'claimed'];
  * and the links to what they produced. Every step is one entry of the one trace, target `#N`.
  */
 export class BriefDesk {
-  private syncing = false;
-  private lastHeads = new Map<string, string | null>();
   private autoBusy = false;
+  /** The links to what briefs produced: commits (trailer or lane + time) and merges. */
+  private readonly links: BriefLinks;
 
   constructor(
     private readonly store: BriefStore,
     private readonly host: BriefHost,
-  ) {}
+  ) {
+    this.links = new BriefLinks(store, host, {
+      trace: (b, by, action, details) => this.trace(b, by, action, details),
+      move: (b, to, by, reason) => this.move(b, to, by, reason),
+    });
+  }
 
   view(b: Brief): BriefView {
     return { ...b, links: [...b.links], notes: [...b.notes], unclaimed: isUnclaimed(b, Date.now(), this.host.claimTimeoutMs()) };
@@ -100,7 +104,7 @@ export class BriefDesk {
         return { brief: this.view(this.claim(cmd.id, cmd.agent ?? (by === OPERATOR ? undefined : by), by)) };
       case 'done': {
         const b = this.forCaller(cmd.id, by, ['claimed', 'dispatched', 'blocked']);
-        await this.syncLinks([b]);
+        await this.links.sync([b]);
         return { brief: this.view(this.move(b, 'ready', by, cmd.summary?.trim() || null)) };
       }
       case 'landed': {
@@ -244,50 +248,13 @@ export class BriefDesk {
   // ── automatic parts ────────────────────────────────────────────────────────────────────────────
 
   /** Git moved somewhere: link new commits of lanes whose HEAD changed to their briefs. */
-  async lanesChanged(): Promise<void> {
-    const changed: Brief[] = [];
-    for (const w of this.host.worktrees()) {
-      if (w.isMain) continue;
-      if (this.lastHeads.get(w.name) === w.head) continue;
-      this.lastHeads.set(w.name, w.head);
-      changed.push(...this.store.all().filter((b) => b.lane === w.name && (b.status === 'claimed' || b.status === 'ready' || b.status === 'dispatched')));
-    }
-    // A trailer may name a brief of another lane: lanes with a claimed brief are read anyway when they move.
-    if (changed.length) await this.syncLinks(changed);
-  }
-
-  /** Read the lanes of these briefs and add the links their commits make (trailer or lane + time). */
-  async syncLinks(briefs: Brief[]): Promise<void> {
-    if (this.syncing) return;
-    this.syncing = true;
-    try {
-      const main = this.host.mainBranch();
-      if (!main) return;
-      const lanes = new Set(briefs.map((b) => b.lane).filter((l): l is string => !!l));
-      for (const lane of lanes) {
-        const wt = this.host.worktrees().find((w) => w.name === lane);
-        if (!wt) continue;
-        const commits = await laneCommits(wt.path, main).catch(() => []);
-        for (const { brief, link } of linksToAdd(this.store.all(), lane, commits)) {
-          this.store.update(brief.id, (x) => x.links.push(link));
-          this.trace(brief, FLOWER, 'brief.link', { kind: 'commit', sha: link.sha.slice(0, 12), subject: link.subject, via: link.via });
-        }
-      }
-    } finally {
-      this.syncing = false;
-    }
-    this.host.changed();
+  lanesChanged(): Promise<void> {
+    return this.links.lanesChanged();
   }
 
   /** A merge of `lane` ended: link it to the lane's briefs with its outcome; a success makes them merged. */
   merged(lane: string, outcome: string, sha: string | null, message: string): void {
-    for (const b of this.store.all().filter((x) => x.lane === lane && (x.status === 'ready' || x.status === 'claimed' || x.status === 'dispatched' || x.status === 'blocked'))) {
-      if (outcome === 'refused' || outcome === 'locked' || outcome === 'cancelled') continue;
-      const link = { kind: 'merge' as const, sha: sha ?? '', subject: message, via: 'merge' as const, outcome, ts: new Date().toISOString() };
-      this.store.update(b.id, (x) => x.links.push(link));
-      this.trace(b, FLOWER, 'brief.link', { kind: 'merge', sha: (sha ?? '').slice(0, 12), outcome });
-      if (outcome === 'merged' && b.status === 'ready') this.move(b, 'merged', FLOWER, null);
-    }
+    this.links.merged(lane, outcome, sha, message);
   }
 
   /**

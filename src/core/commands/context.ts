@@ -25,5 +25,4 @@ export interface CommandContext {
   refreshGit(): Promise<void>;
   /** Every merge that ends: briefs link it, other lanes are kept current. */
   afterMerge(r: MergeResult): void;
-  dismissMerge(): void;
 }

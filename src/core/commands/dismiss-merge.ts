@@ -4,7 +4,8 @@ import { defineCommand } from './command.js';
 export const dismissMerge = defineCommand({
   name: 'dismissMerge',
   run: async (ctx): Promise<null> => {
-    ctx.dismissMerge();
+    const merges = ctx.services.merges;
+    if (!merges.view?.running) merges.view = null;
     ctx.changed();
     return null;
   },

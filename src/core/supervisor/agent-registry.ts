@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { FlowerConfig } from '../../config/config.js';
 import type { Profile } from '../../config/schema.js';
@@ -6,18 +5,16 @@ import { FlowerError } from '../../shared/errors.js';
 import { cleanForTerminal } from '../../shared/terminal-text.js';
 import { resolveAgentTarget } from '../agents/agent-target.js';
 import { Agent } from '../agents/agent.js';
-import { mcpArgs } from '../agents/mcp-args.js';
 import { checkName } from '../agents/names.js';
 import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
 import { sessionArgs } from '../agents/session-args.js';
-import { claudeSettings } from '../status/claude-hooks.js';
-import { codexHookArgs } from '../status/codex-hooks.js';
 import type { StatusHub } from '../status/status-hub.js';
 import type { AgentArgsFile } from '../store/agent-args.js';
 import type { StateStore } from '../store/state-store.js';
 import type { TraceEntry } from '../store/trace.js';
 import { agentIsLive, agentStateLabel, type AgentInfo, type WorktreeInfo } from '../types.js';
 import type { UsageMonitor } from '../usage/usage-monitor.js';
+import { hookCommand, hookEnv, launchArgs, sessionStarted } from './agent-launch-args.js';
 
 /** Size an agent gets before the UI has laid it out. */
 const DEFAULT_COLS = 80;
@@ -124,9 +121,9 @@ export class AgentRegistry {
       profile,
       extraArgs: this.argsFor(id, profile, session.args),
       sessionId: session.sessionId,
-      extraEnv: this.hookEnv(id),
+      extraEnv: hookEnv(host, id),
       // Claude Code only: its SessionStart hook (through the server, or the session file) says its input is up.
-      readyWhen: this.hookCommand(profile, 'claude') !== null || (profile.usage?.source === 'claude' && sessionFile) ? (info) => sessionStarted(info, sessionFile) : undefined,
+      readyWhen: hookCommand(host, profile, 'claude') !== null || (profile.usage?.source === 'claude' && sessionFile) ? (info) => sessionStarted(info, sessionFile) : undefined,
       sandbox: () => host.sandboxFor(wt.name, wt.path, sessionFile ? [path.dirname(sessionFile)] : []),
       cwd: wt.path,
       cols: opts.cols ?? DEFAULT_COLS,
@@ -232,28 +229,9 @@ export class AgentRegistry {
     return name;
   }
 
-  /**
-   * An agent's args after the profile's own: the user's, the session's, and for Claude Code a
-   * SessionStart hook (passed with --settings) that tells us its session after /clear or a resume.
-   */
+  /** An agent's args after the profile's own (see agent-launch-args.ts). */
   private argsFor(id: string, profile: Profile, session: string[]): string[] {
-    const settings =
-      profile.usage?.source === 'claude' || hooksOf(profile) === 'claude'
-        ? claudeSettings({ sessionFile: profile.usage?.source === 'claude' && this.host.monitor.sessionFileFor(id) !== null, stateCommand: this.hookCommand(profile, 'claude') })
-        : null;
-    const codexHooks = this.hookCommand(profile, 'codex');
-    return [...(this.userArgs.get(id) ?? []), ...session, ...(settings ? ['--settings', settings] : []), ...(codexHooks ? codexHookArgs(codexHooks) : []), ...mcpArgs(profile, this.host.config().mcp.enabled, id)];
-  }
-
-  /** The command an agent's hooks run to report its state (null: that profile has no such hooks, or no server). */
-  private hookCommand(profile: Profile, kind: 'claude' | 'codex'): string | null {
-    return this.host.hooks && hooksOf(profile) === kind ? `${this.host.hooks.command} hook ${kind}` : null;
-  }
-
-  /** Variables an agent's hooks (and `flower-tui report`) use to reach us. */
-  private hookEnv(id: string): Record<string, string> {
-    const sessionFile = this.host.monitor.sessionFileFor(id);
-    return { ...(sessionFile ? { FLOWER_SESSION_FILE: sessionFile } : {}), ...(this.host.hooks ? { FLOWER_SOCKET: this.host.hooks.socket } : {}) };
+    return launchArgs(this.host, id, profile, this.userArgs.get(id) ?? [], session);
   }
 
   /** Keep the state file's record of an agent current. */
@@ -277,25 +255,4 @@ export class AgentRegistry {
       else s.agents[i] = rec;
     });
   }
-}
-
-/**
- * Claude Code has started its session (its SessionStart hook reported, through the server or by
- * writing the session file since this process started): its input box is ready for text.
- */
-function sessionStarted(info: AgentInfo, sessionFile: string | null): boolean {
-  if (info.status.hookAt !== null && info.status.state !== 'starting') return true;
-  if (!sessionFile) return false;
-  try {
-    return statSync(sessionFile).mtimeMs >= info.startedAt - 1000;
-  } catch {
-    return false;
-  }
-}
-
-/** Which hooks report a profile's state: its own choice, else its usage source's (Claude, Codex). */
-function hooksOf(profile: Profile): 'claude' | 'codex' | 'none' {
-  if (profile.hooks) return profile.hooks;
-  const src = profile.usage?.source;
-  return src === 'claude' || src === 'codex' ? src : 'none';
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FlowerConfig } from '../../config/config.js';
-import { describeError } from '../../shared/errors.js';
+import { FlowerError, describeError } from '../../shared/errors.js';
 import { GitWatcher } from '../git/git-watcher.js';
 import { aheadBehind, uncommittedChanges } from '../git/lane-git.js';
 import { listWorktrees, readMainStatus, type RepoLocation } from '../git/repo.js';
@@ -46,6 +46,13 @@ export class GitSync {
   private closed = false;
 
   constructor(private readonly host: GitSyncHost) {}
+
+  /** The worktree a name, path or branch means; a one-line error naming the known ones otherwise. */
+  requireWorktree(name: string): WorktreeInfo {
+    const w = this.worktrees.find((x) => x.name === name || x.path === name || x.branch === name);
+    if (!w) throw new FlowerError('unknown-worktree', `no worktree "${name}" (known: ${this.worktrees.map((x) => x.name).join(', ')})`);
+    return w;
+  }
 
   /** Watch git's files, with `pollMs` (default: the config's monitor.gitPollMs) as the safety poll. */
   watch(pollMs: number | undefined): void {

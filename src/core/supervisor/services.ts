@@ -39,7 +39,6 @@ export interface ServicesHost {
   send(agent: string, text: string, actor: TraceActor): Promise<void>;
   addLane(opts: { name: string; lane: 'ephemeral'; kind: 'served' | 'code-only'; agents: string[] }, actor: TraceActor): Promise<AddLaneResult>;
   removeLane(name: string): Promise<void>;
-  merged(r: MergeResult): void;
 }
 
 export interface Services {
@@ -51,6 +50,8 @@ export interface Services {
   refresher: Refresher;
   briefs: BriefDesk;
   mergeQueue: MergeQueue;
+  /** Every merge that ends, from the queue or by hand: briefs link it; other lanes are kept current. */
+  afterMerge(r: MergeResult): void;
 }
 
 /**
@@ -153,7 +154,11 @@ export function openServices(h: ServicesHost): Services {
     send: (agent, text) => h.send(agent, text, 'policy'),
     removeLane: (name) => h.removeLane(name),
     sandbox: (worktree, cwd) => h.sandboxFor(worktree, cwd),
-    merged: (r) => h.merged(r),
+    merged: (r) => s.afterMerge(r),
   });
+  s.afterMerge = (r) => {
+    s.briefs.merged(r.worktree, r.outcome, r.postMerge, r.message);
+    void s.mergeQueue.afterMerge(r);
+  };
   return s;
 }

@@ -2,33 +2,34 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { FlowerConfig } from '../../config/config.js';
 import type { Profile } from '../../config/schema.js';
-import { FlowerError, describeError } from '../../shared/errors.js';
 import type { Agent } from '../agents/agent.js';
 import type { TerminalScreen } from '../agents/terminal-screen.js';
 import type { BriefDesk } from '../briefs/brief-desk.js';
 import type { CommandContext } from '../commands/context.js';
 import { dispatchCommand, type ResultOf } from '../commands/table.js';
 import type { RepoLocation } from '../git/repo.js';
-import type { LaneHost } from '../lanes/lane-host.js';
 import { LaneManager } from '../lanes/lane-manager.js';
 import type { MergeCoordinator } from '../merge/merge-coordinator.js';
-import type { MergeResult } from '../merge/merge-pipeline.js';
 import type { MergeQueue } from '../merge/queue-host.js';
-import { MainHeadWatch } from '../monitor/main-head-watch.js';
 import type { MainMonitor } from '../monitor/main-monitor.js';
-import { planSandbox, type SandboxDecision } from '../sandbox/sandbox-plan.js';
+import type { SandboxDecision } from '../sandbox/sandbox-plan.js';
 import type { StatusHub } from '../status/status-hub.js';
 import { AgentArgsFile } from '../store/agent-args.js';
 import type { StateStore, WorktreeRecord } from '../store/state-store.js';
 import type { TraceActor, TraceEntry, TraceWriter } from '../store/trace.js';
-import type { AgentInfo, Notice, Snapshot, SupervisorCommand, WorktreeInfo } from '../types.js';
+import type { AgentInfo, Notice, Snapshot, SupervisorCommand } from '../types.js';
 import type { UsageMonitor } from '../usage/usage-monitor.js';
 import { AgentRegistry } from './agent-registry.js';
+import { Background } from './background.js';
+import { ConfigInUse } from './config-in-use.js';
 import { startConfiguredAgents, type SizeHint } from './configured-agents.js';
 import { GitSync } from './git-sync.js';
+import { laneHostOf } from './lane-host-of.js';
 import { LaneRecords } from './lane-records.js';
+import { MainWatch } from './main-watch.js';
 import type { SupervisorOptions } from './options.js';
 import { Outbox } from './outbox.js';
+import { processSandbox } from './process-sandbox.js';
 import { Restorer } from './restore.js';
 import { openServices, type Services } from './services.js';
 import { buildSnapshot } from './snapshot.js';
@@ -36,15 +37,14 @@ import { buildSnapshot } from './snapshot.js';
 export type { SizeHint } from './configured-agents.js';
 export type { SupervisorOptions } from './options.js';
 
-
 /**
  * The one object that owns flower-tui's state: worktrees, agents (ptys + emulators) and MAIN's status.
  * Commands in (plain data), events out. No UI imports: the TUI, the CLI and tests all drive it the same way.
  * Each job is its own part (this folder); this class wires them and is what the server and tests hold.
  */
-export class Supervisor extends EventEmitter implements LaneHost {
+export class Supervisor extends EventEmitter {
   readonly repo: RepoLocation;
-  private config: FlowerConfig;
+  private readonly configs: ConfigInUse;
   private readonly env: NodeJS.ProcessEnv;
   private readonly store: StateStore | null;
   private readonly trace: TraceWriter | null;
@@ -55,8 +55,8 @@ export class Supervisor extends EventEmitter implements LaneHost {
   private readonly laneRecords: LaneRecords;
   private readonly restorer: Restorer;
   private readonly services: Services;
-  /** MAIN's HEAD moved by anything but our merge, and MAIN turning dirty: alarms, traced. */
-  private readonly headWatch: MainHeadWatch;
+  /** MAIN's alarms (HEAD moved, dirty), its health loop and its ops process. */
+  private readonly mainWatch: MainWatch;
   private readonly commands: CommandContext;
   readonly lanes: LaneManager;
   private closed = false;
@@ -64,14 +64,12 @@ export class Supervisor extends EventEmitter implements LaneHost {
   private shuttingDown = false;
   /** What goes out: coalesced snapshots, notices, trace lines. */
   private readonly outbox: Outbox;
-  private configIssue: string | null = null;
-  private monitorStarted = false;
-  private autoDispatchTimer: NodeJS.Timeout | null = null;
+  /** The queue, auto-dispatch, git's watching, the monitors: what runs without a command. */
+  private readonly background: Background;
 
   private constructor(opts: SupervisorOptions) {
     super();
     this.repo = opts.repo;
-    this.config = opts.config;
     this.store = opts.store ?? null;
     this.argsFile = this.store ? new AgentArgsFile(path.dirname(this.store.file)) : null;
     this.trace = opts.trace ?? null;
@@ -84,31 +82,43 @@ export class Supervisor extends EventEmitter implements LaneHost {
       poke: () => this.services?.mergeQueue.runner.poke(),
     });
     const env = (this.env = opts.env ?? process.env);
-    const config = () => this.config;
-    const changed = () => this.queueSnapshot();
+    const config = () => this.configs.current;
+    const changed = () => this.outbox.queueSnapshot();
+    this.configs = new ConfigInUse(opts.config, changed);
     const record = (e: Omit<TraceEntry, 'ts'>) => this.record(e);
+    const notify = (text: string, level?: Notice['level']) => this.notify(text, level);
     this.laneRecords = new LaneRecords(this.store);
-    this.lanes = new LaneManager(this, config);
-    this.headWatch = new MainHeadWatch(this.store ? path.join(this.repo.commonDir, 'flower') : null, record, this.repo.mainRoot);
+    this.lanes = new LaneManager(laneHostOf({
+      repo: this.repo, records: this.laneRecords, record, changed,
+      snapshot: () => this.snapshot(),
+      laneRemoved: (name) => this.mergeQueue.runner.laneRemoved(name),
+      refreshGit: () => this.refreshGit(),
+      spawnInternal: (worktree, name, profile) => this.spawnInternal(worktree, name, profile),
+      dispatch: (cmd, actor) => this.dispatch(cmd, actor),
+    }), config);
+    this.mainWatch = new MainWatch({
+      stateDir: this.store ? path.join(this.repo.commonDir, 'flower') : null, mainRoot: this.repo.mainRoot, config, record, notify,
+      monitor: () => this.services.mainMonitor,
+      movingMain: () => this.services.merges.movingMain,
+      spawnOps: (profile) => this.spawnInternal('MAIN', 'ops', profile),
+    });
     this.services = openServices({
-      repo: this.repo, config, env, store: this.store, trace: this.trace, record, changed,
+      repo: this.repo, config, env, store: this.store, trace: this.trace, record, changed, notify,
       agents: () => this.agents,
       worktrees: () => this.git.worktrees,
       laneOf: (name) => this.laneRecords.laneOf(name),
-      notify: (text, level) => this.notify(text, level),
       event: (e) => this.emit('event', e),
       refreshGit: () => this.refreshGit(),
       sandboxFor: (worktree, cwd) => this.sandboxFor(worktree, cwd),
       send: async (agent, text, actor) => void (await this.dispatch({ type: 'send', agent, text, enter: true, timeoutMs: 60_000 }, actor)),
       addLane: (o, actor) => this.lanes.add(o, actor),
       removeLane: async (name) => void (await this.lanes.remove(name, false, 'policy')),
-      merged: (r) => this.afterMerge(r),
     });
     this.agents = new AgentRegistry({
       config, env, record, changed, hooks: opts.hooks ?? null, store: this.store, argsFile: this.argsFile,
       monitor: this.services.monitor,
       status: this.services.status,
-      requireWorktree: (name) => this.requireWorktree(name),
+      requireWorktree: (name) => this.git.requireWorktree(name),
       sandboxFor: (worktree, cwd, hookDirs) => this.sandboxFor(worktree, cwd, hookDirs),
       reserved: (id) => this.restorer.pending.some((p) => p.id === id),
       stopping: () => this.shuttingDown,
@@ -119,32 +129,24 @@ export class Supervisor extends EventEmitter implements LaneHost {
       laneRecord: (name) => this.laneRecords.all()[name],
       setupOf: (name) => this.lanes.setupOf(name),
       hasLiveAgentIn: (w) => this.agents.all().some((a) => a.info.worktree === w && a.isLive),
-      observeMain: (head, main) => {
-        const moved = this.headWatch.observeHead(head, main.subject, this.services.merges.movingMain);
-        this.headWatch.observeDirty(main.changed);
-        return moved;
-      },
+      observeMain: (head, main) => this.mainWatch.observe(head, main),
       changed: (worktrees) => {
         this.laneRecords.sync(worktrees);
-        this.queueSnapshot();
+        this.outbox.queueSnapshot();
         void this.services.briefs.lanesChanged();
       },
       error: (message) => this.emit('event', { type: 'error', message }),
       stopping: () => this.shuttingDown,
     });
     this.restorer = new Restorer({
-      mainRoot: this.repo.mainRoot, config, store: this.store, argsFile: this.argsFile, agents: this.agents, record, changed,
+      mainRoot: this.repo.mainRoot, config, store: this.store, argsFile: this.argsFile, agents: this.agents, record, changed, notify,
       worktrees: () => this.git.worktrees,
-      notify: (text, level) => this.notify(text, level),
     });
+    this.background = new Background(this.git, this.services, notify);
     this.commands = {
-      repo: this.repo, config, agents: this.agents, services: this.services, restorer: this.restorer, lanes: this.lanes, store: this.store, record, changed,
-      notify: (text, level) => this.notify(text, level),
+      repo: this.repo, config, agents: this.agents, services: this.services, restorer: this.restorer, lanes: this.lanes, store: this.store, record, changed, notify,
       refreshGit: () => this.refreshGit(),
-      afterMerge: (r) => this.afterMerge(r),
-      dismissMerge: () => {
-        if (!this.services.merges.view?.running) this.services.merges.view = null;
-      },
+      afterMerge: (r) => this.services.afterMerge(r),
     };
   }
 
@@ -152,12 +154,7 @@ export class Supervisor extends EventEmitter implements LaneHost {
     const s = new Supervisor(opts);
     if (opts.pollMs !== 0) s.git.watch(opts.pollMs);
     await s.refreshGit();
-    // A queue found mid-step (the server stopped during it) is re-validated before it runs on — in the
-    // background: re-running an interrupted merge's health check must not hold up the server's start.
-    void s.mergeQueue.start().catch((e) => s.notify(`merge queue: could not resume after the restart: ${describeError(e)}`, 'error'));
-    // Auto briefs wait for an idle agent of a standing lane: look every 2 s (nothing to do costs a filter).
-    s.autoDispatchTimer = setInterval(() => void s.briefs.autoDispatch(), 2000);
-    s.autoDispatchTimer.unref();
+    s.background.start();
     return s;
   }
 
@@ -173,8 +170,8 @@ export class Supervisor extends EventEmitter implements LaneHost {
 
   snapshot(): Snapshot {
     return buildSnapshot({
-      repo: this.repo, config: this.config, worktrees: this.git.worktrees, main: this.git.main, agents: this.agents, lanes: this.lanes, services: this.services,
-      notices: this.outbox.notices, restorer: this.restorer, store: this.store, configIssue: this.configIssue,
+      repo: this.repo, config: this.configs.current, worktrees: this.git.worktrees, main: this.git.main, agents: this.agents, lanes: this.lanes, services: this.services,
+      notices: this.outbox.notices, restorer: this.restorer, store: this.store, configIssue: this.configs.problem,
     });
   }
 
@@ -186,10 +183,6 @@ export class Supervisor extends EventEmitter implements LaneHost {
   /** Passthrough (attach) needs direct access; everything else goes through dispatch(). */
   agent(agentId: string): Agent | undefined {
     return this.agents.get(agentId);
-  }
-
-  private queueSnapshot(): void {
-    this.outbox.queueSnapshot();
   }
 
   /** A line every cockpit shows (and keeps in the snapshot for cockpits that attach later). */
@@ -211,34 +204,14 @@ export class Supervisor extends EventEmitter implements LaneHost {
     return dispatchCommand(this.commands, cmd, actor);
   }
 
-  /** Every merge that ends, from the queue or by hand: briefs link it; other lanes are kept current. */
-  private afterMerge(r: MergeResult): void {
-    this.briefs.merged(r.worktree, r.outcome, r.postMerge, r.message);
-    void this.mergeQueue.afterMerge(r);
-  }
-
-  /** The MAIN monitor's health loop and the optional ops process (a profile run in MAIN, read-only for us). */
-  async startMonitor(): Promise<void> {
-    this.monitorStarted = true;
-    this.mainMonitor.start();
-    const ops = this.config.monitor.ops;
-    if (ops) {
-      const profile = this.config.profiles[ops];
-      if (!profile) this.notify(`monitor.ops: no profile "${ops}"`, 'error');
-      else await this.spawnInternal('MAIN', 'ops', profile);
-    }
+  /** The MAIN monitor's health loop and the optional ops process (see main-watch.ts). */
+  startMonitor(): Promise<void> {
+    return this.mainWatch.start();
   }
 
   /** The id an operator's name for an agent means (see agent-target.ts); one-line error otherwise. */
   resolveAgent(target: string): string {
     return this.agents.resolve(target);
-  }
-
-  private requireWorktree(name: string): WorktreeInfo {
-    const worktrees = this.git.worktrees;
-    const w = worktrees.find((x) => x.name === name || x.path === name || x.branch === name);
-    if (!w) throw new FlowerError('unknown-worktree', `no worktree "${name}" (known: ${worktrees.map((x) => x.name).join(', ')})`);
-    return w;
   }
 
   spawn(worktreeName: string, profileName: string, opts: { name?: string; args?: string[]; cols?: number; rows?: number; resumeSessionId?: string | null } = {}): AgentInfo {
@@ -247,19 +220,6 @@ export class Supervisor extends EventEmitter implements LaneHost {
 
   spawnInternal(worktreeName: string, name: string, profile: Profile): Promise<Agent> {
     return this.agents.spawnInternal(worktreeName, name, profile);
-  }
-
-  /** LaneHost: the traced agent commands a lane's life runs. */
-  async spawnAgent(cmd: { worktree: string; profile: string; name?: string; args?: string[] }, actor: TraceActor): Promise<AgentInfo> {
-    return this.dispatch({ type: 'spawn', ...cmd }, actor);
-  }
-
-  async sendText(agent: string, text: string, actor: TraceActor): Promise<void> {
-    await this.dispatch({ type: 'send', agent, text, enter: true }, actor);
-  }
-
-  async removeAgent(agent: string, actor: TraceActor): Promise<void> {
-    await this.dispatch({ type: 'remove', agent }, actor);
   }
 
   /**
@@ -272,7 +232,7 @@ export class Supervisor extends EventEmitter implements LaneHost {
 
   /** Start the agents the config lists for each worktree (see configured-agents.ts). */
   startConfiguredAgents(sizeHint?: SizeHint): { started: AgentInfo[]; errors: string[] } {
-    return startConfiguredAgents(this.config, this.git.worktrees, this.agents, (e) => this.record(e), sizeHint);
+    return startConfiguredAgents(this.configs.current, this.git.worktrees, this.agents, (e) => this.record(e), sizeHint);
   }
 
   /** Re-read worktrees and MAIN's status (see GitSync.refresh: never older than the call). */
@@ -290,44 +250,16 @@ export class Supervisor extends EventEmitter implements LaneHost {
     this.laneRecords.remember(name, rec);
   }
 
-  forgetLane(name: string): void {
-    this.mergeQueue.runner.laneRemoved(name);
-    this.laneRecords.forget(name);
-  }
-
-  /** Something in derived state changed (a lane's setup progress): tell every cockpit. */
-  changed(): void {
-    this.queueSnapshot();
-  }
-
-  /**
-   * The sandbox of one process flower-tui starts (agent, setup, gate in a lane; ops, health in MAIN),
-   * from the current config and worktrees: decided at each start, so a respawn sees new lanes.
-   */
+  /** The sandbox of one process flower-tui starts, decided now (see process-sandbox.ts). */
   sandboxFor(worktree: string, cwd: string, hookDirs: string[] = []): SandboxDecision {
-    return planSandbox(
-      {
-        config: this.config.sandbox,
-        mainRoot: this.repo.mainRoot,
-        commonDir: this.repo.commonDir,
-        worktrees: this.git.worktrees,
-        laneKind: (name) => this.laneRecords.all()[name]?.kind ?? null,
-        secretPatterns: this.config.lanes.secretPatterns,
-        envPath: this.env.PATH,
-      },
-      { worktree, cwd, hookDirs },
-    );
+    const laneKind = (name: string) => this.laneRecords.all()[name]?.kind ?? null;
+    return processSandbox({ config: this.configs.current, repo: this.repo, worktrees: this.git.worktrees, laneKind, envPath: this.env.PATH }, worktree, cwd, hookDirs);
   }
 
   /** Stop every agent (whole process trees) and stop polling. Safe to call twice. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
-    if (this.autoDispatchTimer) clearInterval(this.autoDispatchTimer);
-    this.git.stop();
-    this.monitor.stop();
-    this.mainMonitor.stop();
-    this.mergeQueue.runner.close();
-    this.merges.cancel();
+    this.background.stop();
     await this.agents.stopAll();
     this.store?.flush();
     this.closed = true;
@@ -345,28 +277,23 @@ export class Supervisor extends EventEmitter implements LaneHost {
   }
 
   currentConfig(): FlowerConfig {
-    return this.config;
+    return this.configs.current;
   }
 
   /** Why the config on disk is not the one in use (an invalid new file; set by the server's ConfigReload), or null. */
   get configProblem(): string | null {
-    return this.configIssue;
+    return this.configs.problem;
   }
 
   setConfigProblem(problem: string | null): void {
-    if (problem === this.configIssue) return;
-    this.configIssue = problem;
-    this.queueSnapshot();
+    this.configs.setProblem(problem);
   }
 
   /** A new (validated) config: what reads it on use (merges, lanes, spawns) gets it at once; the timers restart. */
   setConfig(config: FlowerConfig): void {
-    this.config = config;
+    this.configs.replace(config);
     this.git.schedulePoll(); // monitor.gitPollMs may have changed
-    if (this.monitorStarted && !this.closed && !this.shuttingDown) {
-      this.mainMonitor.stop(); // merge.health, monitor.healthEveryMs may have changed
-      this.mainMonitor.start();
-    }
-    this.queueSnapshot();
+    if (!this.closed && !this.shuttingDown) this.mainWatch.configChanged();
+    this.outbox.queueSnapshot();
   }
 }

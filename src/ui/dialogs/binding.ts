@@ -22,6 +22,11 @@ export interface Binding<S> {
   help?: string | ((s: S) => string);
   /** Only while this holds (the key is not offered, nor taken, otherwise). */
   when?: (s: S) => boolean;
+  /**
+   * How the `?` help writes this key when the hint, short of room, leaves it out ("n N"); the help
+   * otherwise writes a key as its hint does.
+   */
+  inHelp?: string;
   /** Why the key does nothing now, or null: the hint says the reason in place of the help. */
   refused?: (s: S) => string | null;
   run(ui: UiState, s: S, key: Key, ctx: KeyContext): KeyResult;
@@ -49,11 +54,23 @@ export function runBindings<S>(bindings: readonly Binding<S>[], ui: UiState, s: 
 /** A key as a dialog's hint writes it: "Esc" (short), else as the help does. */
 export const hintKey = (k: string): string => (k === 'escape' ? 'Esc' : keyLabel(k));
 
+/** A binding as its hint writes it: "keys help". */
+const keysAndHelp = <S>(b: Binding<S>, s: S): string =>
+  [b.label ?? b.keys.map(hintKey).join(' / '), typeof b.help === 'function' ? b.help(s) : b.help].filter(Boolean).join(' ');
+
 /** The hint line: every binding offered now that has help, "keys help" (or why it is refused), joined by " · ". */
 export function hintOf<S>(bindings: readonly Binding<S>[], s: S): string {
   return bindings
     .filter((b) => b.help !== undefined && (b.when?.(s) ?? true))
-    .map((b) => b.refused?.(s) ?? [b.label ?? b.keys.map(hintKey).join(' / '), typeof b.help === 'function' ? b.help(s) : b.help].filter(Boolean).join(' '))
+    .map((b) => b.refused?.(s) ?? keysAndHelp(b, s))
+    .join(' · ');
+}
+
+/** The `?` help's line for these bindings: what the hint shows, and the keys only the help has room for. */
+export function helpOf<S>(bindings: readonly Binding<S>[], s: S): string {
+  return bindings
+    .filter((b) => (b.help !== undefined || b.inHelp !== undefined) && (b.when?.(s) ?? true))
+    .map((b) => b.inHelp ?? keysAndHelp(b, s))
     .join(' · ');
 }
 

@@ -5,12 +5,13 @@ import { ACTION_HELP, keyLabel, type Keymap } from '../keymap.js';
 import { displayWidth, padToWidth } from '../../shared/display-width.js';
 import { Line } from '../components/Line.js';
 import { none } from '../input/key-result.js';
+import { scrollHelp } from '../input/scroll-keys.js';
 import { closed, type DialogModule } from './binding.js';
 import { DialogFrame, Hint, innerWidth } from './frame.js';
 
 type Help = { kind: 'help' };
 
-/** Lines of the help overlay: every binding (as configured), then the fixed keys. */
+/** Lines of the help overlay: every binding (as configured), then the fixed keys, then scroll mode's (from SCROLL_KEYS). */
 export function helpLines(keymap: Keymap): [string, string][] {
   // Related actions share a line: the help must fit an 80×24 terminal whole.
   const k = (a: KeyAction) => keymap.bindings[a].map(keyLabel).join('/');
@@ -28,7 +29,7 @@ export function helpLines(keymap: Keymap): [string, string][] {
     [`${k('ready')} / ${k('update')} / ${k('queueUp')} ${k('queueDown')}`, 'merge queue: ready / update onto MAIN / move up, down'],
   ];
   // The mouse shares lines with what it also does (the help must fit 80×24 whole).
-  lines.push(['scroll mode', '↑↓ PgUp PgDn g G · / search · n N · Esc · or the wheel']);
+  lines.push(['scroll mode', `${scrollHelp()} · wheel`]);
   return lines;
 }
 

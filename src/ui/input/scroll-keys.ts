@@ -1,7 +1,7 @@
 import type { UiState, ScrollView } from '../ui-state.js';
 import type { Key } from './key-tokens.js';
 import { none, type KeyContext, type KeyResult } from './key-result.js';
-import { hintOf, runBindings, type Binding, type Fallback } from '../dialogs/binding.js';
+import { helpOf, hintOf, runBindings, type Binding, type Fallback } from '../dialogs/binding.js';
 
 /**
  * Scroll mode: a frozen view into an agent's scrollback (the agent keeps running and its output keeps
@@ -73,7 +73,7 @@ export const SCROLL_KEYS: Binding<ScrollView>[] = [
   { keys: ['g'], also: ['home'], when: browsing, run: (ui, v) => none({ ...ui, scroll: { ...v, top: 0 } }) },
   { keys: ['G'], also: ['end'], when: browsing, run: (ui, v, _key, ctx) => none({ ...ui, scroll: { ...v, top: bottomTop(ctx, v.agent) } }) },
   { keys: ['/'], help: 'search', when: browsing, run: (ui, v) => none({ ...ui, scroll: { ...v, editing: true, query: '' }, message: null }) },
-  { keys: ['n'], when: browsing, run: (ui, v, _key, ctx) => (v.matches.length === 0 ? none(ui) : none(showMatch(ui, v, Math.max(0, v.current - 1), ctx))) },
+  { keys: ['n'], inHelp: 'n N', when: browsing, run: (ui, v, _key, ctx) => (v.matches.length === 0 ? none(ui) : none(showMatch(ui, v, Math.max(0, v.current - 1), ctx))) },
   { keys: ['N'], when: browsing, run: (ui, v, _key, ctx) => (v.matches.length === 0 ? none(ui) : none(showMatch(ui, v, Math.min(v.matches.length - 1, v.current + 1), ctx))) },
   { keys: ['escape'], also: ['q', 'ctrl-c'], help: 'live', when: browsing, run: (ui) => none({ ...ui, scroll: null, message: null }) },
 ];
@@ -102,4 +102,10 @@ export function handleScrollKey(ui: UiState, key: Key, ctx: KeyContext): KeyResu
 /** The status line's hint in scroll mode. */
 export function scrollHint(view: ScrollView): string {
   return hintOf(SCROLL_KEYS, view);
+}
+
+/** The `?` help's line for scroll mode, made from SCROLL_KEYS as they are while browsing (so it cannot drift from them). */
+export function scrollHelp(): string {
+  const browsingView: ScrollView = { agent: '', top: 0, editing: false, query: '', matches: [], current: -1 };
+  return helpOf(SCROLL_KEYS, browsingView);
 }
