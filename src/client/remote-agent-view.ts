@@ -1,5 +1,6 @@
 import { TerminalScreen } from '../core/agents/terminal-screen.js';
-import type { AgentHistory, AgentView } from '../core/backend/agent-view.js';
+import type { AgentHistory, AgentView, OwnTty } from '../core/backend/agent-view.js';
+import type { ServerMessage } from '../protocol/messages.js';
 import type { AgentInfo } from '../core/types.js';
 import { agentIsLive } from '../core/types.js';
 import type { FlowerClient } from './client.js';
@@ -17,6 +18,9 @@ export class RemoteAgentView implements AgentView {
   /** While history requests are out: output with its stream position, to replay after the copy's point. */
   private recent: { seq: number; data: Uint8Array }[] | null = null;
   private historyRequests = 0;
+  /** Waiting for the server's answer to a hand-over or a take-back of the terminal. */
+  private onOpened: ((m: Extract<ServerMessage, { t: 'ttyOpened' }>) => void) | null = null;
+  private onClosed: (() => void) | null = null;
 
   constructor(
     /** Read on each use: a reconnect gives the backend a new client. */
@@ -84,6 +88,58 @@ export class RemoteAgentView implements AgentView {
     } finally {
       if (--this.historyRequests === 0) this.recent = null;
     }
+  }
+
+  handOver(tty: OwnTty, direct: (on: boolean) => void): Promise<boolean> {
+    const client = this.backend.client;
+    const agent = this.info.id;
+    return new Promise((resolve) => {
+      let answered = false;
+      // No answer in time: this client writes on; an answer after that is declined.
+      const timer = setTimeout(() => {
+        answered = true;
+        this.onOpened = (m) => {
+          this.onOpened = null;
+          if (!m.error) client.sendMessage({ t: 'ttyClose', agent });
+        };
+        resolve(false);
+      }, 1000);
+      this.onOpened = (m) => {
+        this.onOpened = null;
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        if (m.error) return resolve(false);
+        // Every frame before the mark has been written by us (in order, synchronously): from here the server writes.
+        direct(true);
+        client.sendMessage({ t: 'ttyGo', agent });
+        resolve(true);
+      };
+      client.sendMessage({ t: 'ttyOpen', agent, path: tty.path, rdev: tty.rdev });
+    });
+  }
+
+  takeBack(): Promise<void> {
+    const client = this.backend.client;
+    if (client.closed) return Promise.resolve(); // a server that is gone writes nothing more
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.onClosed = null;
+        resolve();
+      }, 2500);
+      this.onClosed = () => {
+        this.onClosed = null;
+        clearTimeout(timer);
+        resolve();
+      };
+      client.sendMessage({ t: 'ttyClose', agent: this.info.id });
+    });
+  }
+
+  /** The server's answer about the terminal, in the stream's order. */
+  tty(m: Extract<ServerMessage, { t: 'ttyOpened' | 'ttyClosed' }>): void {
+    if (m.t === 'ttyOpened') this.onOpened?.(m);
+    else this.onClosed?.();
   }
 
   write(data: string): void {

@@ -125,6 +125,7 @@ export class RemoteBackend implements CockpitBackend {
 
   private onMessage(m: ServerMessage): void {
     if (m.t === 'screen') void this.loadScreen(m);
+    else if (m.t === 'ttyOpened' || m.t === 'ttyClosed') this.views.get(m.agent)?.tty(m);
     else if (m.t === 'event') {
       if (m.event.type === 'snapshot') this.applySnapshot(m.event.snapshot);
       this.emit(m.event);

@@ -5,7 +5,7 @@ import type { Snapshot, SupervisorCommand, SupervisorEvent } from '../core/types
  * The server protocol. Bump PROTOCOL_VERSION on any incompatible change: a client of another version
  * is told, in one line, to restart the server (its agents would otherwise be driven by a stranger).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export interface ServerInfo {
   pid: number;
@@ -57,7 +57,17 @@ export type ClientMessage =
   /** The agent this client has focused: its output is sent at once, others' within 66 ms batches. */
   | { t: 'focus'; agent: string | null }
   /** This client is attached to the agent (on) or back in the grid (off): attached agents always stream raw bytes. */
-  | { t: 'pin'; agent: string; on: boolean };
+  | { t: 'pin'; agent: string; on: boolean }
+  /**
+   * Attached: the server is to write the agent's output to this client's terminal itself (one hop
+   * less per echo, as tmux does). `path` and `rdev` name the client's tty (its stdout); the server
+   * opens it only if it is that device and the user's own. Answered by `ttyOpened` in the stream.
+   */
+  | { t: 'ttyOpen'; agent: string; path: string; rdev: number }
+  /** The client has written everything before `ttyOpened`: the server writes from here on. */
+  | { t: 'ttyGo'; agent: string }
+  /** The client takes its terminal back (detach, exit): answered by `ttyClosed` once the server's writes are out. */
+  | { t: 'ttyClose'; agent: string };
 
 export type ServerMessage =
   | { t: 'welcome'; protocol: number; server: ServerInfo }
@@ -67,4 +77,8 @@ export type ServerMessage =
   | { t: 'event'; event: SupervisorEvent }
   /** An agent's visible screen (no scrollback), to load into its mirror emulator: on subscribe, resync, after a resize, and as frames during a flood. */
   | { t: 'screen'; agent: string; cols: number; rows: number; data: string }
-  | { t: 'bye'; reason: string };
+  | { t: 'bye'; reason: string }
+  /** Where in the stream the server starts writing the agent's output to the client's terminal (or why it cannot: `error`). */
+  | { t: 'ttyOpened'; agent: string; error: string | null }
+  /** The server has stopped writing to the client's terminal; every byte it wrote there is out. */
+  | { t: 'ttyClosed'; agent: string };

@@ -70,6 +70,8 @@ export class AgentStreams {
     let frame: Buffer | null = null;
     const now = performance.now();
     for (const c of this.clients) {
+      // An attached terminal first, whatever its mirror's state: that write is the echo.
+      if (c.direct?.agent === agent) c.direct.output(data);
       if (!c.subscribed || c.lagging) continue;
       const sync = c.syncing.get(agent);
       if (sync) {

@@ -4,6 +4,7 @@ import type { TraceActor } from '../core/store/trace.js';
 import { encodeControl, FrameDecoder } from '../protocol/frames.js';
 import type { ServerMessage } from '../protocol/messages.js';
 import { OutputPacer } from './output-pacer.js';
+import type { DirectTty } from './direct-tty.js';
 
 /** Past this much unsent output a client is lagging: live output to it stops, and it is resynced from snapshots once drained. */
 export const LAG_BYTES = 4 * 1024 * 1024;
@@ -31,6 +32,8 @@ export class ClientConnection {
   frameTimer: NodeJS.Timeout | null = null;
   /** The agent this client has focused: its output goes out at once (echo latency). */
   focus: string | null = null;
+  /** Attached, with its terminal handed over: the server writes that agent's output there itself. */
+  direct: DirectTty | null = null;
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private batchTimer: NodeJS.Timeout | null = null;
@@ -65,6 +68,8 @@ export class ClientConnection {
   }
 
   close(): void {
+    this.direct?.destroy();
+    this.direct = null;
     if (this.frameTimer) clearTimeout(this.frameTimer);
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.frameTimer = this.batchTimer = null;

@@ -7,9 +7,10 @@ import type { SupervisorEvent } from '../core/types.js';
 import type { TraceActor } from '../core/store/trace.js';
 import { writeStopMarker } from '../core/store/deliberate-stop.js';
 import { stateDir } from '../core/store/private-dir.js';
-import { FRAME_CONTROL } from '../protocol/frames.js';
+import { encodeControl, FRAME_CONTROL } from '../protocol/frames.js';
 import { AgentStreams } from './agent-streams.js';
 import { ClientConnection } from './client-connection.js';
+import { DirectTty, openClientTty } from './direct-tty.js';
 import { replyOf } from '../core/commands/table.js';
 import { PROTOCOL_VERSION, type ClientMessage, type ServerInfo, type ServerRequest, type ServerResult } from '../protocol/messages.js';
 
@@ -100,6 +101,38 @@ export class FlowerServer {
     }
   }
 
+  /** An attached client hands its terminal over (ttyOpen, ttyGo) or takes it back (ttyClose): direct-tty.ts. */
+  private onTty(c: ClientConnection, msg: Extract<ClientMessage, { t: 'ttyOpen' | 'ttyGo' | 'ttyClose' }>): void {
+    if (msg.t === 'ttyGo') return void (c.direct?.agent === msg.agent && c.direct.go());
+    const was = c.direct;
+    c.direct = null;
+    if (msg.t === 'ttyClose') {
+      void (was?.close() ?? Promise.resolve()).then(() => c.send({ t: 'ttyClosed', agent: msg.agent }));
+      return;
+    }
+    was?.destroy();
+    const agent = this.supervisor.agent(msg.agent);
+    let error: string | null = agent ? null : `no agent "${msg.agent}"`;
+    if (agent) {
+      try {
+        const d = new DirectTty(msg.agent, openClientTty(msg.path, msg.rdev), () => this.supervisor.agent(msg.agent)?.screen, (why) => {
+          if (c.direct === d) c.direct = null;
+          this.opts.log(`attached terminal ${msg.path}: ${why}`);
+        });
+        d.repaintFirst = c.lagging;
+        c.direct = d;
+      } catch (e) {
+        error = describeError(e);
+      }
+    }
+    // In the stream: output before this mark is the client's to write, after it the server's. While
+    // the agent's screen is being synced its output waits in order, and so does the mark.
+    const mark = encodeControl({ t: 'ttyOpened', agent: msg.agent, error });
+    const sync = c.syncing.get(msg.agent);
+    if (sync) sync.pending.push(mark);
+    else c.write(mark);
+  }
+
   private onConnection(socket: net.Socket): void {
     const c = new ClientConnection(socket);
     this.clients.add(c);
@@ -166,6 +199,10 @@ export class FlowerServer {
         // Attached: this client passes the agent's bytes through to a real terminal, so it needs all of them.
         if (c.pacer.pin(msg.agent, msg.on)) this.streams.sendScreen(c, msg.agent);
         return;
+      case 'ttyOpen':
+      case 'ttyGo':
+      case 'ttyClose':
+        return this.onTty(c, msg);
       case 'req':
         if (msg.req.type === 'history') return this.streams.sendHistory(c, msg.id, msg.req.agent);
         void this.handleRequest(msg.req, c.actor).then(

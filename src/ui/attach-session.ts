@@ -1,5 +1,5 @@
 import type { TerminalScreen } from '../core/agents/terminal-screen.js';
-import type { AgentView } from '../core/backend/cockpit-backend.js';
+import type { AgentView, OwnTty } from '../core/backend/cockpit-backend.js';
 import { findDetachKey } from './input/key-tokens.js';
 
 /** Modes an agent may have switched on in the real terminal; all are switched off on detach. */
@@ -17,6 +17,8 @@ const TERMINAL_REPLY = /^\x1b\[[?>]?[\d;]*[Rcn]$/;
 
 export interface AttachIo {
   write(data: string | Uint8Array): void;
+  /** The real terminal's device, when the server may write to it directly (remote backend, a real tty). */
+  tty?: OwnTty | null;
   cols(): number;
   rows(): number;
 }
@@ -30,8 +32,11 @@ export class AttachSession {
   private readonly startedAt = Date.now();
   private live = false;
   private pending: string[] = [];
+  /** The server writes the agent's output to the terminal itself (handed over): we must not. */
+  private direct = false;
+  private handing: Promise<boolean> | null = null;
   private readonly onOutput = (data: Uint8Array) => {
-    if (this.live) this.io.write(data);
+    if (this.live && !this.direct) this.io.write(data);
   };
   private unsubscribe: (() => void) | null = null;
   private unsubscribeReload: (() => void) | null = null;
@@ -51,7 +56,8 @@ export class AttachSession {
     // The mirror was reloaded from the server (we fell behind and missed bytes, or a resize reflowed
     // the screen): what the terminal shows is no longer certain, so paint the screen again.
     this.unsubscribeReload = a.onReload?.(() => {
-      if (this.live) this.io.write('\x1b[2J\x1b[H\x1b[0m' + paint(a.screen, 0));
+      // (Not while the server writes: its stream is the terminal's, and it repaints on its own.)
+      if (this.live && !this.direct) this.io.write('\x1b[2J\x1b[H\x1b[0m' + paint(a.screen, 0));
     }) ?? null;
     this.io.write('\x1b[?1049l\x1b[?1000l\x1b[?1006l\x1b[?2004l');
     a.resize(this.io.cols(), this.io.rows());
@@ -71,6 +77,8 @@ export class AttachSession {
     this.live = true;
     for (const p of this.pending) this.input(p);
     this.pending = [];
+    // Live: the server may take over writing the agent's output to the terminal (the echo's hop).
+    if (this.io.tty && a.handOver && !this.disposed) this.handing = a.handOver(this.io.tty, (on) => (this.direct = on));
   }
 
   /**
@@ -114,12 +122,31 @@ export class AttachSession {
     if (!this.disposed) this.agent.resize(this.io.cols(), this.io.rows());
   }
 
-  /** Stop piping and hand the real terminal back (the caller repaints the grid). */
-  dispose(): void {
-    if (this.disposed) return;
+  /**
+   * Stop piping and hand the real terminal back (the caller repaints the grid once this resolves:
+   * a server writing to the terminal has stopped, and its last bytes are out, by then).
+   */
+  dispose(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     this.disposed = true;
     this.unsubscribe?.();
     this.unsubscribeReload?.();
+    if (!this.handing) return Promise.resolve(this.finish());
+    return this.handing.then((handed) => (handed && this.agent.takeBack ? this.agent.takeBack() : undefined)).then(() => this.finish());
+  }
+
+  /** The same, at once (exit paths): the server's writes end when this process's connection does. */
+  disposeNow(): void {
+    if (this.disposed) return;
+    void this.dispose();
+    if (this.handing) this.finish();
+  }
+
+  private finished = false;
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.direct = false;
     this.agent.setRepliesEnabled(true);
     this.io.write(RESET_AGENT_MODES);
   }

@@ -2,6 +2,7 @@ import type { BackendEvent, CockpitBackend } from '../core/backend/cockpit-backe
 import { agentStateLabel, type SupervisorEvent } from '../core/types.js';
 import type { FlowerConfig } from '../config/config.js';
 import { AttachSession } from './attach-session.js';
+import { ownTty } from './own-tty.js';
 import { editText } from '../shared/editor.js';
 import { tokenizeKeys } from './input/key-tokens.js';
 import type { Keymap } from './keymap.js';
@@ -170,7 +171,7 @@ export class Tui {
     this.compositor.pause();
     const session = new AttachSession(
       agent,
-      { write: (d) => this.o.stdout.write(d), cols: () => this.size().cols, rows: () => this.size().rows },
+      { write: (d) => this.o.stdout.write(d), cols: () => this.size().cols, rows: () => this.size().rows, tty: ownTty(this.o.stdout as NodeJS.WriteStream) },
       this.o.keymap.detachLetter,
       () => this.endAttach('key'),
     );
@@ -183,7 +184,12 @@ export class Tui {
     const a = this.attach;
     if (!a) return;
     this.attach = null;
-    a.dispose();
+    // The grid is drawn once the terminal is ours again (a server writing to it has stopped).
+    void a.dispose().then(() => this.afterDetach(a, reason));
+  }
+
+  private afterDetach(a: AttachSession, reason: 'key' | 'exit' | 'server'): void {
+    if (this.finished) return;
     const id = a.agent.info.id;
     if (reason === 'key') void this.o.backend.dispatch({ type: 'note', action: 'detach', agent: id }).catch(() => {});
     this.o.stdout.write(gridModesAgain(this.o.config.ui.mouse));
@@ -225,7 +231,7 @@ export class Tui {
 
   /** Give the terminal back exactly as we found it. Synchronous: also used from exit handlers. */
   teardownTerminal(): void {
-    this.attach?.dispose();
+    this.attach?.disposeNow();
     this.attach = null;
     this.history.release();
     this.compositor.pause();

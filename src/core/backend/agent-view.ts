@@ -27,6 +27,20 @@ export interface AgentView {
    * resize): an attached terminal, which missed or reflowed bytes, repaints from it.
    */
   onReload?(fn: () => void): () => void;
+  /**
+   * Attached: ask the server to write the agent's output to this terminal itself (one hop less
+   * per echo). `direct(true)` is called at the exact point in the stream from which the server
+   * writes (the caller stops writing there); resolves false when it will not (the caller writes on).
+   */
+  handOver?(tty: OwnTty, direct: (on: boolean) => void): Promise<boolean>;
+  /** Take the terminal back; resolves once the server's last write to it is out. */
+  takeBack?(): Promise<void>;
+}
+
+/** The cockpit's own terminal, as the server checks it: its device path and number (fstat of stdout). */
+export interface OwnTty {
+  path: string;
+  rdev: number;
 }
 
 export interface AgentHistory {

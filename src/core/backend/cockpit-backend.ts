@@ -4,7 +4,7 @@ import type { TraceEntry, TraceFilter } from '../store/trace.js';
 import type { ReplyOf } from '../commands/table.js';
 
 // An agent as a cockpit sees it lives apart (agent-view.ts): the Agent implements it, and must not reach the command table.
-export type { AgentHistory, AgentView } from './agent-view.js';
+export type { AgentHistory, AgentView, OwnTty } from './agent-view.js';
 
 /** Worktree (lane) commands, whose results the cockpit shows (a removal preview, an add report). */
 export type LaneCommand = Extract<
