@@ -134,3 +134,30 @@ ${extraParts(details, failures)}## How it is measured
   fs.writeFileSync(RESULTS, md + kept);
   log(`\nwrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
 }
+
+/**
+ * A section's own block of results.md (between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`),
+ * replaced in place, else added at the end, below the kept marker, so a full run's rewrite of the
+ * table keeps it and a run of one section does not replace the others' figures.
+ */
+export function writeBlock(name, markdown) {
+  const begin = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  let old = '';
+  try {
+    old = fs.readFileSync(RESULTS, 'utf8');
+  } catch {
+    /* first run */
+  }
+  const block = `${begin}\n${markdown.trimEnd()}\n${end}`;
+  const a = old.indexOf(begin);
+  const b = old.indexOf(end);
+  let md;
+  if (a >= 0 && b > a) md = old.slice(0, a) + block + old.slice(b + end.length);
+  else {
+    if (!old.includes(KEPT_MARKER)) old = `${old.trimEnd()}\n\n${KEPT_MARKER}`;
+    md = `${old.trimEnd()}\n\n${block}\n`;
+  }
+  fs.writeFileSync(RESULTS, md);
+  log(`  wrote the ${name} block of ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+}
