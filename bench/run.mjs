@@ -11,7 +11,7 @@
 //   node bench/run.mjs --no-write      do not rewrite bench/results.md (only full runs rewrite it by default;
 //                                      --write makes a --quick/--only run rewrite it too)
 //
-// Sections: throughput flood echo cpu memory tail startup flicker sandbox ssh-echo load (see bench/results.md for what each
+// Sections: throughput flood echo cpu memory tail startup flicker sandbox ssh-echo load scale (see bench/results.md for what each
 // measures). Plain Node ESM; uses @lydell/node-pty (outer ptys) and @xterm/headless (reading the
 // screen where a section needs it), both already dependencies of flower-tui, plus tmux, /proc and
 // the flower-tui CLI. Every process, tmux server, flower-tui server and temp dir it creates is removed
@@ -42,10 +42,11 @@ import { sectionStartup } from './sections/startup.mjs';
 import { sectionTail } from './sections/tail.mjs';
 import { sectionThroughput } from './sections/throughput.mjs';
 import { sectionLoad } from './sections/load.mjs';
+import { sectionScale } from './sections/scale.mjs';
 import { sectionSshEcho } from './sections/ssh-echo.mjs';
 
 // ───────────────────────────── sections, in the order they run ─────────────────────────────
-const RUNNERS = { throughput: sectionThroughput, flood: sectionFlood, echo: sectionEcho, cpu: sectionCpu, memory: sectionMemory, tail: sectionTail, startup: sectionStartup, flicker: sectionFlicker, sandbox: sectionSandbox, 'ssh-echo': sectionSshEcho, load: sectionLoad };
+const RUNNERS = { throughput: sectionThroughput, flood: sectionFlood, echo: sectionEcho, cpu: sectionCpu, memory: sectionMemory, tail: sectionTail, startup: sectionStartup, flicker: sectionFlicker, sandbox: sectionSandbox, 'ssh-echo': sectionSshEcho, load: sectionLoad, scale: sectionScale };
 const SECTIONS = Object.keys(RUNNERS);
 
 // ───────────────────────────── options ─────────────────────────────

@@ -40,10 +40,12 @@ export function setSizes(Q) {
     loadFloodBytes: (Q ? 5 : 50) * MB,
     // scale: agents (in 4 lanes), lanes (one agent each) and scrollback lengths; phase lengths
     scaleAgents: Q ? [1, 4, 8] : [1, 8, 32, 64],
-    scaleLanes: Q ? [4, 16] : [4, 16, 64],
+    scaleLanes: Q ? [4, 8] : [4, 16, 64],
     scaleScrollback: Q ? [1000, 5000] : [1000, 5000, 50_000],
-    scaleScrollbackAgents: Q ? 2 : 4,
-    scaleSettleS: Q ? 2 : 8,
-    scalePhaseS: Q ? 3 : 10,
+    scaleScrollbackAgents: Q ? 1 : 4,
+    scaleSettleS: Q ? 1 : 8,
+    scalePhaseS: Q ? 1.5 : 10,
+    scaleQuietMaxMs: Q ? 3000 : 10_000,
+    scaleWarm: !Q, // --quick: the first frame cold only (no second opening of the cockpit/client)
   });
 }
