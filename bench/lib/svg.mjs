@@ -33,7 +33,7 @@ function ticks(max, count = 5) {
   if (out[out.length - 1] < max) out.push(Number((out[out.length - 1] + step).toPrecision(12)));
   return out;
 }
-const label = (v) => (Math.abs(v) >= 10_000 ? `${v / 1000}k` : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3))));
+const label = (v) => (Math.abs(v) >= 1000 && v % 1000 === 0 ? `${v / 1000}k` : Math.abs(v) >= 10_000 ? `${Number((v / 1000).toPrecision(3))}k` : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3))));
 
 /**
  * panels: [{ title, xLabel, yLabel, series: [{ name, short?, color, dash?, points: [{x, y}] }] }]
@@ -81,9 +81,15 @@ export function linePlots({ title, subtitle = '', panels, columns = 3, panelW = 
     }
     // x ticks: the measured x values
     const xs = [...new Set(pts.map((q) => q.x))].sort((a, b) => a - b);
+    // (a label that would touch the one before it is left off; the tick stays)
+    let lastLabelX = -Infinity;
     for (const x of xs) {
       out.push(`<line x1="${X(x)}" y1="${oy + m.t + ph}" x2="${X(x)}" y2="${oy + m.t + ph + 5}" stroke="#333"/>`);
-      out.push(`<text x="${X(x)}" y="${oy + m.t + ph + 18}" text-anchor="middle" fill="#333">${esc(label(x))}</text>`);
+      const text = label(x);
+      const halfW = text.length * 3.6;
+      if (X(x) - halfW < lastLabelX + 4) continue;
+      out.push(`<text x="${X(x)}" y="${oy + m.t + ph + 18}" text-anchor="middle" fill="#333">${esc(text)}</text>`);
+      lastLabelX = X(x) + halfW;
     }
     // axes
     out.push(`<line x1="${ox + m.l}" y1="${oy + m.t}" x2="${ox + m.l}" y2="${oy + m.t + ph}" stroke="#333"/>`);
