@@ -120,6 +120,8 @@ ${extraParts(details, failures)}## How it is measured
   × 2 panes in the outer pty, warm = \`tmux attach\`, until the status line shows the 4 window names.
 - **Flicker**: ESC[2J and ESC[3J counted in the outer output over ${SIZE.flickerS} s of two agent-like animations (20 fps
   Ink-style redraws) and a spinner, after start-up.
+- **ssh-echo**, **load**, **scale**: each writes its own block below (what was measured, how, and its full table;
+  scale also bench/scale.svg); their rows above are the headline figures.
 - Noise: this is a shared 2-core machine; other work running at the same time shows up as a higher load average above.
 `;
   // Notes written by hand below the marker (before/after history, profiling) survive a new run.
