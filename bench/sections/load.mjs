@@ -38,7 +38,10 @@ async function underLoad(o, fifos, maxKeys) {
     keys.push((await wait) - k0);
     await sleep(20 + Math.random() * 20);
   }
-  await waitUntil(() => done.size === fifos.length, 300_000, 'the floods to end', 50);
+  // On a loaded 2-core machine ten 50 MB floods at once took over 5 minutes in flower-tui: allow 20.
+  await waitUntil(() => done.size === fifos.length, 1_200_000, 'the floods to end', 50).catch((e) => {
+    throw new Error(`${e.message} (${done.size} of ${fifos.length} done after ${fmt((performance.now() - t0) / 1000, 0)} s)`);
+  });
   stop = true;
   await watcher;
   return { keys, floods: [...done.values()], all: Math.max(...done.values()) };
