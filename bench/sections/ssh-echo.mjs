@@ -6,7 +6,8 @@
 // client of dist/client/ssh-transport.js (what `--host` commands use) over `ssh -T HOST flower-tui
 // server bridge --repo R`, subscribed, focused and pinned to the agent, an `input` message out, the
 // agent's `output` frame back. That is the client's socket hop and the ssh link; it is NOT the
-// cockpit's own hop to a terminal (about +0.5 ms locally, see the echo section). tmux: `ssh -t HOST
+// cockpit's own hop to a terminal (locally ~0.3 ms: 0.92 ms attached in the cockpit vs 0.63–0.67 ms for a
+// client talking to the server directly, results.md's profile notes). tmux: `ssh -t HOST
 // tmux attach` in an outer pty, key written to the pty, timed until it shows in the pty's output —
 // one terminal hop more than flower-tui's figure. The bare ssh pty (`ssh -t HOST` running the echo
 // program, no multiplexer) is the floor of both.
@@ -21,7 +22,7 @@ import { BIN, ROOT, SIZE, opt } from '../lib/options.mjs';
 import { Outer } from '../lib/outer.mjs';
 import { git } from '../lib/repo.mjs';
 import { note, result, rows } from '../lib/results.mjs';
-import { writeBlock } from '../lib/results-md.mjs';
+import { machine, writeBlock } from '../lib/results-md.mjs';
 import { startSshd, whyNoSshd } from '../lib/sshd.mjs';
 import { tmuxEnv } from '../lib/tmux.mjs';
 
@@ -160,14 +161,14 @@ export async function sectionSshEcho() {
   rows[rows.length - 2].extra = { raw: R };
 
   if (!opt.quick || opt.write) {
-    const d = new Date().toISOString().slice(0, 10);
+    const m = machine();
     writeBlock(
       'ssh-echo',
       `## Keystroke echo through ssh (issue 19)
 
-\`node bench/run.mjs --section ssh-echo${opt.quick ? ' --quick' : ''}\`, ${d}, ${n} keys 5–15 ms apart, one at a time, to \`stty raw -echo; exec cat\` on
+\`node bench/run.mjs --section ssh-echo${opt.quick ? ' --quick' : ''}\`, ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, load average at start ${m.load}; ${n} keys 5–15 ms apart, one at a time, to \`stty raw -echo; exec cat\` on
 the "host": a private sshd on 127.0.0.1 (generated keys in a temp dir, a throwaway login account), the project's
-clone in another temp dir. A shared 2-core machine (other engineers building and testing at the same time), so
+clone in another temp dir. **A shared machine** (${m.cores} cores, other engineers building and testing at the same time), so
 absolute times are noisy; the ratio is from the same run.
 
 | path | p50 | p99 |
@@ -177,7 +178,7 @@ absolute times are noisy; the ratio is from the same run.
 | ratio flower-tui ÷ tmux | ${fmt(F.p50 / T.p50)}× | ${fmt(F.p99 / T.p99)}× |
 | floor: \`ssh -t box\` running the echo program (no multiplexer) | ${fmt(R.p50, 3)} ms | ${fmt(R.p99, 3)} ms |
 
-${cockpitShowsHost ? 'The cockpit showed the host\'s lanes in this run, but the figure above is still the protocol client.' : 'The cockpit of this build does not show remote lanes yet (opened with the hosts entry, no `box:` lane appeared), so flower-tui\'s figure is not the cockpit: it is the client a cockpit would use, over the same bridge the `--host` commands use, in the bench process. It leaves out the cockpit\'s own hop to its terminal (locally the cockpit adds about 0.5 ms p50 to the server hop, see the echo rows), while tmux\'s figure includes its client\'s terminal; so the ratio flatters flower-tui by that hop. Replace it with the cockpit attached to a remote lane when that lands.'}
+${cockpitShowsHost ? 'The cockpit showed the host\'s lanes in this run, but the figure above is still the protocol client.' : 'The cockpit of this build does not show remote lanes yet (opened with the hosts entry, no `box:` lane appeared), so flower-tui\'s figure is not the cockpit: it is the client a cockpit would use, over the same bridge the `--host` commands use, in the bench process. It leaves out the cockpit\'s own hop to its terminal (locally about 0.3 ms p50: 0.92 ms attached in the cockpit against 0.63–0.67 ms for a client talking to the server directly, in the profile notes above), while tmux\'s figure includes its client\'s terminal; so the ratio flatters flower-tui by that hop. Replace it with the cockpit attached to a remote lane when that lands.'}
 `,
     );
   }
