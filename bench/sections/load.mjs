@@ -55,6 +55,7 @@ export async function sectionLoad() {
   const kinds = Array.from({ length: N }, (_, i) => KINDS[i % 3]);
   const nFlood = kinds.filter((k) => k === 'flood').length;
   log(`\n## load (${N} agents in ${L} lanes: ${nFlood} flooding \`yes | head -c ${fmt(bytes / MB, 0)}M\`, ${kinds.filter((k) => k === 'spin').length} spinning at 10 Hz, ${kinds.filter((k) => k === 'idle').length} idle; keys to an idle one)`);
+  const m = machine(); // the date and load average at the start, for the results.md block
   const { spinner } = writeNodeScripts();
   const echoCmd = `stty raw -echo; printf 'load-ready\\r\\n'; exec cat`;
   const floodSh = script('load-flood.sh', `cat "$1" >/dev/null\nyes | head -c ${bytes}\ntouch "$1.done"\nexec cat >/dev/null`);
@@ -134,7 +135,6 @@ export async function sectionLoad() {
   result('load', `all ${nFlood} floods done`, fl.all / 1000, tm.all / 1000, { unit: ' s' });
   log(`    keys max: flower ${fmt(Math.max(...fl.keys))} ms, tmux ${fmt(Math.max(...tm.keys))} ms`);
   if (opt.quick && !opt.write) return;
-  const m = machine();
   const r = (f, t, d = 1) => `${fmt(f, d)} | ${fmt(t, d)} | ${fmt(f / t)}×`;
   writeBlock(
     'load',
@@ -143,15 +143,15 @@ export async function sectionLoad() {
 \`node bench/run.mjs --section load${opt.quick ? ' --quick' : ''}\`, ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, load average at start ${m.load}. **A shared machine** (${m.cores} cores,
 other engineers building and testing at the same time): absolute numbers are noisy, the ratios are from the same run.
 ${N} agents in ${L} lanes (tmux: a window per lane): ${nFlood} run \`yes | head -c ${fmt(bytes / MB, 0)}M\` (all started at once through fifos),
-${kinds.filter((k) => k === 'spin').length} spin at 10 Hz (node), ${kinds.filter((k) => k === 'idle').length} idle (\`stty raw -echo; exec cat\`). Keys (20–40 ms apart, while any flood runs) go to an idle agent
+${kinds.filter((k) => k === 'spin').length} spin at 10 Hz (node), ${kinds.filter((k) => k === 'idle').length} idle (\`stty raw -echo; exec cat\`). Keys (20–40 ms apart, while the floods run, at most ${maxKeys}) go to an idle agent
 the cockpit is attached to (tmux: its pane zoomed, so only it is drawn, status line off), timed from the write to the
 outer pty until the key shows in its output. A flood's time: from the trigger until its \`head\` is done.
 
 | | flower-tui | tmux | ratio |
 |---|---|---|---|
-| key to screen p50 (${fl.keys.length} / ${tm.keys.length} keys) | ${r(median(fl.keys), median(tm.keys))} |
-| key to screen p99 (target ≤ 100 ms) | ${r(quantile(fl.keys, 0.99), quantile(tm.keys, 0.99))} |
-| key to screen max | ${r(Math.max(...fl.keys), Math.max(...tm.keys))} |
+| key to screen p50, ms (${fl.keys.length} / ${tm.keys.length} keys) | ${r(median(fl.keys), median(tm.keys))} |
+| key to screen p99, ms (target ≤ 100 ms) | ${r(quantile(fl.keys, 0.99), quantile(tm.keys, 0.99))} |
+| key to screen max, ms | ${r(Math.max(...fl.keys), Math.max(...tm.keys))} |
 | one flood, median, s (target ≤ 1.0× tmux) | ${r(flood / 1000, tflood / 1000, 2)} |
 | all floods done, s | ${r(fl.all / 1000, tm.all / 1000, 2)} |
 `,

@@ -76,6 +76,7 @@ export async function sectionSshEcho() {
     return;
   }
   const n = SIZE.sshEchoKeys;
+  const m = machine(); // the date and load average at the start, for the results.md block
   const sshd = await startSshd();
   // The local project and the host's clone of it (with a lane and an echo agent in its own config).
   const local = new FlowerRun({ worktrees: ['here'], screen: true, config: {} });
@@ -161,7 +162,6 @@ export async function sectionSshEcho() {
   rows[rows.length - 2].extra = { raw: R };
 
   if (!opt.quick || opt.write) {
-    const m = machine();
     writeBlock(
       'ssh-echo',
       `## Keystroke echo through ssh (issue 19)
