@@ -2,17 +2,18 @@
 // flower-tui benchmark: flower-tui and tmux side by side, in the same run, on the same workloads.
 //
 //   npm run bench                      (= npm run build && node bench/run.mjs)
-//   node bench/run.mjs --quick         smaller sizes and shorter phases (~3 min)
+//   node bench/run.mjs --quick         smaller sizes and shorter phases, each section once
 //   node bench/run.mjs --only throughput,echo   (--only throughput:b+c: only those workloads)
 //   node bench/run.mjs --section sandbox        one section (repeatable; the same as --only)
 //   node bench/run.mjs --profile DIR   run flower-tui (TUI and server) with --cpu-prof into DIR (the server is
 //                                      started by the bench then, so cold start-up is not cold)
 //   node bench/run.mjs --keep          keep the temp dir (workload files, repos, logs)
 //   node bench/run.mjs --no-write      do not rewrite bench/results.md (only full runs rewrite it by default;
-//                                      --write makes a --quick/--only run rewrite it too)
+//                                      --write makes a --quick/--only run rewrite it too; ssh-echo, load and scale
+//                                      write their own block of it, and scale bench/scale.svg, unless --quick)
 //
-// Sections: throughput flood echo cpu memory tail startup flicker sandbox (see bench/results.md for what each
-// measures). Plain Node ESM; uses @lydell/node-pty (outer ptys) and @xterm/headless (reading the
+// Sections: throughput flood echo cpu memory tail startup flicker sandbox ssh-echo load scale (see
+// bench/results.md for what each measures). Plain Node ESM; uses @lydell/node-pty (outer ptys) and @xterm/headless (reading the
 // screen where a section needs it), both already dependencies of flower-tui, plus tmux, /proc and
 // the flower-tui CLI. Every process, tmux server, flower-tui server and temp dir it creates is removed
 // on every exit path.
@@ -41,9 +42,12 @@ import { sectionSandbox } from './sections/sandbox.mjs';
 import { sectionStartup } from './sections/startup.mjs';
 import { sectionTail } from './sections/tail.mjs';
 import { sectionThroughput } from './sections/throughput.mjs';
+import { sectionLoad } from './sections/load.mjs';
+import { sectionScale } from './sections/scale.mjs';
+import { sectionSshEcho } from './sections/ssh-echo.mjs';
 
 // ───────────────────────────── sections, in the order they run ─────────────────────────────
-const RUNNERS = { throughput: sectionThroughput, flood: sectionFlood, echo: sectionEcho, cpu: sectionCpu, memory: sectionMemory, tail: sectionTail, startup: sectionStartup, flicker: sectionFlicker, sandbox: sectionSandbox };
+const RUNNERS = { throughput: sectionThroughput, flood: sectionFlood, echo: sectionEcho, cpu: sectionCpu, memory: sectionMemory, tail: sectionTail, startup: sectionStartup, flicker: sectionFlicker, sandbox: sectionSandbox, 'ssh-echo': sectionSshEcho, load: sectionLoad, scale: sectionScale };
 const SECTIONS = Object.keys(RUNNERS);
 
 // ───────────────────────────── options ─────────────────────────────
@@ -62,7 +66,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--no-write') opt.write = false;
   else if (a === '--write') opt.write = true;
   else if (a === '-h' || a === '--help') {
-    console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 18).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
     process.exit(0);
   } else {
     console.error(`bench: unknown option ${a} (see --help)`);

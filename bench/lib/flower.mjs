@@ -51,6 +51,30 @@ export function stopServer(repoMain) {
   const end = Date.now() + 3000;
   while (pid && alive(pid) && Date.now() < end) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   for (const p of [pid, ...agents]) if (p && alive(p)) killPid(p);
+  // A server still starting (no server.json yet: a section failed or was interrupted just after the
+  // TUI spawned it) is found by its command line, which names this run's own temp repository.
+  for (const p of serversOf(repoMain)) killPid(p);
+}
+/** Pids of `flower-tui server run --repo REPO` processes for this repository (by /proc cmdline). */
+function serversOf(repoMain) {
+  const out = [];
+  let entries = [];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      const i = argv.indexOf('--repo');
+      if (argv.includes('server') && argv.includes('run') && i >= 0 && argv[i + 1] === repoMain) out.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
 }
 
 let cfgCounter = 0;

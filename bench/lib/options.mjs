@@ -33,5 +33,19 @@ export function setSizes(Q) {
     startupCold: Q ? 2 : 3,
     startupWarm: Q ? 3 : 5,
     flickerS: Q ? 8 : 20,
+    sshEchoKeys: Q ? 60 : 250,
+    // load: lanes × agents per lane (a third each flooding, spinning, idle), bytes per flood
+    loadLanes: Q ? 3 : 6,
+    loadPerLane: Q ? 3 : 5,
+    loadFloodBytes: (Q ? 5 : 50) * MB,
+    // scale: agents (in 4 lanes), lanes (one agent each) and scrollback lengths; phase lengths
+    scaleAgents: Q ? [1, 4, 8] : [1, 8, 32, 64],
+    scaleLanes: Q ? [4, 8] : [4, 16, 64],
+    scaleScrollback: Q ? [1000, 5000] : [1000, 5000, 50_000],
+    scaleScrollbackAgents: Q ? 1 : 4,
+    scaleSettleS: Q ? 1 : 8,
+    scalePhaseS: Q ? 1.5 : 10,
+    scaleQuietMaxMs: Q ? 3000 : 10_000,
+    scaleWarm: !Q, // --quick: the first frame cold only (no second opening of the cockpit/client)
   });
 }

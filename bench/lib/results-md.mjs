@@ -120,6 +120,8 @@ ${extraParts(details, failures)}## How it is measured
   × 2 panes in the outer pty, warm = \`tmux attach\`, until the status line shows the 4 window names.
 - **Flicker**: ESC[2J and ESC[3J counted in the outer output over ${SIZE.flickerS} s of two agent-like animations (20 fps
   Ink-style redraws) and a spinner, after start-up.
+- **ssh-echo**, **load**, **scale**: each writes its own block below (what was measured, how, and its full table;
+  scale also bench/scale.svg); their rows above are the headline figures.
 - Noise: this is a shared 2-core machine; other work running at the same time shows up as a higher load average above.
 `;
   // Notes written by hand below the marker (before/after history, profiling) survive a new run.
@@ -133,4 +135,31 @@ ${extraParts(details, failures)}## How it is measured
   }
   fs.writeFileSync(RESULTS, md + kept);
   log(`\nwrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+}
+
+/**
+ * A section's own block of results.md (between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`),
+ * replaced in place, else added at the end, below the kept marker, so a full run's rewrite of the
+ * table keeps it and a run of one section does not replace the others' figures.
+ */
+export function writeBlock(name, markdown) {
+  const begin = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  let old = '';
+  try {
+    old = fs.readFileSync(RESULTS, 'utf8');
+  } catch {
+    /* first run */
+  }
+  const block = `${begin}\n${markdown.trimEnd()}\n${end}`;
+  const a = old.indexOf(begin);
+  const b = old.indexOf(end);
+  let md;
+  if (a >= 0 && b > a) md = old.slice(0, a) + block + old.slice(b + end.length);
+  else {
+    if (!old.includes(KEPT_MARKER)) old = `${old.trimEnd()}\n\n${KEPT_MARKER}`;
+    md = `${old.trimEnd()}\n\n${block}\n`;
+  }
+  fs.writeFileSync(RESULTS, md);
+  log(`  wrote the ${name} block of ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
 }
