@@ -98,7 +98,8 @@ export class FlowerRun {
       stopServer(this.repo.main);
     });
   }
-  startTui() {
+  /** `env`: changes to the cockpit's environment (e.g. FLOWER_DIRECT_TTY=0). */
+  startTui(env = {}) {
     // Node 20 refuses --cpu-prof in NODE_OPTIONS: with --profile the server is started here (the TUI
     // then finds it running) and the TUI gets the flag on its command line.
     const prof = opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : [];
@@ -116,7 +117,7 @@ export class FlowerRun {
       const end = Date.now() + 20_000;
       while (!serverPid(this.repo.main) && Date.now() < end) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
-    this.outer = new Outer(process.execPath, [...prof, BIN, '--repo', this.repo.main, '--config', this.cfg], { cols: this.cols, rows: this.rows, env: flowerEnv(), screen: this.screen, cwd: this.repo.main });
+    this.outer = new Outer(process.execPath, [...prof, BIN, '--repo', this.repo.main, '--config', this.cfg], { cols: this.cols, rows: this.rows, env: { ...flowerEnv(), ...env }, screen: this.screen, cwd: this.repo.main });
     return this.outer;
   }
   async serverPid(timeoutMs = 20_000) {

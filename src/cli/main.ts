@@ -7,6 +7,7 @@ import { startupMark } from '../shared/startup-trace.js';
 import { exitFlushed } from './exit-flushed.js';
 import { cleanForTerminal } from '../shared/terminal-text.js';
 import { briefOptions } from './commands/brief-yargs.js';
+import { GATE_COMMAND, LANDED_COMMAND } from './commands/host-side-yargs.js';
 
 // Every command's module is imported by its handler, never up front: the cockpit must not pay for the
 // CLI commands, the CLI commands not for Ink, and `server run` (run-server.js) not for either.
@@ -145,29 +146,8 @@ try {
           .option('commit', { type: 'string', describe: "commit the worktree's uncommitted changes first, with this message" }),
       async (a) => (await import('./commands/merge-command.js')).mergeCommand({ ...a, worktree: a.worktree }),
     )
-    .command(
-      'gate <lane>',
-      false, // what MAIN's server on another machine runs here over ssh to merge one of this host's lanes (issue 19)
-      (y) =>
-        y
-          .positional('lane', { type: 'string', demandOption: true })
-          .option('expect', { type: 'string', describe: 'run the gate only when the lane is at this commit (and clean)' })
-          .option('run', { type: 'string', describe: 'the gate command (MAIN\'s merge.gate)' })
-          .option('timeout-ms', { type: 'number' })
-          .option('json', { type: 'boolean' }),
-      async (a) => (await import('./commands/gate-command.js')).gateCommand({ ...a, lane: a.lane, timeoutMs: a.timeoutMs }),
-    )
-    .command(
-      'landed <lane>',
-      false, // what MAIN's server on another machine runs here over ssh once one of this host's lanes merged there (issue 19)
-      (y) =>
-        y
-          .positional('lane', { type: 'string', demandOption: true })
-          .option('outcome', { type: 'string', demandOption: true })
-          .option('sha', { type: 'string' })
-          .option('message', { type: 'string', default: '' }),
-      async (a) => (await import('./commands/gate-command.js')).landedCommand({ ...a, lane: a.lane, outcome: a.outcome }),
-    )
+    .command(GATE_COMMAND)
+    .command(LANDED_COMMAND)
     .command(
       'ready [lane]',
       'mark a lane ready: it joins the merge queue (inside a lane\'s worktree, LANE defaults to that lane)',
