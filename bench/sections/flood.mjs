@@ -2,6 +2,7 @@
 // and Ctrl-C stops the flood.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { echoLoop } from '../lib/echo-loop.mjs';
 import { FlowerRun, agentPids } from '../lib/flower.mjs';
 import { log, median } from '../lib/format.mjs';
 import { SIZE } from '../lib/options.mjs';
@@ -47,15 +48,7 @@ export async function sectionFlood() {
   o.write('\r');
   await o.waitScreen((s) => !s.includes('MAIN'), 5000, 'attached (grid gone)');
   await sleep(500);
-  const echo = [];
-  for (let i = 0; i < SIZE.floodKeys; i++) {
-    const ch = letters[i % letters.length];
-    const wait = o.waitText(ch, 5000);
-    const t0 = performance.now();
-    o.write(ch);
-    echo.push((await wait) - t0);
-    await sleep(20 + Math.random() * 20);
-  }
+  const echo = await echoLoop(o, SIZE.floodKeys, { gap: [20, 40], letters });
   o.write('\x11');
   await o.waitScreen((s) => s.includes('MAIN'), 5000, 'detached (grid back)');
   // Ctrl-C to the flooding agent, attached
@@ -102,15 +95,7 @@ export async function sectionFlood() {
     await to.waitScreen((s) => s.includes('[act:1]'), 5000, 'tmux echo pane active');
   }
   to.screenOn = false;
-  const techo = [];
-  for (let i = 0; i < SIZE.floodKeys; i++) {
-    const ch = letters[i % letters.length];
-    const wait = to.waitText(ch, 5000);
-    const t0 = performance.now();
-    to.write(ch);
-    techo.push((await wait) - t0);
-    await sleep(20 + Math.random() * 20);
-  }
+  const techo = await echoLoop(to, SIZE.floodKeys, { gap: [20, 40], letters });
   to.write('\t');
   await sleep(300);
   const tc0 = performance.now();

@@ -3,6 +3,7 @@
 // (flower-tui) / zoomed into (tmux): how fast it shows while the floods run, and how long one flood
 // takes, against tmux with the same agents as panes (one window per lane).
 import fs from 'node:fs';
+import { echoLoop } from '../lib/echo-loop.mjs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FlowerRun, agentPids } from '../lib/flower.mjs';
@@ -29,15 +30,7 @@ async function underLoad(o, fifos, maxKeys) {
       await sleep(10);
     }
   })();
-  const keys = [];
-  for (let i = 0; done.size < fifos.length && keys.length < maxKeys; i++) {
-    const ch = LETTERS[i % LETTERS.length];
-    const wait = o.waitText(ch, 15_000);
-    const k0 = performance.now();
-    o.write(ch);
-    keys.push((await wait) - k0);
-    await sleep(20 + Math.random() * 20);
-  }
+  const keys = await echoLoop(o, maxKeys, { gap: [20, 40], timeoutMs: 15_000, more: () => done.size < fifos.length, letters: LETTERS });
   // On a loaded 2-core machine ten 50 MB floods at once took over 5 minutes in flower-tui: allow 20.
   await waitUntil(() => done.size === fifos.length, 1_200_000, 'the floods to end', 50).catch((e) => {
     throw new Error(`${e.message} (${done.size} of ${fifos.length} done after ${fmt((performance.now() - t0) / 1000, 0)} s)`);

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onCleanup } from '../lib/cleanup.mjs';
 import { FlowerRun, flowerCli, writeConfig } from '../lib/flower.mjs';
+import { echoLoop } from '../lib/echo-loop.mjs';
 import { fmt, log, median, quantile } from '../lib/format.mjs';
 import { BIN, ROOT, SIZE, opt } from '../lib/options.mjs';
 import { Outer } from '../lib/outer.mjs';
@@ -25,19 +26,6 @@ import { tmuxEnv } from '../lib/tmux.mjs';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const ECHO_CMD = `stty raw -echo; printf 'echo-ready\\r\\n'; exec cat`;
-
-async function ptyLoop(o, n) {
-  const lat = [];
-  for (let i = 0; i < n; i++) {
-    const ch = LETTERS[i % LETTERS.length];
-    const wait = o.waitText(ch, 5000);
-    const t0 = performance.now();
-    o.write(ch);
-    lat.push((await wait) - t0);
-    await sleep(5 + Math.random() * 10);
-  }
-  return lat;
-}
 
 /** The same loop through the protocol client: input message out, the agent's output frame back. */
 async function clientLoop(client, agent, n) {
@@ -110,7 +98,7 @@ export async function sectionSshEcho() {
   await o.waitScreen((s) => !s.includes('MAIN'), 10_000, 'attached to box:lane/echo');
   await sleep(500);
   o.screenOn = false;
-  const cockpit = await ptyLoop(o, n);
+  const cockpit = await echoLoop(o, n);
   o.screenOn = true;
   o.write('\x11');
   await o.waitScreen((s) => s.includes('MAIN'), 10_000, 'detached');
@@ -144,7 +132,7 @@ export async function sectionSshEcho() {
   const to = new Outer('ssh', [...sshd.sshArgs, '-t', sshd.alias, `tmux -L ${sock} attach -t b`], { env: tmuxEnv() });
   await to.waitText('echo-ready', 10_000);
   await sleep(500);
-  const tm = await ptyLoop(to, n);
+  const tm = await echoLoop(to, n);
   await to.close();
   tmuxOnHost('kill-server');
 
@@ -152,7 +140,7 @@ export async function sectionSshEcho() {
   const ro = new Outer('ssh', [...sshd.sshArgs, '-t', sshd.alias, ECHO_CMD], { env: tmuxEnv() });
   await ro.waitText('echo-ready', 10_000);
   await sleep(300);
-  const raw = await ptyLoop(ro, n);
+  const raw = await echoLoop(ro, n);
   await ro.close();
 
   const sum = (xs) => ({ p50: median(xs), p99: quantile(xs, 0.99) });

@@ -9,12 +9,13 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
-import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
-import { startSshd, whyNoSshd, type TestSshd } from '../helpers/sshd.js';
+import { BIN, cleanupList } from '../helpers/cli.js';
+import type { TestRepo } from '../helpers/git-repo.js';
+import { whyNoSshd } from '../helpers/sshd.js';
+import { cliWith, hostClone, type HostClone } from '../helpers/host-clone.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { isProcessAlive } from '../helpers/processes.js';
@@ -23,46 +24,24 @@ const onCleanup = cleanupList();
 const skip = whyNoSshd() ?? false;
 
 describe('the cockpit with a host over ssh', { skip }, () => {
-  let sshd: TestSshd;
+  let c: HostClone;
   let local: TestRepo;
-  let remoteMain: string;
-  let configFile: string;
   let s: TmuxSession | null = null;
-  const flower = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--repo', local.mainRoot, '--config', configFile], { encoding: 'utf8', timeout: 60_000 });
-  const ok = (args: string[]) => {
-    const r = flower(args);
-    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
+  const { ok } = cliWith(() => ({ repo: c.local.mainRoot, config: c.configFile }));
   const remotePid = (id: string) => (JSON.parse(ok(['status', '--json', '--host', 'box'])) as { agents: { id: string; pid: number | null }[] }).agents.find((a) => a.id === id)?.pid ?? null;
 
   before(async () => {
-    sshd = await startSshd();
-    onCleanup(() => void sshd.close());
-    local = makeRepo();
-    removedAfterItsServer(local, onCleanup);
-    const remote = makeRepo();
-    remoteMain = path.join(remote.dir, 'shop');
-    execFileSync('git', ['clone', '--quiet', local.mainRoot, remoteMain]);
-    onCleanup(() => remote.cleanup());
-    onCleanup(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', remoteMain], { timeout: 30_000 }));
-    configFile = path.join(local.dir, 'flower.config.json');
-    const host = (extra: Record<string, unknown> = {}) => ({ ssh: sshd.alias, repo: remoteMain, command: `${process.execPath} ${BIN}`, sshArgs: sshd.sshArgs, ...extra });
-    // And another project, at a path a host entry might point to by mistake.
-    const stranger = path.join(remote.dir, 'other-project');
-    execFileSync('git', ['init', '--quiet', stranger]);
-    writeFileSync(path.join(stranger, 'x.txt'), 'x\n');
-    execFileSync('git', ['-C', stranger, 'add', 'x.txt']);
-    execFileSync('git', ['-C', stranger, '-c', 'user.name=o', '-c', 'user.email=o@o', 'commit', '--quiet', '-m', 'other']);
-    sshd.give(remote.dir);
-    onCleanup(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', stranger], { timeout: 30_000 }));
+    let stranger = '';
+    c = await hostClone(onCleanup, (h) => (stranger = h.stranger()));
+    local = c.local;
+    const { sshd, host } = c;
     writeFileSync(
-      configFile,
+      c.configFile,
       JSON.stringify({
         hosts: {
           box: host(),
           gone: host({ sshArgs: [...sshd.sshArgs, '-o', 'Port=1', '-o', 'ConnectTimeout=5'] }),
-          nowhere: host({ repo: path.join(remote.dir, 'no-such-clone') }),
+          nowhere: host({ repo: path.join(c.remoteDir, 'no-such-clone') }),
           stranger: host({ repo: stranger }),
         },
       }),
@@ -77,7 +56,7 @@ describe('the cockpit with a host over ssh', { skip }, () => {
   after(() => s?.kill());
 
   test('the remote lane is in the grid; attach, type, a dropped link, the reconnect', async () => {
-    s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', local.mainRoot, '--config', configFile], cols: 200, rows: 50 });
+    s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', local.mainRoot, '--config', c.configFile], cols: 200, rows: 50 });
     // Both lanes, the remote one under its host's name with its agent's screen.
     let screen = await s.waitFor(/box:far[\s\S]*from-the-host-42/, { timeoutMs: 60_000 });
     assert.match(screen, /near/, 'the local lane is there too');
@@ -105,7 +84,7 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     assert.ok(pid, 'the remote agent has a pid');
 
     // The link drops (every ssh session's server side killed): greyed with the reason, agent alive.
-    sshd.dropSessions();
+    c.sshd.dropSessions();
     screen = await s.waitFor(/box: disconnected/, { timeoutMs: 30_000 });
     assert.ok(isProcessAlive(pid), 'the remote agent outlives the dropped link');
     // Meanwhile the host's agent goes on; the reconnect shows the screen as it is now, not as it was.

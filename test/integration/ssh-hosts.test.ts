@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
-import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
-import { startSshd, whyNoSshd, type TestSshd } from '../helpers/sshd.js';
+import { BIN, cleanupList } from '../helpers/cli.js';
+import type { TestRepo } from '../helpers/git-repo.js';
+import { whyNoSshd, type TestSshd } from '../helpers/sshd.js';
+import { hostClone, type HostClone } from '../helpers/host-clone.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { isProcessAlive } from '../helpers/processes.js';
 
@@ -34,38 +35,20 @@ describe('hosts over ssh', { skip }, () => {
     return r.stdout;
   };
 
+  let remoteDir: string;
+  let host: HostClone['host'];
   before(async () => {
-    sshd = await startSshd();
-    onCleanup(() => void sshd.close());
-    local = makeRepo();
-    removedAfterItsServer(local, onCleanup);
-    // The host's clone of the project, in its own place (here: another temp dir on this machine).
-    const remote = makeRepo();
-    remoteMain = path.join(remote.dir, 'shop');
-    execFileSync('git', ['clone', '--quiet', local.mainRoot, remoteMain]);
-    // And another project altogether, at a path a host entry might point to by mistake.
-    const stranger = path.join(remote.dir, 'other-project');
-    execFileSync('git', ['init', '--quiet', stranger]);
-    writeFileSync(path.join(stranger, 'x.txt'), 'x\n');
-    execFileSync('git', ['-C', stranger, 'add', 'x.txt']);
-    execFileSync('git', ['-C', stranger, '-c', 'user.name=o', '-c', 'user.email=o@o', 'commit', '--quiet', '-m', 'other']);
-    sshd.give(remote.dir);
-    // Its servers run as the login user: as root a throwaway account, whose processes closing the
-    // sshd (registered first, so run last) ends; else this user, stopped here like any test server.
-    onCleanup(() => remote.cleanup());
-    for (const dir of ['shop', 'other-project'])
-      onCleanup(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', path.join(remote.dir, dir)], { timeout: 30_000 }));
-    configFile = path.join(local.dir, 'flower.config.json');
-    const host = (extra: Record<string, unknown> = {}) => ({ ssh: sshd.alias, repo: remoteMain, command: `${process.execPath} ${BIN}`, sshArgs: sshd.sshArgs, ...extra });
+    const c = await hostClone(onCleanup, (h) => h.stranger());
+    ({ sshd, local, remoteMain, configFile, remoteDir, host } = c);
     writeFileSync(
       configFile,
       JSON.stringify({
         hosts: {
           box: host(),
           gone: host({ sshArgs: [...sshd.sshArgs, '-o', 'Port=1', '-o', 'ConnectTimeout=5'] }),
-          nowhere: host({ repo: path.join(remote.dir, 'no-such-clone') }),
+          nowhere: host({ repo: path.join(remoteDir, 'no-such-clone') }),
           bare: host({ command: 'flower-tui-not-installed-here' }),
-          stranger: host({ repo: path.join(remote.dir, 'other-project') }),
+          stranger: host({ repo: path.join(remoteDir, 'other-project') }),
         },
       }),
     );

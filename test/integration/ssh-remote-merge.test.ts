@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BIN, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
-import { makeRepo, type TestRepo } from '../helpers/git-repo.js';
-import { startSshd, whyNoSshd, type TestSshd } from '../helpers/sshd.js';
+import { cleanupList } from '../helpers/cli.js';
+import type { TestRepo } from '../helpers/git-repo.js';
+import { whyNoSshd, type TestSshd } from '../helpers/sshd.js';
+import { cliWith, hostClone } from '../helpers/host-clone.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 const onCleanup = cleanupList();
@@ -24,15 +25,7 @@ describe('merging a lane on a host over ssh', { skip }, () => {
   let configFile: string;
   let gateRan: string;
   let healthRan: string;
-  const flower = (args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, ...args, '--repo', local.mainRoot, '--config', configFile], { encoding: 'utf8', timeout: 120_000 });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  const ok = (args: string[]) => {
-    const r = flower(args);
-    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-    return r.stdout;
-  };
+  const { flower, ok } = cliWith(() => ({ repo: local.mainRoot, config: configFile }), 120_000);
   const localGit = (args: string[]) => execFileSync('git', ['-C', local.mainRoot, ...args], { encoding: 'utf8' }).trim();
   /** A shell command run on the host, as its user, over the test's ssh (how an agent there commits). */
   const onHost = (script: string) => {
@@ -53,21 +46,13 @@ describe('merging a lane on a host over ssh', { skip }, () => {
       .map((l) => JSON.parse(l) as { action: string; target: string; outcome: string; details?: Record<string, unknown> });
 
   before(async () => {
-    sshd = await startSshd();
-    onCleanup(() => void sshd.close());
-    local = makeRepo();
-    removedAfterItsServer(local, onCleanup);
-    const remote = makeRepo();
-    remoteMain = path.join(remote.dir, 'shop');
-    execFileSync('git', ['clone', '--quiet', local.mainRoot, remoteMain]);
-    gateRan = path.join(remote.dir, 'gate-ran.txt');
-    writeFileSync(gateRan, '');
-    sshd.give(remote.dir);
-    onCleanup(() => remote.cleanup());
-    onCleanup(() => void spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', remoteMain], { timeout: 30_000 }));
+    const c = await hostClone(onCleanup, (h) => {
+      gateRan = path.join(h.remoteDir, 'gate-ran.txt');
+      writeFileSync(gateRan, '');
+    });
+    ({ sshd, local, remoteMain, configFile } = c);
+    const host = c.host;
     healthRan = path.join(local.dir, 'health-ran.txt');
-    configFile = path.join(local.dir, 'flower.config.json');
-    const host = (extra: Record<string, unknown> = {}) => ({ ssh: sshd.alias, repo: remoteMain, command: `${process.execPath} ${BIN}`, sshArgs: sshd.sshArgs, ...extra });
     writeFileSync(
       configFile,
       JSON.stringify({
