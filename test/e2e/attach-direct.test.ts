@@ -5,22 +5,17 @@
  * terminal); after the detach, after a killed cockpit, or with FLOWER_DIRECT_TTY=0, it holds none.
  * What is on screen stays exact either way (the other attach tests run with it on).
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { makeRepo } from '../helpers/git-repo.js';
 import { TmuxSession } from '../helpers/tmux.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, cleanupList, removedAfterItsServer } from '../helpers/cli.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
-const repo = makeRepo({ worktrees: ['feat'] });
-const sessions: TmuxSession[] = [];
-after(() => {
-  for (const s of sessions) s.kill();
-  spawnSync(process.execPath, [BIN, 'server', 'stop', '--repo', repo.mainRoot], { timeout: 30_000 });
-  repo.cleanup();
-});
+const onCleanup = cleanupList();
+const repo = removedAfterItsServer(makeRepo({ worktrees: ['feat'] }), onCleanup);
 
 const flower = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--repo', repo.mainRoot], { encoding: 'utf8', timeout: 30_000 });
 const serverPid = () => (JSON.parse(flower(['status', '--json']).stdout) as { server: { pid: number } }).server.pid;
@@ -40,7 +35,7 @@ const controllingTty = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`,
 
 async function openAttached(env: Record<string, string | undefined> = {}): Promise<{ s: TmuxSession; tty: string }> {
   const s = TmuxSession.start({ command: [process.execPath, BIN, '--repo', repo.mainRoot], cols: 100, rows: 30, env });
-  sessions.push(s);
+  onCleanup(() => s.kill());
   await s.waitFor(/feat/, { timeoutMs: 30_000 });
   await s.waitFor(/sh · shell/, { timeoutMs: 30_000 });
   s.sendKeys('Enter');

@@ -2,31 +2,15 @@ import { FlowerError, describeError } from '../../shared/errors.js';
 import type { TraceActor } from '../store/trace.js';
 import type { WorktreeInfo } from '../types.js';
 import { agentIsLive } from '../types.js';
-import type { MergeProgress, MergeResult } from './merge-pipeline.js';
 import { headSha, trackedChanges } from './merge-git.js';
 import { conflictMessage, updateLane } from './lane-update.js';
 import * as Q from './merge-queue.js';
-import type { LaneContext } from './lane-context.js';
 import { dirtyMainReason, waitReason } from './lane-readiness.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 import { resolveRemoteLane } from './remote-lane.js';
+import type { QueueHost } from './queue-runner-host.js';
 
-/** What the runner needs of the supervisor: plain callbacks, so the queue never sees the supervisor. */
-export interface QueueHost extends LaneContext {
-  notify(text: string, level: 'info' | 'error'): void;
-  changed(): void;
-  /** The existing pipeline (lock, gate, merge, health, rollback), as a manual merge runs it. */
-  merge(lane: string, onProgress: (p: MergeProgress) => void): Promise<MergeResult>;
-  /** A merge is running (a manual one): the queue waits for it. */
-  mergeRunning(): boolean;
-  /** Text to an agent, through the same path as `send`. */
-  send(agent: string, text: string): Promise<void>;
-  /** Remove an ephemeral lane after it landed — refused (thrown) when lane-safety says work would be lost. */
-  removeLane(name: string): Promise<void>;
-  load(): Q.QueueState;
-  /** Persist now (synchronously): a restart reads back the step the queue was in. */
-  save(q: Q.QueueState): void;
-}
+export type { QueueHost } from './queue-runner-host.js';
 
 /** While the head waits for idle agents (or another merge), how often it looks again, besides being poked. */
 const WAIT_RECHECK_MS = 1000;
