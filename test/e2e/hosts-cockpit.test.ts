@@ -1,7 +1,8 @@
 /**
  * One cockpit, several hosts (issue 19), end to end: the built binary in tmux, a real OpenSSH
  * server on 127.0.0.1 and a "remote" clone in another temp dir. The host's lane shows in the grid
- * as `box:LANE`; attached through ssh, typed text reaches its agent; a dropped link greys it with
+ * as `box:LANE`; attached through ssh, typed text reaches its agent; scroll mode reads its history
+ * there and r respawns it there; a dropped link greys it with
  * the reason while the remote agent lives on, and the reconnect shows its current screen; a host
  * that cannot be reached is one line and the rest of the cockpit keeps working; a lane made on the
  * host from the cockpit starts at MAIN's commit here; a brief dispatched to the host's lane moves
@@ -80,7 +81,7 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     await s.waitFor(/typed-over-5/, { timeoutMs: 20_000 });
     s.sendKeys('C-q');
     screen = await s.waitFor(/box:far[\s\S]*typed-over-5/, { timeoutMs: 10_000 });
-    const pid = remotePid('far/sh');
+    let pid = remotePid('far/sh')!;
     assert.ok(pid, 'the remote agent has a pid');
 
     // The link drops (every ssh session's server side killed): greyed with the reason, agent alive.
@@ -94,6 +95,22 @@ describe('the cockpit with a host over ssh', { skip }, () => {
     screen = await s.waitFor(/while-away-9/, { timeoutMs: 10_000 });
     assert.match(screen, /typed-over-5/, 'what was there before is still there');
     assert.equal(remotePid('far/sh'), pid, 'the very same agent');
+
+    // Scroll mode on the host's agent reads its history from the host's server.
+    s.sendKeys('3');
+    s.sendKeys('[');
+    screen = await s.waitFor(/sh · shell .*scroll/, { timeoutMs: 10_000 });
+    assert.match(screen, /from-the-host-42/, 'the history is the host agent\'s');
+    s.sendKeys('Escape');
+    await s.waitForGone(/sh · shell .*scroll/, { timeoutMs: 10_000 });
+    // Respawn (r) restarts it on its host: a new process there, the same agent.
+    s.sendKeys('r');
+    await s.waitFor(/box:far\/sh is running\. Kill it and start it again\?/, { timeoutMs: 10_000 });
+    s.sendKeys('y');
+    await s.waitFor(/── respawned/, { timeoutMs: 20_000 });
+    await waitUntil(() => remotePid('far/sh') !== pid && remotePid('far/sh') !== null, { timeoutMs: 20_000, what: 'a new process for box:far/sh' });
+    assert.ok(!isProcessAlive(pid), 'the old process is gone');
+    pid = remotePid('far/sh')!;
 
     // The local lane worked throughout: a command on it answers.
     s.sendKeys('2');
