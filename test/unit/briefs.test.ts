@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import { briefTrailers, isUnclaimed, parseBriefId, refuseTransition, type Brief } from '../../src/core/briefs/brief.js';
 import { briefPacket } from '../../src/core/briefs/brief-packet.js';
 import { linksToAdd } from '../../src/core/briefs/brief-links.js';
+import { BriefLinks } from '../../src/core/briefs/brief-linking.js';
+import { BriefStore } from '../../src/core/briefs/brief-store.js';
+import { makeRepo } from '../helpers/git-repo.js';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { ephemeralLaneName } from '../../src/core/briefs/brief-rules.js';
 
 function brief(over: Partial<Brief> = {}): Brief {
@@ -127,6 +133,29 @@ describe('brief store', async () => {
       assert.equal(o.store.insert((id) => brief({ id })).id, 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('linking reads one at a time', () => {
+  test('a read asked for while another runs waits for it and reads again: its caller sees every link (done before ready)', async () => {
+    const repo = makeRepo({ worktrees: ['lane-a'] });
+    try {
+      const lane = repo.worktreePaths['lane-a']!;
+      const store = BriefStore.memory();
+      const b = store.insert((id) => ({ ...brief({ id, status: 'claimed', lane: 'lane-a', claimedAt: new Date(Date.now() - 60_000).toISOString() }) }));
+      writeFileSync(path.join(lane, 'work.txt'), 'work\n');
+      execFileSync('git', ['-C', lane, 'add', 'work.txt']);
+      execFileSync('git', ['-C', lane, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'the work']);
+      const worktrees = () => [{ name: 'lane-a', path: lane, branch: 'lane-a', head: null, isMain: false, locked: false, prunable: false }];
+      const links = new BriefLinks(store, { worktrees, mainBranch: () => 'main', changed: () => {} }, { trace: () => {}, move: (x) => x });
+      const first = links.sync([b]); // git moved: a read starts
+      await links.sync([b]); // `brief done`: must not return before the links are there
+      assert.deepEqual(store.all()[0]!.links.map((l) => l.subject), ['the work']);
+      await first;
+      assert.equal(store.all()[0]!.links.length, 1, 'linked once');
+    } finally {
+      repo.cleanup();
     }
   });
 });

@@ -23,7 +23,8 @@ export interface LinkSteps {
  * by lane and claim time, see brief-links.ts) as git moves, and each merge of their lane as it ends.
  */
 export class BriefLinks {
-  private syncing = false;
+  /** The link reads, one after the other. */
+  private queue: Promise<void> = Promise.resolve();
   private lastHeads = new Map<string, string | null>();
 
   constructor(
@@ -45,10 +46,18 @@ export class BriefLinks {
     if (changed.length) await this.sync(changed);
   }
 
-  /** Read the lanes of these briefs and add the links their commits make (trailer or lane + time). */
-  async sync(briefs: Brief[]): Promise<void> {
-    if (this.syncing) return;
-    this.syncing = true;
+  /**
+   * Read the lanes of these briefs and add the links their commits make (trailer or lane + time).
+   * One read at a time, in order: a caller that must see the links before it goes on (`brief done`
+   * before `ready`) waits for a read already running (git moved) and then reads again itself.
+   */
+  sync(briefs: Brief[]): Promise<void> {
+    const next = this.queue.then(() => this.syncNow(briefs));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async syncNow(briefs: Brief[]): Promise<void> {
     try {
       const main = this.host.mainBranch();
       if (!main) return;
@@ -63,9 +72,8 @@ export class BriefLinks {
         }
       }
     } finally {
-      this.syncing = false;
+      this.host.changed();
     }
-    this.host.changed();
   }
 
   /** A merge of `lane` ended: link it to the lane's briefs with its outcome; a success makes them merged. */
