@@ -2,7 +2,8 @@
 // flower-tui benchmark: flower-tui and tmux side by side, in the same run, on the same workloads.
 //
 //   npm run bench                      (= npm run build && node bench/run.mjs)
-//   node bench/run.mjs --quick         smaller sizes and shorter phases, each section once
+//   node bench/run.mjs --quick         smaller sizes and shorter phases, each section once (~3 min on 2 cores:
+//                                      the sections' own start-ups and settling times are most of it)
 //   node bench/run.mjs --only throughput,echo   (--only throughput:b+c: only those workloads)
 //   node bench/run.mjs --section sandbox        one section (repeatable; the same as --only)
 //   node bench/run.mjs --profile DIR   run flower-tui (TUI and server) with --cpu-prof into DIR (the server is
