@@ -7,17 +7,14 @@
 import type { CockpitCommand } from '../core/backend/cockpit-backend.js';
 import type { AgentInfo, HostLinkView, Snapshot, WorktreeInfo } from '../core/types.js';
 import type { BriefView } from '../core/briefs/brief-ops.js';
+import { onHost, splitHostName } from '../core/hosts/host-name.js';
 
-export function onHost(host: string, local: string): string {
-  return `${host}:${local}`;
-}
+export { onHost };
 
-/** The host a cockpit name is on and its name there, or null for this machine's own. */
+/** The host a cockpit name is on and its name there, or null for this machine's own (or an unknown host's). */
 export function hostOf(name: string, hosts: ReadonlySet<string>): { host: string; local: string } | null {
-  const at = name.indexOf(':');
-  if (at <= 0) return null;
-  const host = name.slice(0, at);
-  return hosts.has(host) ? { host, local: name.slice(at + 1) } : null;
+  const split = splitHostName(name);
+  return split && hosts.has(split.host) ? { host: split.host, local: split.lane } : null;
 }
 
 export function agentOnHost(host: string, a: AgentInfo): AgentInfo {

@@ -99,7 +99,7 @@ export class DirectTty {
     screen.write('', () => {
       if (this.closed) return;
       this.behind = false;
-      this.stream.write(`\x1b[2J\x1b[H\x1b[0m${screen.serialize(0)}${screen.cursorHidden ? '\x1b[?25l' : '\x1b[?25h'}`);
+      this.stream.write(`\x1b[2J\x1b[H\x1b[0m${screen.paint(0)}`);
       this.go();
     });
   }

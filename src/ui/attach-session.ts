@@ -1,4 +1,3 @@
-import type { TerminalScreen } from '../core/agents/terminal-screen.js';
 import type { AgentView, OwnTty } from '../core/backend/cockpit-backend.js';
 import { findDetachKey } from './input/key-tokens.js';
 
@@ -57,7 +56,7 @@ export class AttachSession {
     // the screen): what the terminal shows is no longer certain, so paint the screen again.
     this.unsubscribeReload = a.onReload?.(() => {
       // (Not while the server writes: its stream is the terminal's, and it repaints on its own.)
-      if (this.live && !this.direct) this.io.write('\x1b[2J\x1b[H\x1b[0m' + paint(a.screen, 0));
+      if (this.live && !this.direct) this.io.write('\x1b[2J\x1b[H\x1b[0m' + a.screen.paint(0));
     }) ?? null;
     this.io.write('\x1b[?1049l\x1b[?1000l\x1b[?1006l\x1b[?2004l');
     a.resize(this.io.cols(), this.io.rows());
@@ -72,7 +71,7 @@ export class AttachSession {
     // (most terminals drop the cleared rows). Scrolling the visible rows up instead keeps what
     // was on the screen before the cockpit in the scrollback, above the agent's history.
     const rows = this.io.rows();
-    this.io.write(`\x1b[0m\x1b[${rows};1H${'\n'.repeat(rows)}\x1b[H\x1b[?7h` + paint(screen));
+    this.io.write(`\x1b[0m\x1b[${rows};1H${'\n'.repeat(rows)}\x1b[H\x1b[?7h` + screen.paint());
     history?.release();
     this.live = true;
     for (const p of this.pending) this.input(p);
@@ -150,9 +149,4 @@ export class AttachSession {
     this.agent.setRepliesEnabled(true);
     this.io.write(RESET_AGENT_MODES);
   }
-}
-
-/** A screen (and `scrollback` lines of history) as the real terminal should show it, cursor shown or hidden as the program left it. */
-function paint(screen: TerminalScreen, scrollback?: number): string {
-  return screen.serialize(scrollback) + (screen.cursorHidden ? '\x1b[?25l' : '\x1b[?25h');
 }

@@ -1,4 +1,5 @@
 import { cleanForTerminal } from '../../shared/terminal-text.js';
+import { onHost, splitHostName } from '../../core/hosts/host-name.js';
 import { FlowerError } from '../../shared/errors.js';
 import { locateRepo } from '../../core/git/repo.js';
 import type { FlowerClient } from '../../client/client.js';
@@ -64,7 +65,7 @@ async function hostClient(loc: ServerLocation, args: RepoArgs): Promise<FlowerCl
  */
 export function mainSideLane(args: RepoArgs, lane: string): { args: RepoArgs; lane: string } {
   if (args.host === undefined) return { args, lane };
-  return { args: { ...args, host: undefined }, lane: lane.includes(':') ? lane : `${args.host}:${lane}` };
+  return { args: { ...args, host: undefined }, lane: splitHostName(lane) ? lane : onHost(args.host, lane) };
 }
 
 export function print(args: RepoArgs, human: string, json: unknown): void {

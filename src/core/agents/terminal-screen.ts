@@ -106,6 +106,15 @@ export class TerminalScreen {
   }
 
   /**
+   * The screen (and `scrollback` lines of history) as a real terminal should show it: serialize(),
+   * plus the cursor shown again when the program left it visible (a terminal may have it hidden).
+   * What an attach paints, and what the server repaints on a terminal that fell behind.
+   */
+  paint(scrollback?: number): string {
+    return this.serialize(scrollback) + (this.cursorHidden ? '\x1b[?25l' : '\x1b[?25h');
+  }
+
+  /**
    * What serialize() leaves out but a mirror loaded from it needs to carry on exactly like this
    * emulator: a hidden cursor (DECTCEM) and the position DECSC saved (DECRC is common in prompts
    * and status lines). Part of serialize()'s output.

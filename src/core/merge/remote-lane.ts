@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import type { HostConfig } from '../../config/hosts-schema.js';
 import { FlowerError } from '../../shared/errors.js';
 import { rootCommits, sameProject } from '../git/root-commits.js';
+import { splitHostName } from '../hosts/host-name.js';
 import { explainBridgeFailure, flowerOnHost, gitComplaint, gitOverSsh } from '../hosts/ssh-command.js';
 import type { LaneGateReport } from './lane-gate.js';
 import { revParse } from './merge-git.js';
@@ -25,12 +26,8 @@ export interface RemoteLane {
   ref: string;
 }
 
-/** `box:LANE` split, or null for a local lane's name (pure). */
-export function splitRemoteLane(name: string): { host: string; lane: string } | null {
-  const i = name.indexOf(':');
-  if (i <= 0 || i === name.length - 1) return null;
-  return { host: name.slice(0, i), lane: name.slice(i + 1) };
-}
+/** `box:LANE` split, or null for a local lane's name (core/hosts/host-name.ts). */
+export const splitRemoteLane = splitHostName;
 
 /** The flower-tui ref a remote lane's commit is fetched into (pure). */
 export function remoteLaneRef(host: string, lane: string): string {
