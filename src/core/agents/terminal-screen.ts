@@ -1,6 +1,8 @@
 import xtermHeadless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import unicode11Addon from '@xterm/addon-unicode11';
+import { archiveDroppedRows, canArchive, continuationRows } from './archive-hooks.js';
+import { ScrollbackArchive } from './scrollback-archive.js';
 
 // Both packages are CommonJS bundles; named ESM imports of them fail at run time under Node.
 const { Terminal } = xtermHeadless;
@@ -25,8 +27,16 @@ export class TerminalScreen {
   private readonly queue: XtermWriteQueue | null;
   /** Pending bytes when xterm's own count is out of reach (see write). */
   private pending = 0;
+  /** The scrollback beyond xterm's own short one (opts.archive), with the timer that compacts it. */
+  private readonly archive: ScrollbackArchive | null = null;
+  private compacting: NodeJS.Timeout | null = null;
 
-  constructor(cols: number, rows: number, scrollback: number, opts: { convertEol?: boolean } = {}) {
+  /**
+   * `archive`: keep only a short scrollback in xterm (ARCHIVE_TAIL rows) and the rest compact (see
+   * ScrollbackArchive): for emulators that live long and hold a whole history (an agent's, on the
+   * server), not for copies that are read row by row (scroll mode) or mirrors that keep none.
+   */
+  constructor(cols: number, rows: number, scrollback: number, opts: { convertEol?: boolean; archive?: boolean } = {}) {
     // allowProposedApi: reading term.buffer throws without it. logLevel off: parser warnings would
     // otherwise be printed with console.* straight into the UI. Scrollback at least 1: with 0,
     // xterm 6 can throw mid-parse after a resize (found by fuzzing resizes and writes).
@@ -39,6 +49,11 @@ export class TerminalScreen {
     this.term.loadAddon(new Unicode11Addon());
     this.term.unicode.activeVersion = '11';
     const q = (this.term as unknown as { _core?: { _writeBuffer?: Partial<XtermWriteQueue> } })._core?._writeBuffer;
+    if (opts.archive && scrollback > 2 * ARCHIVE_TAIL && canArchive(this.term)) {
+      this.term.options.scrollback = ARCHIVE_TAIL;
+      this.archive = new ScrollbackArchive(scrollback - ARCHIVE_TAIL, this.term.buffer.active.getNullCell(), () => this.compactLater());
+      archiveDroppedRows(this.term, this.archive);
+    }
     this.queue = q && Array.isArray(q._writeBuffer) && typeof q._pendingData === 'number' && typeof q._didUserInput === 'boolean' ? (q as XtermWriteQueue) : null;
   }
 
@@ -84,7 +99,38 @@ export class TerminalScreen {
   resize(cols: number, rows: number): void {
     const c = Math.max(1, cols);
     const r = Math.max(1, rows);
-    if (c !== this.term.cols || r !== this.term.rows) this.term.resize(c, r);
+    if (c === this.term.cols && r === this.term.rows) return;
+    if (!this.archive) return this.term.resize(c, r);
+    // Narrowing reflows the rows xterm holds into more rows, and xterm drops what no longer fits
+    // without a trace: give it room for all of them, then shrink back, which hands the excess to
+    // the archive like any row leaving the top.
+    this.term.options.scrollback = (ARCHIVE_TAIL + this.term.rows) * Math.ceil(this.term.cols / c) + r;
+    this.term.resize(c, r);
+    this.term.options.scrollback = ARCHIVE_TAIL;
+  }
+
+  /** Rows of history this emulator holds (its own scrollback and the archive's). */
+  get historyRows(): number {
+    return this.ownScrollback() + (this.archive?.length ?? 0);
+  }
+
+  /** Whether part of the history is kept outside xterm (then reading it means serialize()). */
+  get archived(): boolean {
+    return (this.archive?.length ?? 0) > 0;
+  }
+
+  private ownScrollback(): number {
+    const normal = this.term.buffer.normal;
+    return Math.max(0, normal.length - this.term.rows);
+  }
+
+  private compactLater(): void {
+    if (this.compacting) return;
+    // Not debounced: under a steady flood the archive still gets compact, a bounded slice per tick.
+    this.compacting = setTimeout(() => {
+      this.compacting = null;
+      if (this.archive && this.archive.compactSome(COMPACT_SLICE) > 0) this.compactLater();
+    }, COMPACT_EVERY_MS).unref();
   }
 
   /** A private OSC code (flower-tui's own markers, e.g. setup progress): invisible to the user. */
@@ -102,7 +148,15 @@ export class TerminalScreen {
 
   /** Escape sequences that recreate the current screen (and scrollback) in another terminal. */
   serialize(scrollback?: number): string {
-    return penResetBeforeAltScreen(this.serializer.serialize(scrollback === undefined ? undefined : { scrollback })) + this.serializeState();
+    const own = this.ownScrollback();
+    const fromArchive = this.archive && scrollback !== 0 ? Math.min(this.archive.length, scrollback === undefined ? Infinity : scrollback - own) : 0;
+    if (fromArchive <= 0) return penResetBeforeAltScreen(this.serializer.serialize(scrollback === undefined ? undefined : { scrollback })) + this.serializeState();
+    // The archive's rows (with xterm's rows that continue the last of them: a line is not cut in
+    // two where the archive ends), then enough line feeds to scroll them off the screen: xterm's
+    // serializer then starts, as it expects, at the top left of a blank screen, the pen default.
+    const continuation = continuationRows(this.term);
+    const mine = penResetBeforeAltScreen(this.serializer.serialize({ scrollback: own - continuation.length })) + this.serializeState();
+    return `${this.archive!.serialize(fromArchive, continuation)}${'\r\n'.repeat(this.rows)}\x1b[H${mine}`;
   }
 
   /**
@@ -145,9 +199,17 @@ export class TerminalScreen {
   }
 
   dispose(): void {
+    if (this.compacting) clearTimeout(this.compacting);
+    this.archive?.clear();
     this.term.dispose();
   }
 }
+
+/** Rows of scrollback xterm keeps itself when the rest is archived: what a grow of the pane pulls back. */
+const ARCHIVE_TAIL = 100;
+/** Raw rows made compact per tick, and how often: at most ~4 ms of work every 200 ms during a flood. */
+const COMPACT_SLICE = 1000;
+const COMPACT_EVERY_MS = 200;
 
 const ALT_SCREEN_SWITCH = '\x1b[?1049h\x1b[H';
 
