@@ -50,7 +50,8 @@ export class Agent extends EventEmitter implements AgentView {
 
   constructor(private readonly spec: AgentSpawnSpec) {
     super();
-    this.screen = new TerminalScreen(spec.cols, spec.rows, spec.scrollback);
+    // Archived: an agent's emulator lives as long as the agent and holds its whole history.
+    this.screen = new TerminalScreen(spec.cols, spec.rows, spec.scrollback, { archive: true });
     this.screen.onReply((data) => {
       if (this.repliesEnabled) this.pty?.write(data);
     });
@@ -239,10 +240,17 @@ export class Agent extends EventEmitter implements AgentView {
     return () => this.off('output', fn);
   }
 
-  /** The emulator itself has the scrollback: wait until what arrived so far is parsed. */
+  /**
+   * The scrollback, once what arrived so far is parsed: the emulator itself while xterm holds all
+   * of it, else (part is in its archive) a copy that holds it all, row by row, for scroll mode and search.
+   */
   async history(): Promise<AgentHistory> {
     await new Promise<void>((r) => this.screen.write('', r));
-    return { screen: this.screen, release: () => {} };
+    if (!this.screen.archived) return { screen: this.screen, release: () => {} };
+    const s = this.screen;
+    const copy = new TerminalScreen(s.cols, s.rows, Math.max(1, s.historyRows));
+    await new Promise<void>((r) => copy.write(s.serialize(), r));
+    return { screen: copy, release: () => copy.dispose() };
   }
 
   /** Terminate the whole process tree (SIGHUP/SIGTERM, SIGKILL after the grace period) and wait for exit. */

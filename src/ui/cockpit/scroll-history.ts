@@ -15,8 +15,9 @@ export interface HistoryFetch {
 
 /**
  * Scroll mode's view of an agent: its screen with scrollback. Remote, only the server has the
- * scrollback, so entering scroll mode fetches a copy first; keys typed meanwhile wait here, then run
- * in order against it (usually a few milliseconds).
+ * scrollback; local, the older part of it may be in the emulator's compact archive: either way
+ * entering scroll mode fetches a copy first; keys typed meanwhile wait here, then run in order
+ * against it (usually a few milliseconds).
  */
 export class ScrollHistory {
   private copy: { agent: string; history: AgentHistory } | null = null;
@@ -42,7 +43,8 @@ export class ScrollHistory {
 
   /** Whether scroll mode starting on this agent must first fetch its history. */
   mustFetch(agent: string): boolean {
-    return this.backend.kind === 'remote' && this.copy?.agent !== agent && this.unavailable !== agent;
+    if (this.copy?.agent === agent || this.unavailable === agent) return false;
+    return this.backend.kind === 'remote' || this.backend.agent(agent)?.screen.archived === true;
   }
 
   /** Fetch the agent's history, holding `pending` (and keys typed meanwhile) until it is here. */
