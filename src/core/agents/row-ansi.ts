@@ -22,7 +22,9 @@ export interface RawRow {
  * with a colour (a wrap fills the new row with the background in effect, see wrapJoin).
  */
 export function rowToAnsi(row: RawRow, cell: IBufferCell, eraseEmpty = false): string {
-  let out = '';
+  // Pieces joined once at the end: `+=` would leave a rope of a node per cell (a kilobyte per row
+  // of V8 heap where the flat string takes a few dozen bytes), and the archive keeps thousands.
+  const out: string[] = [];
   let empty = 0;
   const pen: Pen = [...DEFAULT_PEN];
   for (let x = 0; x < row.length; x++) {
@@ -33,23 +35,23 @@ export function rowToAnsi(row: RawRow, cell: IBufferCell, eraseEmpty = false): s
     const sgr = styleChange(c, pen);
     const restyle = chars === '' ? !sameBg(c, pen) : sgr !== '';
     if (restyle) {
-      out += skipEmpty(empty, pen, eraseEmpty);
+      out.push(skipEmpty(empty, pen, eraseEmpty));
       empty = 0;
-      out += `\x1b[${sgr}m`;
+      out.push(`\x1b[${sgr}m`);
       copyPen(c, pen);
     }
     if (chars === '') {
       empty += width;
       continue;
     }
-    out += skipEmpty(empty, pen, eraseEmpty);
+    out.push(skipEmpty(empty, pen, eraseEmpty));
     empty = 0;
-    out += chars;
+    out.push(chars);
   }
   // Trailing empty cells: only a background makes them visible (and xterm's own erase keeps it).
-  if (empty > 0 && (eraseEmpty || !bgDefault(pen))) out += `\x1b[${empty}X`;
-  if (pen.some((v, i) => v !== DEFAULT_PEN[i])) out += '\x1b[0m';
-  return out;
+  if (empty > 0 && (eraseEmpty || !bgDefault(pen))) out.push(`\x1b[${empty}X`);
+  if (pen.some((v, i) => v !== DEFAULT_PEN[i])) out.push('\x1b[0m');
+  return out.join('');
 }
 
 /** What decides how a row joins the one after it when it wraps (see wrapJoin). */
