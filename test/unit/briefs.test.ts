@@ -159,3 +159,24 @@ describe('linking reads one at a time', () => {
     }
   });
 });
+
+describe('a failed brief stays failed', async () => {
+  const { BriefDesk } = await import('../../src/core/briefs/brief-desk.js');
+  test('the agent it went to cannot claim it back or report it done; the operator can take it up again', async () => {
+    const store = BriefStore.memory();
+    const agent = { id: 'lane-a/w', worktree: 'lane-a' } as never;
+    const host = {
+      record: () => {}, agents: () => [agent], worktrees: () => [], laneKind: () => 'standing' as const, mainBranch: () => 'main',
+      profileExists: () => true, defaultProfile: () => null, send: async () => {}, addLane: async () => ({ worktree: '', agents: [] }),
+      isIdle: () => true, readTrace: () => [], claimTimeoutMs: () => 60_000, changed: () => {},
+    };
+    const desk = new BriefDesk(store, host);
+    store.insert((id) => brief({ id, status: 'dispatched', lane: 'lane-a', agent: 'lane-a/w' }));
+    await desk.execute({ op: 'fail', id: 1, reason: 'wrong spec', by: 'operator' });
+    await assert.rejects(desk.execute({ op: 'claim', id: 1, by: 'lane-a/w' }), /#1 was failed \(wrong spec\): only the operator can take it up again/);
+    await assert.rejects(desk.execute({ op: 'done', id: 1, by: 'lane-a/w' }), /#1 is failed: it cannot become ready/);
+    assert.equal(store.all()[0]!.status, 'failed');
+    await desk.execute({ op: 'claim', id: 1, agent: 'lane-a/w', by: 'operator' });
+    assert.equal(store.all()[0]!.status, 'claimed');
+  });
+});

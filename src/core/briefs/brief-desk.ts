@@ -179,6 +179,9 @@ export class BriefDesk {
     if (!b) throw new FlowerError('bad-usage', `no brief dispatched to ${agentId}: give its number`);
     if (b.lane && b.lane !== agent.worktree) throw new FlowerError('bad-usage', `#${b.id} belongs to lane ${b.lane}; ${agentId} is in ${agent.worktree}`);
     if (b.status === 'claimed' && b.agent === agentId) return b;
+    // A brief the operator failed stays failed: the agent it was sent to (whose packet may still be
+    // arriving) must not bring it back by claiming it. The operator re-dispatches or claims it on purpose.
+    if (b.status === 'failed' && by !== OPERATOR) throw new FlowerError('bad-usage', `#${b.id} was failed${b.reason ? ` (${b.reason})` : ''}: only the operator can take it up again`);
     const refused = refuseTransition(b, 'claimed');
     if (refused) throw new FlowerError('bad-usage', refused);
     const from = b.status;
