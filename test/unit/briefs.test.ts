@@ -172,11 +172,11 @@ describe('a failed brief stays failed', async () => {
     };
     const desk = new BriefDesk(store, host);
     store.insert((id) => brief({ id, status: 'dispatched', lane: 'lane-a', agent: 'lane-a/w' }));
-    await desk.execute({ op: 'fail', id: 1, reason: 'wrong spec', by: 'operator' });
-    await assert.rejects(desk.execute({ op: 'claim', id: 1, by: 'lane-a/w' }), /#1 was failed \(wrong spec\): only the operator can take it up again/);
-    await assert.rejects(desk.execute({ op: 'done', id: 1, by: 'lane-a/w' }), /#1 is failed: it cannot become ready/);
+    await desk.execute({ type: 'brief', op: 'fail', id: 1, reason: 'wrong spec', by: 'operator' });
+    await assert.rejects(desk.execute({ type: 'brief', op: 'claim', id: 1, by: 'lane-a/w' }), /#1 was failed \(wrong spec\): only the operator can take it up again/);
+    await assert.rejects(desk.execute({ type: 'brief', op: 'done', id: 1, by: 'lane-a/w' }), /#1 is failed: it cannot become ready/);
     assert.equal(store.all()[0]!.status, 'failed');
-    await desk.execute({ op: 'claim', id: 1, agent: 'lane-a/w', by: 'operator' });
+    await desk.execute({ type: 'brief', op: 'claim', id: 1, agent: 'lane-a/w', by: 'operator' });
     assert.equal(store.all()[0]!.status, 'claimed');
   });
 });
