@@ -27,24 +27,31 @@ export function rowToAnsi(row: RawRow, cell: IBufferCell, eraseEmpty = false): s
   const out: string[] = [];
   let empty = 0;
   const pen: Pen = [...DEFAULT_PEN];
+  // The pen's attributes as xterm packs them (two words per cell, 0 for the default): a cell with
+  // the same two words has the pen's style, so most cells skip styleChange's dozen calls.
+  const words = hasAttributeWords(cell);
+  let penFg = 0;
+  let penBg = 0;
   for (let x = 0; x < row.length; x++) {
     const c = row.loadCell(x, cell);
     const width = c.getWidth();
     if (width === 0) continue; // the right half of a wide character
     const chars = c.getChars();
-    const sgr = styleChange(c, pen);
-    const restyle = chars === '' ? !sameBg(c, pen) : sgr !== '';
+    const samePen = words && (c as unknown as Words).fg === penFg && (c as unknown as Words).bg === penBg;
+    const sgr = samePen ? '' : styleChange(c, pen);
+    const restyle = samePen ? false : chars === '' ? !sameBg(c, pen) : sgr !== '';
     if (restyle) {
-      out.push(skipEmpty(empty, pen, eraseEmpty));
+      if (empty > 0) out.push(skipEmpty(empty, pen, eraseEmpty));
       empty = 0;
       out.push(`\x1b[${sgr}m`);
       copyPen(c, pen);
+      if (words) ({ fg: penFg, bg: penBg } = c as unknown as Words);
     }
     if (chars === '') {
       empty += width;
       continue;
     }
-    out.push(skipEmpty(empty, pen, eraseEmpty));
+    if (empty > 0) out.push(skipEmpty(empty, pen, eraseEmpty));
     empty = 0;
     out.push(chars);
   }
@@ -95,6 +102,17 @@ export function wrapJoin(prev: RowShape, next: RowShape): string {
     s += `\x1b[A${at > 0 ? `\x1b[${at}C` : ''}\x1b[${prev.tail}X${at > 0 ? `\x1b[${at}D` : ''}\x1b[B`;
   }
   return s;
+}
+
+/** xterm's CellData keeps a cell's attributes in two numbers, `fg` and `bg` (0 and 0 by default). */
+interface Words {
+  fg: number;
+  bg: number;
+}
+
+function hasAttributeWords(c: IBufferCell): boolean {
+  const w = c as unknown as Partial<Words>;
+  return typeof w.fg === 'number' && typeof w.bg === 'number';
 }
 
 function skipEmpty(n: number, pen: Pen, erase: boolean): string {
