@@ -3,7 +3,9 @@
  * memory back only when its memory reducer gets round to it (10–20 s, sometimes much later). A
  * server holding every agent's scrollback should not sit on that for long: once at least
  * `afterBytes` were printed and then nothing for `quietMs`, one full GC runs (in the background where
- * V8 can). Needs `gc` exposed (the server is started with --expose-gc); without it, does nothing.
+ * V8 can). While `busy()` (the scrollback archives are still making the burst's rows compact, whose
+ * raw rows are the garbage) it waits another `quietMs`: a GC before that frees little.
+ * Needs `gc` exposed (the server is started with --expose-gc); without it, does nothing.
  */
 /** The one timer it needs (a test passes its own clock; the server, Node's). */
 export interface QuietTimer {
@@ -25,6 +27,7 @@ export class IdleCompaction {
   constructor(
     private readonly opts: { afterBytes: number; quietMs: number } = { afterBytes: 4 * 1024 * 1024, quietMs: 2000 },
     private readonly startTimer: StartQuietTimer = nodeTimer,
+    private readonly busy: () => boolean = () => false,
   ) {
     const g = (globalThis as { gc?: (opts?: unknown) => void }).gc;
     this.gc = typeof g === 'function' ? g : null;
@@ -42,6 +45,10 @@ export class IdleCompaction {
 
   private compact(): void {
     this.timer = null;
+    if (this.busy()) {
+      this.timer = this.startTimer(() => this.compact(), this.opts.quietMs);
+      return;
+    }
     this.bytes = 0;
     try {
       this.gc?.({ type: 'major', execution: 'async' });

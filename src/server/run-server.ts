@@ -14,6 +14,7 @@ import { ensurePrivateDir, socketDir } from '../core/store/private-dir.js';
 import { flowerVersion } from '../protocol/flower-version.js';
 import { FlowerServer } from './server.js';
 import { IdleCompaction } from './idle-compaction.js';
+import { compactionPending } from '../core/agents/compaction-scheduler.js';
 import { ConfigReload } from './config-reload.js';
 import { startWatchdog } from './watchdog.js';
 import { pidsWithTag, SERVER_TAG } from '../core/agents/process-tag.js';
@@ -122,7 +123,7 @@ export async function runServer(opts: { repoDir: string; config?: string; size?:
   supervisor.on('event', (e: { type: string }) => {
     if (e.type === 'snapshot') recordAgents();
   });
-  const compaction = new IdleCompaction();
+  const compaction = new IdleCompaction(undefined, undefined, compactionPending);
   supervisor.on('agent-output', (_agent: string, data: Uint8Array) => compaction.output(data.length));
   let exiting = false;
   const exit = (code: number) => {

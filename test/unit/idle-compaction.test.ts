@@ -52,6 +52,28 @@ test('one GC after a burst of output, once it has gone quiet; none for a trickle
   }
 });
 
+test('while the archives are still compacting the burst, the GC waits another quiet period', () => {
+  const g = globalThis as { gc?: unknown };
+  const saved = g.gc;
+  let calls = 0;
+  g.gc = () => calls++;
+  try {
+    const clock = manualClock();
+    let busy = true;
+    const c = new IdleCompaction({ afterBytes: 10, quietMs: 30 }, clock.start, () => busy);
+    c.output(100);
+    clock.advance(30);
+    clock.advance(30);
+    assert.equal(calls, 0, 'not while busy');
+    busy = false;
+    clock.advance(30);
+    assert.equal(calls, 1, 'once the compaction is over');
+    c.dispose();
+  } finally {
+    g.gc = saved;
+  }
+});
+
 test('without an exposed gc it does nothing', async () => {
   const g = globalThis as { gc?: unknown };
   const saved = g.gc;

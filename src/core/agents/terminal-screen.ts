@@ -3,6 +3,7 @@ import serializeAddon from '@xterm/addon-serialize';
 import unicode11Addon from '@xterm/addon-unicode11';
 import { archiveDroppedRows, canArchive, continuationRows } from './archive-hooks.js';
 import { ScrollbackArchive } from './scrollback-archive.js';
+import { compactLater, forget } from './compaction-scheduler.js';
 
 // Both packages are CommonJS bundles; named ESM imports of them fail at run time under Node.
 const { Terminal } = xtermHeadless;
@@ -27,9 +28,8 @@ export class TerminalScreen {
   private readonly queue: XtermWriteQueue | null;
   /** Pending bytes when xterm's own count is out of reach (see write). */
   private pending = 0;
-  /** The scrollback beyond xterm's own short one (opts.archive), with the timer that compacts it. */
+  /** The scrollback beyond xterm's own short one (opts.archive); compaction-scheduler makes it compact. */
   private readonly archive: ScrollbackArchive | null = null;
-  private compacting: NodeJS.Timeout | null = null;
 
   /**
    * `archive`: keep only a short scrollback in xterm (ARCHIVE_TAIL rows) and the rest compact (see
@@ -51,7 +51,7 @@ export class TerminalScreen {
     const q = (this.term as unknown as { _core?: { _writeBuffer?: Partial<XtermWriteQueue> } })._core?._writeBuffer;
     if (opts.archive && scrollback > 2 * ARCHIVE_TAIL && canArchive(this.term)) {
       this.term.options.scrollback = ARCHIVE_TAIL;
-      this.archive = new ScrollbackArchive(scrollback - ARCHIVE_TAIL, this.term.buffer.active.getNullCell(), () => this.compactLater());
+      this.archive = new ScrollbackArchive(scrollback - ARCHIVE_TAIL, this.term.buffer.active.getNullCell(), () => compactLater(this.archive!));
       archiveDroppedRows(this.term, this.archive);
     }
     this.queue = q && Array.isArray(q._writeBuffer) && typeof q._pendingData === 'number' && typeof q._didUserInput === 'boolean' ? (q as XtermWriteQueue) : null;
@@ -124,15 +124,6 @@ export class TerminalScreen {
     return Math.max(0, normal.length - this.term.rows);
   }
 
-  private compactLater(): void {
-    if (this.compacting) return;
-    // Not debounced: under a steady flood the archive still gets compact, a bounded slice per tick.
-    this.compacting = setTimeout(() => {
-      this.compacting = null;
-      if (this.archive && this.archive.compactSome(COMPACT_SLICE) > 0) this.compactLater();
-    }, COMPACT_EVERY_MS).unref();
-  }
-
   /** A private OSC code (flower-tui's own markers, e.g. setup progress): invisible to the user. */
   onOsc(code: number, fn: (data: string) => void): { dispose(): void } {
     return this.term.parser.registerOscHandler(code, (data) => {
@@ -199,17 +190,16 @@ export class TerminalScreen {
   }
 
   dispose(): void {
-    if (this.compacting) clearTimeout(this.compacting);
-    this.archive?.clear();
+    if (this.archive) {
+      forget(this.archive);
+      this.archive.clear();
+    }
     this.term.dispose();
   }
 }
 
 /** Rows of scrollback xterm keeps itself when the rest is archived: what a grow of the pane pulls back. */
 const ARCHIVE_TAIL = 100;
-/** Raw rows made compact per tick, and how often: at most ~4 ms of work every 200 ms during a flood. */
-const COMPACT_SLICE = 1000;
-const COMPACT_EVERY_MS = 200;
 
 const ALT_SCREEN_SWITCH = '\x1b[?1049h\x1b[H';
 
