@@ -9,6 +9,7 @@ import { ensurePrivateDir } from '../core/store/private-dir.js';
 import { serverLocation, type ServerFailedMessage, type ServerLocation, type ServerReadyMessage } from '../protocol/server-location.js';
 import { flowerVersion } from '../protocol/flower-version.js';
 import { startupMark } from '../shared/startup-trace.js';
+import { jemallocPath, serverAllocatorEnv } from '../protocol/server-allocator.js';
 
 // The client side of the per-repository server: find it, connect to it, start it when none runs.
 // The server side (`server run`) is run-server.ts: nothing here loads the supervisor, git or ptys,
@@ -188,7 +189,7 @@ function startServerProcess(loc: ServerLocation, opts: StartOptions) {
     ...(opts.size ? ['--size', `${opts.size.cols}x${opts.size.rows}`] : []),
   ];
   // An IPC channel only to hear "listening" (then the server drops it): no socket polling.
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd, 'ipc'], cwd: loc.repo.mainRoot, env: process.env });
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd, 'ipc'], cwd: loc.repo.mainRoot, env: serverAllocatorEnv(process.env, jemallocPath(process.env)) });
   child.unref();
   child.channel?.unref();
   closeSync(fd);

@@ -21,6 +21,7 @@ import { pidsWithTag, SERVER_TAG } from '../core/agents/process-tag.js';
 import { serverLocation, type ServerFailedMessage, type ServerReadyMessage } from '../protocol/server-location.js';
 import { sizeHintFor } from '../layout/size-hint.js';
 import { startupMark } from '../shared/startup-trace.js';
+import { restoreUserAllocatorEnv } from '../protocol/server-allocator.js';
 
 // The server side of `flower-tui server run`: supervisor, ptys, emulators, git, state. Its own module so
 // the cockpit and the CLI commands (which only connect) never load any of it, and this never loads Ink.
@@ -47,6 +48,8 @@ function procStart(pid: number): string | null {
  */
 export async function runServer(opts: { repoDir: string; config?: string; size?: string }): Promise<void> {
   startupMark('server: run');
+  // Agents, gates and ssh get the user's environment, not the allocator preload we started with.
+  restoreUserAllocatorEnv(process.env);
   // When this process was started: a stop asked for after it wins over it (see stoppedSince).
   const spawnedAt = Date.now() - Math.ceil(process.uptime() * 1000);
   const repo = await locateRepo(opts.repoDir);

@@ -30,7 +30,7 @@ test('doctor: one line per check; bubblewrap missing is a warning with the packa
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^warn {2}sandbox +bubblewrap \(bwrap\) is not installed: agents would run UNSANDBOXED {2}— fix: install bubblewrap \(apt-get install bubblewrap, or dnf install bubblewrap\)$/m);
     assert.match(r.stdout, /^ok {4}git +git version/m);
-    for (const name of ['node', 'user namespaces', 'inotify', 'tmux', 'claude', 'codex', 'socket dir']) assert.match(r.stdout, new RegExp(`^(ok  |warn|FAIL)  ${name} `, 'm'), name);
+    for (const name of ['node', 'user namespaces', 'inotify', 'tmux', 'allocator', 'claude', 'codex', 'socket dir']) assert.match(r.stdout, new RegExp(`^(ok  |warn|FAIL)  ${name} `, 'm'), name);
     assert.equal(r.stderr, '');
   } finally {
     repo.cleanup();

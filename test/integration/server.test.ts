@@ -19,6 +19,7 @@ import { RemoteBackend } from '../../src/client/remote-backend.js';
 import { connectOrStartServer, connectToServer } from '../../src/client/server-process.js';
 import { serverLocation, type ServerLocation } from '../../src/protocol/server-location.js';
 import { PROTOCOL_VERSION, type ServerInfo } from '../../src/protocol/messages.js';
+import { jemallocPath } from '../../src/protocol/server-allocator.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'flower-tui.js');
@@ -258,5 +259,32 @@ describe('server', () => {
     assert.equal(r.status, 3);
     assert.match(r.stderr, /no server running/);
     assert.equal(existsSync(loc.socket), false);
+  });
+
+  test('the server runs on jemalloc when it is installed; its agents get the user\'s own environment back', { skip: !jemallocPath(process.env) && 'libjemalloc2 is not installed' }, async () => {
+    const { loc, config } = await setup();
+    const saved = process.env.MALLOC_CONF;
+    process.env.MALLOC_CONF = 'narenas:2'; // the user's own: the server keeps it, the agents get it back
+    let client: FlowerClient;
+    try {
+      ({ client } = await connectOrStartServer(loc, 'cli', { config }));
+    } finally {
+      if (saved === undefined) delete process.env.MALLOC_CONF;
+      else process.env.MALLOC_CONF = saved;
+    }
+    const agent = await waitUntil(async () => (await status(client)).snapshot.agents.find((a) => a.id === 'feat/echo' && a.state.kind === 'running'));
+    const server = (await status(client)).server.pid;
+    client.close();
+    assert.match(readFileSync(`/proc/${server}/maps`, 'utf8'), /libjemalloc\.so/, 'jemalloc is mapped in the server');
+    const environ = (pid: number) => new Map(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    const serverEnv = environ(server);
+    assert.match(serverEnv.get('LD_PRELOAD') ?? '', /libjemalloc/);
+    assert.equal(serverEnv.get('MALLOC_CONF'), 'narenas:2', "the user's MALLOC_CONF is jemalloc's too");
+    const agentEnv = environ(agent.pid!);
+    assert.equal(agentEnv.get('LD_PRELOAD'), process.env.LD_PRELOAD, 'no preload of ours in the agent');
+    assert.equal(agentEnv.get('MALLOC_CONF'), 'narenas:2', "the user's MALLOC_CONF, back");
+    assert.equal(agentEnv.has('FLOWER_SAVED_ALLOCATOR_ENV'), false);
+    assert.doesNotMatch(readFileSync(`/proc/${agent.pid}/maps`, 'utf8'), /libjemalloc/, 'the agent runs on its own allocator');
+    await stop(loc);
   });
 });

@@ -9,6 +9,7 @@ import { probeBwrap } from '../../core/sandbox/bwrap-probe.js';
 import { socketDir } from '../../core/store/private-dir.js';
 import { resolveCommand } from '../../core/agents/command-path.js';
 import { cleanForTerminal } from '../../shared/terminal-text.js';
+import { jemallocPath } from '../../protocol/server-allocator.js';
 
 export interface Check {
   name: string;
@@ -86,6 +87,15 @@ export function runChecks(env: NodeJS.ProcessEnv = process.env, sandboxMode: 'au
 
   const tmux = version('tmux', ['-V']);
   checks.push({ name: 'tmux', status: tmux ? 'ok' : 'warn', detail: tmux ?? 'not found (needed for the e2e tests and npm run bench only)', fix: tmux ? null : 'apt-get install tmux' });
+
+  const jemalloc = jemallocPath(env);
+  const systemMalloc = env.FLOWER_ALLOCATOR === 'system';
+  checks.push({
+    name: 'allocator',
+    status: jemalloc || systemMalloc ? 'ok' : 'warn',
+    detail: jemalloc ? `the server runs on jemalloc (${jemalloc})` : systemMalloc ? "glibc's malloc (FLOWER_ALLOCATOR=system)" : "glibc's malloc: the server keeps much of the memory a burst of output churned through",
+    fix: jemalloc || systemMalloc ? null : 'apt-get install libjemalloc2',
+  });
 
   for (const [cli, pkg] of [['claude', '@anthropic-ai/claude-code'], ['codex', '@openai/codex']] as const) {
     const file = resolveCommand(cli, env.PATH, process.cwd());
