@@ -1,5 +1,5 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { execa } from 'execa';
+import { loadExeca } from './lazy-execa.js';
 import { FlowerError } from '../../shared/errors.js';
 
 /** git for the merge pipeline: argument arrays only; errors become one line. */
@@ -39,6 +39,7 @@ export async function mergeBase(dir: string, a: string, b: string): Promise<stri
  * that wrote nothing to stderr, so these go through execa, still as argument arrays.
  */
 export async function gitStatus(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const execa = await loadExeca();
   const r = await execa('git', args, { cwd: dir, reject: false, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }

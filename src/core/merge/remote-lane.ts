@@ -6,7 +6,7 @@
  * — never a branch — over the same ssh (git's own transport), and the usual merge → health →
  * rollback runs on MAIN. Every failure is one line naming the host; MAIN is untouched by all of it.
  */
-import { execa } from 'execa';
+import { loadExeca } from './lazy-execa.js';
 import type { HostConfig } from '../../config/hosts-schema.js';
 import { FlowerError } from '../../shared/errors.js';
 import { rootCommits, sameProject } from '../git/root-commits.js';
@@ -52,6 +52,7 @@ export function resolveRemoteLane(name: string, hosts: Record<string, HostConfig
 /** Run `flower-tui ARGS` on the lane's host and return its stdout; a failure is one line naming the host. */
 async function onHost(r: RemoteLane, args: string[], opts: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
   const cmd = flowerOnHost(r.host, args);
+  const execa = await loadExeca();
   const res = await execa(cmd.file, cmd.args, { reject: false, stdin: 'ignore', timeout: opts.timeoutMs, cancelSignal: opts.signal, env: { ...process.env, LC_ALL: 'C' } });
   if (res.isCanceled) throw new FlowerError('merge-failed', `${r.hostName}: cancelled`);
   if (res.timedOut) throw new FlowerError('host-unreachable', `${r.hostName}: no answer from ${r.host.ssh} in ${Math.round(opts.timeoutMs / 1000)} s`);
@@ -90,6 +91,7 @@ export async function askHostAboutLane(r: RemoteLane, mainRoot: string, signal?:
 /** Bring the lane's branch tip into its refs/flower/remote/ ref here, over the host's ssh; its commit. */
 export async function fetchRemoteLane(r: RemoteLane, mainRoot: string, branch: string, signal?: AbortSignal): Promise<string> {
   const { url, env } = gitOverSsh(r.host);
+  const execa = await loadExeca();
   const res = await execa('git', ['-C', mainRoot, 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', url, `+refs/heads/${branch}:${r.ref}`], {
     reject: false,
     stdin: 'ignore',

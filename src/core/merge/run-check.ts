@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { loadExeca } from './lazy-execa.js';
 import { withoutInheritedFds } from '../agents/inherited-fds.js';
 import { nextProcessTag, PROCESS_TAG_VAR } from '../agents/process-tag.js';
 import { wrapCommand } from '../sandbox/bwrap-args.js';
@@ -36,6 +36,7 @@ export async function runCheck(
   const run = sb?.kind === 'bwrap' ? wrapCommand(sb.bwrap, sb.args, '/bin/sh', ['-c', command]) : { file: '/bin/sh', args: ['-c', command] };
   const cmd = withoutInheritedFds(run.file, run.args);
   const baseEnv = { ...(process.env as Record<string, string>), ...opts.env };
+  const execa = await loadExeca();
   const child = execa(cmd.file, cmd.args, {
     cwd: opts.cwd,
     reject: false,
