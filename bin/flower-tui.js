@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// The flag: a 4 MB young generation instead of V8's 16 MB, as the server has (client/server-process.ts).
+// The cockpit's allocations are short-lived frames and chunks; a large nursery only grows resident
+// memory (measured, 4 lanes: 0 agents 101.6 → 92.6 MB, 16 agents 123.9 → 109.4 MB).
 // Thin launcher: the real entry point is the compiled CLI. React is much faster in production mode,
 // and nothing in flower-tui relies on React's development warnings at run time.
 process.env.NODE_ENV ??= 'production';

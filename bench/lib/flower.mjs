@@ -9,6 +9,9 @@ import { alive, killPid, waitUntil } from './proc.mjs';
 import { makeRepo } from './repo.mjs';
 
 /** Environment for flower-tui: no CI (Ink draws nothing under CI), no outer tmux; optional profiling. */
+/** Node's flags on the launcher's `#!/usr/bin/env -S node …` line: the cockpit runs with what a user's does. */
+const LAUNCHER_FLAGS = (/^#!.*\bnode\s+(.*)$/m.exec(fs.readFileSync(BIN, 'utf8').split('\n')[0])?.[1] ?? '').split(/\s+/).filter(Boolean);
+
 export function flowerEnv() {
   const env = { ...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor', NODE_ENV: 'production' };
   for (const k of Object.keys(env)) if (k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_')) delete env[k];
@@ -117,7 +120,7 @@ export class FlowerRun {
       const end = Date.now() + 20_000;
       while (!serverPid(this.repo.main) && Date.now() < end) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
-    this.outer = new Outer(process.execPath, [...prof, BIN, '--repo', this.repo.main, '--config', this.cfg], { cols: this.cols, rows: this.rows, env: { ...flowerEnv(), ...env }, screen: this.screen, cwd: this.repo.main });
+    this.outer = new Outer(process.execPath, [...prof, ...LAUNCHER_FLAGS, BIN, '--repo', this.repo.main, '--config', this.cfg], { cols: this.cols, rows: this.rows, env: { ...flowerEnv(), ...env }, screen: this.screen, cwd: this.repo.main });
     return this.outer;
   }
   async serverPid(timeoutMs = 20_000) {
