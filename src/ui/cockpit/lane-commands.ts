@@ -27,6 +27,17 @@ function outcomeOf(cmd: LaneCommand, r: CockpitReply<LaneCommand>): { text: stri
   return null;
 }
 
+type StatusLine = CockpitState['ui']['message'];
+
+/**
+ * Whether a command's answer may take the status bar. Answers arrive after the key that asked, so a
+ * newer line (another key's answer, typed meanwhile) must not be overwritten by an older one's info;
+ * errors always show, and a line cleared since (a focus move) is no newer line.
+ */
+export function outcomeMayShow(atDispatch: StatusLine, now: StatusLine, level: 'info' | 'error'): boolean {
+  return level === 'error' || now === null || now === atDispatch;
+}
+
 /** Worktree commands take a while (git, setup): the UI stays live and reports the outcome. */
 export class LaneCommands {
   /** A lane being created: focus it as soon as its pane appears, so its setup output is in view. */
@@ -37,6 +48,7 @@ export class LaneCommands {
   async run(cmd: LaneCommand): Promise<void> {
     const s = this.s;
     if (cmd.type === 'addWorktree') this.pendingFocus = cmd.name;
+    const atDispatch = s.ui.message;
     try {
       const r = await s.backend.dispatch(cmd);
       if (cmd.type === 'addWorktree') {
@@ -46,7 +58,7 @@ export class LaneCommands {
         s.ui = reconcileFocus(s.ui, s.snapshot);
       } else {
         const said = outcomeOf(cmd, r);
-        if (said) s.setMessage(said.text, said.level);
+        if (said && outcomeMayShow(atDispatch, s.ui.message, said.level)) s.setMessage(said.text, said.level);
       }
       s.update();
     } catch (err) {
