@@ -12,6 +12,7 @@ import { sendText } from './send-text.js';
 import { planStart } from './start-plan.js';
 import { TerminalScreen } from './terminal-screen.js';
 import { applyObservation, type StatusObservation } from '../status/agent-status.js';
+import { blockingDialog } from '../status/screen-dialog.js';
 import { completeUtf8Length } from './utf8-boundary.js';
 import { redactArgs } from '../store/redact.js';
 import type { AgentHistory, AgentView } from '../backend/agent-view.js';
@@ -212,7 +213,12 @@ export class Agent extends EventEmitter implements AgentView {
    * paste when the program asked for bracketed paste, so it is not submitted line by line.
    */
   sendText(text: string, opts: { enter: boolean; timeoutMs?: number }): Promise<void> {
-    return sendText(this, { readyWhen: this.spec.readyWhen, bracketedPaste: () => this.screen.term.modes.bracketedPasteMode }, text, opts);
+    return sendText(
+      this,
+      { readyWhen: this.spec.readyWhen, bracketedPaste: () => this.screen.term.modes.bracketedPasteMode, dialogShown: () => blockingDialog(this.screen.visibleText()) !== null },
+      text,
+      opts,
+    );
   }
 
   resize(cols: number, rows: number): void {

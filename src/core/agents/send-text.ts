@@ -15,12 +15,21 @@ export interface SendHow {
   readyWhen?: (info: AgentInfo) => boolean;
   /** The program asked for bracketed paste (asked when the text goes: it may change while starting). */
   bracketedPaste: () => boolean;
+  /** Whether a dialog is drawn at the bottom of its screen now (see status/screen-dialog.ts). */
+  dialogShown?: () => boolean;
 }
 
 const QUIET_MS = 400;
 /** A TUI that says it is ready by hook still draws its input box after the hook: a longer quiet. */
 const HOOK_QUIET_MS = 1000;
 const ENTER_WAIT_MS = 1500;
+/**
+ * A hook reports a permission request before the TUI draws its dialog (Codex runs the hook and only
+ * then shows the approval): keys typed in between reach the input box and the dialog stays. So a
+ * hook's needs-you waits for the dialog on screen, at most this long for one the screen reader does
+ * not know.
+ */
+const DIALOG_DRAW_MAX_MS = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -29,13 +38,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * dialog, its input box) or a dialog seen on its screen counts as drawn once it has been up that
  * long, even if the TUI keeps redrawing a spinner.
  */
-export function readyForText(info: AgentInfo, lastOutputAt: number, readyWhen: SendHow['readyWhen'], now: number): boolean {
+export function readyForText(info: AgentInfo, lastOutputAt: number, readyWhen: SendHow['readyWhen'], now: number, dialogShown?: () => boolean): boolean {
   const hookSaysReady = !readyWhen || readyWhen(info);
   const quiet = readyWhen ? HOOK_QUIET_MS : QUIET_MS;
   const st = info.status;
+  const since = Date.parse(st.since);
   const atPrompt = st.state === 'needs-you' || (st.state === 'idle' && st.source === 'hook');
-  const settled = atPrompt && now - Date.parse(st.since) >= quiet;
-  return info.state.kind === 'running' && hookSaysReady && (settled || now - lastOutputAt >= quiet);
+  const askedByHook = st.state === 'needs-you' && st.source === 'hook';
+  const drawn = !askedByHook || !dialogShown || now - since >= DIALOG_DRAW_MAX_MS || dialogShown();
+  const settled = atPrompt && now - since >= quiet;
+  return info.state.kind === 'running' && hookSaysReady && drawn && (settled || now - lastOutputAt >= quiet);
 }
 
 /** Lines end in CR (what Enter sends); multi-line text as one bracketed paste when the program asked for it, so it is not submitted line by line. */
@@ -53,7 +65,7 @@ export async function sendText(target: SendTarget, how: SendHow, text: string, o
     if (s.kind !== 'starting' && s.kind !== 'running') {
       throw new FlowerError('agent-not-running', `${target.info.id} is not running (${agentStateLabel(s)})`);
     }
-    if (readyForText(target.info, target.lastOutputAt, how.readyWhen, Date.now())) break;
+    if (readyForText(target.info, target.lastOutputAt, how.readyWhen, Date.now(), how.dialogShown)) break;
     if (Date.now() > deadline) throw new FlowerError('agent-not-running', `${target.info.id} did not become ready in time`);
     await sleep(50);
   }
