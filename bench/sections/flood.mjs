@@ -27,7 +27,7 @@ export async function sectionFlood() {
     },
   });
   const o = run.startTui();
-  await o.waitScreen((s) => s.includes('flood-ready') && /▸ flood/.test(s) && /echo · e/.test(s), 20_000, 'both agents');
+  await o.waitScreen((s) => s.includes('flood-ready') && /▸ flood/.test(s) && /echo\b[^·\n]*· e/.test(s), 20_000, 'both agents');
   await sleep(1500);
   const yesPid = agentPids(run.repo.main)['lane/flood'];
   await trigger(fFifo);

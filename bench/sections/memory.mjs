@@ -39,7 +39,7 @@ export async function sectionMemory() {
     },
   });
   const o = run.startTui();
-  await o.waitScreen((s) => lanes.every((l) => s.includes(` ${l} `)) && (s.match(/f\d · fill/g) ?? []).length >= 16, 30_000, '16 agents');
+  await o.waitScreen((s) => lanes.every((l) => s.includes(` ${l} `)) && (s.match(/f\d+\b[^·\n]*· fill/g) ?? []).length >= 16, 30_000, '16 agents');
   o.screenOn = false;
   const pids = await run.pids();
   await sleep(2000);
